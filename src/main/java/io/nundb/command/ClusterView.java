@@ -1,0 +1,34 @@
+package io.nundb.command;
+
+import io.nundb.protocol.Response;
+
+/** What the engine needs to know of the cluster; the cluster package implements it. */
+public interface ClusterView {
+
+    /** The {@code cluster-state …\n} message. */
+    String clusterState();
+
+    Response join(String address);
+
+    Response leave(String address);
+
+    /** A node on its own: it is the primary. */
+    static ClusterView standalone(String name) {
+        return new ClusterView() {
+            @Override
+            public String clusterState() {
+                return "cluster-state  " + name + "(self):Primary ,\n";
+            }
+
+            @Override
+            public Response join(String address) {
+                return Response.error("clustering is not enabled on this node");
+            }
+
+            @Override
+            public Response leave(String address) {
+                return Response.error("clustering is not enabled on this node");
+            }
+        };
+    }
+}

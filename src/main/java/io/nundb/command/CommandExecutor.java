@@ -1,0 +1,145 @@
+package io.nundb.command;
+
+import io.nundb.protocol.Command;
+import io.nundb.protocol.CommandParser;
+import io.nundb.protocol.ProtocolException;
+import io.nundb.protocol.Response;
+import io.nundb.security.AdminCredentials;
+import io.nundb.storage.Databases;
+import io.nundb.watch.WatchRegistry;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single door into the engine: every transport hands it one command text at a time per
+ * session and writes back the {@link Response}. Reads answer at once; writes answer once the
+ * change is durable. Never throws: any failure becomes an {@code error …} reply.
+ */
+public final class CommandExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+    private final CommandParser parser = new CommandParser();
+    private final SessionCommands sessions;
+    private final DataCommands data;
+    private final AdminCommands admin;
+    private final CommandObserver observer;
+    private final MovingAverage commandTime = new MovingAverage(100);
+
+    public CommandExecutor(
+            Databases databases, WatchRegistry watches, AdminCredentials credentials, EnginePorts ports) {
+        Access access = new Access(databases);
+        Conflicts conflicts = new Conflicts(watches, databases.oppIds());
+        Writes writes = new Writes(conflicts);
+        this.sessions = new SessionCommands(databases, credentials, watches, access, conflicts);
+        this.data = new DataCommands(access, writes, watches);
+        this.admin = new AdminCommands(databases, access, writes, data, conflicts, ports, commandTime);
+        this.observer = ports.observer();
+    }
+
+    /** Parses and runs one command text. */
+    public CompletableFuture<Response> execute(Session session, String text) {
+        Command command;
+        try {
+            command = parser.parse(text);
+        } catch (ProtocolException e) {
+            observer.observe("invalid", Response.Outcome.ERROR, 0);
+            return CompletableFuture.completedFuture(Response.error(e.getMessage()));
+        }
+        return execute(session, command);
+    }
+
+    public CompletableFuture<Response> execute(Session session, Command command) {
+        long start = System.nanoTime();
+        CompletableFuture<Response> result;
+        try {
+            result = dispatch(session, command);
+        } catch (RuntimeException e) {
+            log.error("command {} failed on {}", command.name(), session, e);
+            result = CompletableFuture.completedFuture(
+                    Response.error("internal error: " + e.getClass().getSimpleName()));
+        }
+        if (result.isDone()) {
+            record(command, result.getNow(null), start);
+            return result;
+        }
+        return result.whenComplete((r, e) -> record(command, r, start));
+    }
+
+    /** The connection closed: its watches and its place in {@code $connections} go. */
+    public void close(Session session) {
+        sessions.close(session);
+    }
+
+    private void record(Command command, Response response, long start) {
+        long nanos = System.nanoTime() - start;
+        commandTime.add(nanos / 1_000_000.0);
+        observer.observe(command.name(), response == null ? Response.Outcome.ERROR : response.outcome(), nanos);
+    }
+
+    private CompletableFuture<Response> dispatch(Session s, Command c) {
+        if (c instanceof Command.Get g) {
+            return done(data.get(s, g.key()));
+        } else if (c instanceof Command.GetSafe g) {
+            return done(data.getSafe(s, g.key()));
+        } else if (c instanceof Command.Set w) {
+            return data.set(s, w.key(), -1, w.value());
+        } else if (c instanceof Command.SetSafe w) {
+            return data.set(s, w.key(), w.version(), w.value());
+        } else if (c instanceof Command.Remove r) {
+            return data.remove(s, r.key());
+        } else if (c instanceof Command.Increment i) {
+            return data.increment(s, i.key(), i.by());
+        } else if (c instanceof Command.Keys k) {
+            return done(data.keys(s, k.pattern()));
+        } else if (c instanceof Command.Watch w) {
+            return done(sessions.watch(s, w.key()));
+        } else if (c instanceof Command.Unwatch u) {
+            return done(sessions.unwatch(s, u.key()));
+        } else if (c instanceof Command.UnwatchAll) {
+            return done(sessions.unwatchAll(s));
+        } else if (c instanceof Command.Auth a) {
+            return done(sessions.auth(s, a.user(), a.password()));
+        } else if (c instanceof Command.UseDb u) {
+            return done(sessions.useDb(s, u.db(), u.user(), u.token()));
+        } else if (c instanceof Command.Arbiter) {
+            return done(sessions.arbiter(s));
+        } else if (c instanceof Command.Resolve r) {
+            return admin.resolve(s, r);
+        } else if (c instanceof Command.CreateDb cd) {
+            return admin.createDb(s, cd);
+        } else if (c instanceof Command.CreateUser cu) {
+            return admin.createUser(s, cu.user(), cu.token());
+        } else if (c instanceof Command.SetPermissions sp) {
+            return admin.setPermissions(s, sp.user(), sp.spec());
+        } else if (c instanceof Command.Snapshot sn) {
+            return admin.snapshot(s, sn);
+        } else if (c instanceof Command.ReplicateSnapshot rs) {
+            return admin.replicateSnapshot(s, rs);
+        } else if (c instanceof Command.Replicate r) {
+            return admin.replicate(s, r);
+        } else if (c instanceof Command.ReplicateRemove r) {
+            return admin.replicateRemove(s, r);
+        } else if (c instanceof Command.ReplicateIncrement r) {
+            return admin.replicateIncrement(s, r);
+        } else if (c instanceof Command.ClusterState) {
+            return done(admin.clusterState(s));
+        } else if (c instanceof Command.MetricsState) {
+            return done(admin.metricsState(s));
+        } else if (c instanceof Command.ListCommands) {
+            return done(admin.listCommands(s));
+        } else if (c instanceof Command.Debug d) {
+            return done(admin.debug(s, d.sub()));
+        } else if (c instanceof Command.Join j) {
+            return done(admin.join(s, j.address()));
+        } else if (c instanceof Command.Leave l) {
+            return done(admin.leave(s, l.address()));
+        }
+        throw new IllegalStateException("no handler for " + c.name());
+    }
+
+    private static CompletableFuture<Response> done(Response r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

@@ -1,0 +1,154 @@
+package io.nundb.command;
+
+import io.nundb.protocol.Command;
+import io.nundb.protocol.Response;
+import io.nundb.storage.Database;
+import io.nundb.storage.Decision;
+import io.nundb.storage.OppIds;
+import io.nundb.storage.VersionRules;
+import io.nundb.storage.VersionedValue;
+import io.nundb.storage.WriteResult;
+import io.nundb.watch.Outbox;
+import io.nundb.watch.WatchRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The arbiter strategy (reference 4.3, 4.4): parking a conflicting key, the {@code resolve …}
+ * requests sent to arbiters, the {@code $conflicts_<key>_<id>} records and their resolution.
+ */
+final class Conflicts {
+
+    static final String ARBITERS_KEY = "$conflicts";
+    static final String RECORD_PREFIX = "$conflicts_";
+    static final String RESOLVED = "resolved";
+
+    /** Filled in under the key's lock when a write is parked for an arbiter. */
+    static final class Parked {
+        String text;
+        long oppId;
+    }
+
+    private final WatchRegistry watches;
+    private final OppIds oppIds;
+
+    Conflicts(WatchRegistry watches, OppIds oppIds) {
+        this.watches = watches;
+        this.oppIds = oppIds;
+    }
+
+    /** An arbiter is a live watcher of {@code $conflicts} (not merely a stale entry, bug 25). */
+    boolean arbiterConnected(Database db) {
+        return watches.hasWatchers(db.name(), ARBITERS_KEY);
+    }
+
+    void park(Database db, String key, VersionedValue current, String value, int version, Parked parked) {
+        long oppId = oppIds.next();
+        String prev;
+        int ver;
+        if (current.version() != VersionRules.CONFLICT) {
+            prev = current.value();
+            ver = current.version();
+        } else {
+            List<String> records = records(db, key);
+            prev = records.isEmpty() ? current.value() : records.get(records.size() - 1);
+            ver = version + records.size();
+        }
+        parked.oppId = oppId;
+        parked.text = "resolve " + oppId + " " + db.name() + " " + ver + " " + key + " " + prev + " " + value;
+    }
+
+    /** Records the parked conflict, asks the arbiters, and answers the writer with the record name. */
+    CompletableFuture<Response> raise(
+            Database db, String key, String text, long oppId, CompletableFuture<Long> parkedDurable) {
+        String recordKey = RECORD_PREFIX + key + "_" + oppId;
+        WriteResult record = Writes.overwrite(db, recordKey, text);
+        watches.push(db.name(), ARBITERS_KEY, text + "\n");
+        Response answer = Response.error("$$conflitct unresolved " + recordKey);
+        return Results.whenDurable(
+                CompletableFuture.allOf(parkedDurable, record.durable()).thenApply(v -> 0L), answer);
+    }
+
+    /** The {@code arbiter} command: register, drop resolved records, replay pending requests. */
+    Response registerArbiter(Database db, Outbox outbox) {
+        watches.watch(db.name(), ARBITERS_KEY, outbox);
+        List<String> pending = new ArrayList<>();
+        for (String k : sortedRecords(db, RECORD_PREFIX)) {
+            VersionedValue v = db.getLive(k);
+            if (v == null) {
+                continue;
+            }
+            if (v.value().startsWith(RESOLVED)) {
+                db.mutate(
+                        k,
+                        cur -> cur == null || cur.deleted()
+                                ? Decision.reject(null)
+                                : new Decision.Remove(cur.version() + 1));
+            } else {
+                pending.add(v.value() + "\n");
+            }
+        }
+        return Response.ok(pending);
+    }
+
+    /** Applies an arbiter's answer on {@code db}; NunDB answers ok whatever happened. */
+    CompletableFuture<Response> resolve(Database db, Command.Resolve r) {
+        String recordKey = RECORD_PREFIX + r.key() + "_" + r.oppId();
+        WriteResult record = Writes.overwrite(db, recordKey, RESOLVED + " " + r.value());
+        boolean stillPending = records(db, r.key()).stream()
+                .filter(k -> !k.equals(recordKey))
+                .map(db::getLive)
+                .anyMatch(v -> v != null && !v.value().startsWith(RESOLVED));
+        WriteResult write = db.mutate(
+                r.key(),
+                current -> stillPending
+                        ? Decision.put(r.value(), VersionRules.CONFLICT)
+                        : Decision.put(r.value(), VersionRules.nextVersion(current, r.version(), true)));
+        return Results.whenDurable(
+                CompletableFuture.allOf(record.durable(), write.durable()).thenApply(v -> 0L), Response.ok());
+    }
+
+    /** Conflict records still pending, for {@code debug pending-conflicts}. */
+    List<String> pendingRecords(Database db) {
+        List<String> out = new ArrayList<>();
+        for (String k : sortedRecords(db, RECORD_PREFIX)) {
+            VersionedValue v = db.getLive(k);
+            if (v != null && !v.value().startsWith(RESOLVED)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** Records of one key, by exact prefix (not NunDB's substring match, bug 26), sorted. */
+    private static List<String> records(Database db, String key) {
+        String prefix = RECORD_PREFIX + key + "_";
+        List<String> out = sortedRecords(db, prefix);
+        out.removeIf(k -> !isDigits(k.substring(prefix.length())));
+        return out;
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> sortedRecords(Database db, String prefix) {
+        List<String> out = new ArrayList<>();
+        for (String k : db.liveKeys()) {
+            if (k.startsWith(prefix)) {
+                out.add(k);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+}

@@ -1,0 +1,24 @@
+package io.nundb.command;
+
+import io.nundb.protocol.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** Turns durability futures into replies: an ack only once the change is stored. */
+final class Results {
+
+    private Results() {}
+
+    static CompletableFuture<Response> whenDurable(CompletableFuture<Long> durable, Response response) {
+        if (durable.isDone() && !durable.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return durable.handle((index, error) -> error == null ? response : storageError(error));
+    }
+
+    static Response storageError(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return Response.error("write not stored: " + text.replace('\n', ' '));
+    }
+}

@@ -1,0 +1,75 @@
+package io.nundb.command;
+
+import io.nundb.watch.Outbox;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client connection's state: admin flag, selected database, db user, and the outbox its
+ * replies and notifications go to. A transport runs one session's commands one at a time.
+ */
+public final class Session {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final String transport;
+    private final Outbox outbox;
+    private volatile boolean admin;
+    private volatile String db;
+    private volatile String user;
+    private volatile boolean closed;
+
+    public Session(String transport, Outbox outbox) {
+        this.transport = transport;
+        this.outbox = outbox;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public boolean isAdmin() {
+        return admin;
+    }
+
+    void admin(boolean value) {
+        this.admin = value;
+    }
+
+    /** The selected database name, or null. */
+    public String db() {
+        return db;
+    }
+
+    void db(String value) {
+        this.db = value;
+    }
+
+    /** The db user given at {@code use-db}, or null for a token login. */
+    public String user() {
+        return user;
+    }
+
+    void user(String value) {
+        this.user = value;
+    }
+
+    boolean markClosed() {
+        boolean was = closed;
+        closed = true;
+        return !was;
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + transport + "#" + id + (db == null ? "" : ", db=" + db) + "]";
+    }
+}

@@ -1,0 +1,109 @@
+package io.nundb.command;
+
+import io.nundb.protocol.Response;
+import io.nundb.security.AdminCredentials;
+import io.nundb.storage.Database;
+import io.nundb.storage.Databases;
+import io.nundb.storage.Decision;
+import io.nundb.storage.VersionedValue;
+import io.nundb.watch.WatchRegistry;
+
+/** auth, use-db, watch, unwatch, unwatch-all, arbiter, and the end of a session. */
+final class SessionCommands {
+
+    private final Databases databases;
+    private final AdminCredentials admin;
+    private final WatchRegistry watches;
+    private final Access access;
+    private final Conflicts conflicts;
+
+    SessionCommands(
+            Databases databases, AdminCredentials admin, WatchRegistry watches, Access access, Conflicts conflicts) {
+        this.databases = databases;
+        this.admin = admin;
+        this.watches = watches;
+        this.access = access;
+        this.conflicts = conflicts;
+    }
+
+    /** A wrong password clears an earlier admin login (NunDB kept it: bug 31). */
+    Response auth(Session session, String user, String password) {
+        boolean valid = admin.matches(user, password);
+        session.admin(valid);
+        return Response.ok(valid ? "valid auth\n" : "invalid auth\n");
+    }
+
+    Response useDb(Session session, String name, String user, String token) {
+        Database db = databases.get(name);
+        if (db == null) {
+            return Response.error("Not a valid database name");
+        }
+        String secretKey = user == null ? Database.TOKEN_KEY : "$$user_" + user;
+        VersionedValue secret = db.getLive(secretKey);
+        if (secret == null || !AdminCredentials.Secrets.equal(secret.value(), token)) {
+            return Response.error("Invalid token");
+        }
+        leaveSelected(session);
+        session.db(db.name());
+        session.user(user);
+        countConnection(db, +1);
+        return Response.ok();
+    }
+
+    Response watch(Session session, String key) {
+        Response denied = access.checkKey(session, key, 'r');
+        if (denied != null) {
+            return denied;
+        }
+        watches.watch(session.db(), key, session.outbox());
+        return Response.ok();
+    }
+
+    Response unwatch(Session session, String key) {
+        if (access.selected(session) == null) {
+            return Access.noDbSelected();
+        }
+        watches.unwatch(session.db(), key, session.outbox());
+        return Response.ok();
+    }
+
+    Response unwatchAll(Session session) {
+        if (access.selected(session) == null) {
+            return Access.noDbSelected();
+        }
+        watches.unwatchAll(session.db(), session.outbox());
+        return Response.ok();
+    }
+
+    Response arbiter(Session session) {
+        Database db = access.selected(session);
+        if (db == null) {
+            return Access.noDbSelected();
+        }
+        return conflicts.registerArbiter(db, session.outbox());
+    }
+
+    /** The connection is gone: drop every watch it had, in every database, and count it out. */
+    void close(Session session) {
+        if (!session.markClosed()) {
+            return;
+        }
+        watches.unwatchEverywhere(session.outbox());
+        leaveSelected(session);
+        session.db(null);
+    }
+
+    private void leaveSelected(Session session) {
+        Database previous = databases.get(session.db());
+        if (previous != null) {
+            countConnection(previous, -1);
+        }
+    }
+
+    /** Keeps {@code $connections} equal to the sessions on the db (compatibility B.12). */
+    private static void countConnection(Database db, int delta) {
+        db.mutate(
+                Database.CONNECTIONS_KEY,
+                current -> Decision.put(Integer.toString(db.addConnections(delta)), Writes.nextFree(current)));
+    }
+}

@@ -1,0 +1,2 @@
+/** Spring configuration: properties bound from NunDB's variables and the wiring of the core. */
+package io.nundb.config;

@@ -1,0 +1,2 @@
+/** A NunDB-compatible real-time key-value database server. */
+package io.nundb;

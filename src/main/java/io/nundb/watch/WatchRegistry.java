@@ -1,0 +1,136 @@
+package io.nundb.watch;
+
+import io.nundb.protocol.Replies;
+import io.nundb.storage.ChangeListener;
+import io.nundb.storage.VersionedValue;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who watches which key of which database. Told of every change by the store (with the key's lock
+ * held, so notifications for one key go out in version order) and fans it out to the watchers'
+ * outboxes.
+ */
+public final class WatchRegistry implements ChangeListener {
+
+    private record DbKey(String db, String key) {}
+
+    private final Map<DbKey, Set<Outbox>> watchers = new ConcurrentHashMap<>();
+    private final Map<Outbox, Set<DbKey>> byOutbox = new ConcurrentHashMap<>();
+    private final DeliveryStats stats;
+
+    public WatchRegistry(DeliveryStats stats) {
+        this.stats = stats;
+    }
+
+    public WatchRegistry() {
+        this(new DeliveryStats());
+    }
+
+    public DeliveryStats stats() {
+        return stats;
+    }
+
+    /** Registers {@code outbox} for changes of {@code key}; watching twice has no extra effect. */
+    public void watch(String db, String key, Outbox outbox) {
+        DbKey k = new DbKey(db, key);
+        watchers.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(outbox);
+        byOutbox.computeIfAbsent(outbox, x -> ConcurrentHashMap.newKeySet()).add(k);
+    }
+
+    public void unwatch(String db, String key, Outbox outbox) {
+        DbKey k = new DbKey(db, key);
+        removeFrom(k, outbox);
+        Set<DbKey> keys = byOutbox.get(outbox);
+        if (keys != null) {
+            keys.remove(k);
+        }
+    }
+
+    /** Removes every watch of {@code outbox} in database {@code db}. */
+    public void unwatchAll(String db, Outbox outbox) {
+        Set<DbKey> keys = byOutbox.get(outbox);
+        if (keys == null) {
+            return;
+        }
+        keys.removeIf(k -> {
+            if (k.db().equals(db)) {
+                removeFrom(k, outbox);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Removes every watch of {@code outbox} in every database (the connection closed). */
+    public void unwatchEverywhere(Outbox outbox) {
+        Set<DbKey> keys = byOutbox.remove(outbox);
+        if (keys != null) {
+            keys.forEach(k -> removeFrom(k, outbox));
+        }
+    }
+
+    public boolean hasWatchers(String db, String key) {
+        Set<Outbox> set = watchers.get(new DbKey(db, key));
+        return set != null && !set.isEmpty();
+    }
+
+    /** Sends {@code message} to every watcher of the key; returns how many got it. */
+    public int push(String db, String key, String message) {
+        Set<Outbox> set = watchers.get(new DbKey(db, key));
+        if (set == null) {
+            return 0;
+        }
+        int delivered = 0;
+        for (Outbox o : set) {
+            if (o.offer(message)) {
+                delivered++;
+            }
+        }
+        stats.sent(delivered);
+        return delivered;
+    }
+
+    /** The number of (connection, key) watch registrations. */
+    public long activeWatches() {
+        long n = 0;
+        for (Set<Outbox> s : watchers.values()) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    @Override
+    public void onChange(String db, String key, VersionedValue value) {
+        Set<Outbox> set = watchers.get(new DbKey(db, key));
+        if (set == null || set.isEmpty()) {
+            return;
+        }
+        int delivered = 0;
+        if (value.deleted()) {
+            String removed = Replies.removed(key);
+            for (Outbox o : set) {
+                if (o.offer(removed)) {
+                    delivered++;
+                }
+            }
+        } else {
+            String changed = Replies.changed(key, value.value());
+            String changedVersion = Replies.changedVersion(key, value.version(), value.value());
+            for (Outbox o : set) {
+                if (o.offer(changed) && o.offer(changedVersion)) {
+                    delivered += 2;
+                }
+            }
+        }
+        stats.sent(delivered);
+    }
+
+    private void removeFrom(DbKey k, Outbox outbox) {
+        watchers.computeIfPresent(k, (x, set) -> {
+            set.remove(outbox);
+            return set.isEmpty() ? null : set;
+        });
+    }
+}
