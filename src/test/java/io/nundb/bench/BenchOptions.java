@@ -1,0 +1,44 @@
+package io.nundb.bench;
+
+import java.time.Duration;
+
+/**
+ * Settings, from system properties ({@code -Dbench.duration=10} …). The defaults finish the
+ * whole program in about a minute and a half.
+ *
+ * @param duration measured seconds of each phase ({@code bench.duration}, default 5)
+ * @param warmup unmeasured seconds before each phase ({@code bench.warmup}, default 2)
+ * @param rate writes per second of the paced latency phase ({@code bench.rate}, default 1000)
+ * @param connections connections of the throughput phases ({@code bench.connections}, default 50)
+ * @param pipeline commands in flight per connection when pipelining ({@code bench.pipeline}, 16)
+ * @param keys distinct keys of the throughput phases ({@code bench.keys}, default 1000)
+ * @param valueSize bytes per value of the throughput phases ({@code bench.valueSize}, default 32)
+ * @param redis redis-server executable, a name on the PATH or a path; {@code none} skips Redis
+ *     ({@code bench.redis}, default {@code redis-server})
+ */
+record BenchOptions(
+        Duration duration,
+        Duration warmup,
+        int rate,
+        int connections,
+        int pipeline,
+        int keys,
+        int valueSize,
+        String redis) {
+
+    static BenchOptions fromSystemProperties() {
+        return new BenchOptions(
+                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.duration", "5")))),
+                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.warmup", "2")))),
+                Integer.getInteger("bench.rate", 1000),
+                Integer.getInteger("bench.connections", 50),
+                Integer.getInteger("bench.pipeline", 16),
+                Integer.getInteger("bench.keys", 1000),
+                Integer.getInteger("bench.valueSize", 32),
+                System.getProperty("bench.redis", "redis-server"));
+    }
+
+    boolean redisEnabled() {
+        return !"none".equalsIgnoreCase(redis);
+    }
+}

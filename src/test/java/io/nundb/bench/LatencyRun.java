@@ -1,0 +1,153 @@
+package io.nundb.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Write-to-notification latency for one watcher: a writer connection sets one key, a watcher
+ * connection subscribed to it timestamps each change message on arrival. Latency = arrival
+ * time minus the writer's clock just before the {@code set} went out (same JVM clock).
+ *
+ * <p>Paced mode sends on a fixed schedule ({@code rate} writes/s); back-to-back sends the next
+ * write as soon as the previous one is acknowledged (one write in flight, no pause).
+ */
+final class LatencyRun {
+
+    /** Send times by write index, for protocols whose notification has no payload (Redis). */
+    private static final int RING = 1 << 20;
+
+    record Result(
+            LatencyRecorder latencies, long measuredWrites, long received, long missing, double writesPerSecond) {}
+
+    private final Target target;
+    private final String key;
+    private final byte[] keyBytes;
+
+    LatencyRun(Target target, String key) {
+        this.target = target;
+        this.key = key;
+        this.keyBytes = Ascii.bytes(key);
+    }
+
+    /** {@code rate} writes per second, or 0 for back-to-back. */
+    Result run(int rate, Duration warmup, Duration duration) throws IOException, InterruptedException {
+        Protocol protocol = target.protocol();
+        try (Connection watcher = Connection.open(target);
+                Connection writer = Connection.open(target)) {
+            protocol.open(watcher);
+            protocol.watch(watcher, key);
+            protocol.open(writer);
+
+            long start = System.nanoTime();
+            long measureStart = start + warmup.toNanos();
+            long end = measureStart + duration.toNanos();
+            Watcher watch = new Watcher(watcher, measureStart);
+            Thread watcherThread = new Thread(watch, "bench-watcher");
+            watcherThread.setDaemon(true);
+            watcherThread.start();
+
+            long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+            long sent = 0;
+            long measured = 0;
+            while (true) {
+                if (rate > 0) {
+                    long due = start + sent * interval;
+                    if (due >= end) {
+                        break;
+                    }
+                    parkUntil(due);
+                } else if (System.nanoTime() >= end) {
+                    break;
+                }
+                if (sent - watch.received >= RING) {
+                    throw new IOException("watcher fell " + RING + " notifications behind; stopping");
+                }
+                long sentAt = System.nanoTime();
+                watch.sendTimes.set((int) (sent & (RING - 1)), sentAt);
+                ByteBuffer out = writer.out();
+                protocol.encodeSet(out, keyBytes, Ascii.bytes(Long.toString(sentAt)));
+                writer.flush();
+                int n = writer.readReply();
+                if (protocol.isError(writer.in(), writer.in().position(), n)) {
+                    throw new IOException(
+                            "set failed: " + Ascii.text(writer.in(), writer.in().position(), n));
+                }
+                writer.consume(n);
+                sent++;
+                if (sentAt >= measureStart) {
+                    measured++;
+                }
+            }
+            double seconds = (System.nanoTime() - measureStart) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (watch.received < sent && watcherThread.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            watch.stopping = true;
+            watcher.close(); // unblocks the watcher's read
+            watcherThread.join(TimeUnit.SECONDS.toMillis(5));
+            if (watch.failure != null) {
+                throw new IOException("watcher failed", watch.failure);
+            }
+            long received = watch.received;
+            return new Result(watch.latencies, measured, received, sent - received, measured / seconds);
+        }
+    }
+
+    private static void parkUntil(long due) {
+        long remaining;
+        while ((remaining = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(remaining);
+        }
+    }
+
+    /** Reads the watcher connection on its own platform thread. */
+    private final class Watcher implements Runnable {
+
+        final AtomicLongArray sendTimes = new AtomicLongArray(RING);
+        final LatencyRecorder latencies = new LatencyRecorder();
+        private final Connection connection;
+        private final long measureStart;
+        volatile long received;
+        volatile boolean stopping;
+        volatile Throwable failure;
+
+        Watcher(Connection connection, long measureStart) {
+            this.connection = connection;
+            this.measureStart = measureStart;
+        }
+
+        @Override
+        public void run() {
+            Protocol protocol = connection.protocol();
+            try {
+                while (true) {
+                    int n = connection.readMessage();
+                    long arrivedAt = System.nanoTime();
+                    ByteBuffer in = connection.in();
+                    long stamp = protocol.changeStamp(in, in.position(), n, keyBytes);
+                    connection.consume(n);
+                    if (stamp == Protocol.NOT_A_CHANGE) {
+                        continue;
+                    }
+                    long index = received;
+                    long sentAt = stamp == Protocol.NO_STAMP ? sendTimes.get((int) (index & (RING - 1))) : stamp;
+                    if (sentAt >= measureStart) {
+                        latencies.record(arrivedAt - sentAt);
+                    }
+                    received = index + 1;
+                }
+            } catch (IOException e) {
+                if (!stopping) {
+                    failure = e;
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+}
