@@ -12,8 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * connection subscribed to it timestamps each change message on arrival. Latency = arrival
  * time minus the writer's clock just before the {@code set} went out (same JVM clock).
  *
- * <p>Paced mode sends on a fixed schedule ({@code rate} writes/s); back-to-back sends the next
- * write as soon as the previous one is acknowledged (one write in flight, no pause).
+ * <p>Paced mode sends on a fixed schedule ({@code rate} writes/s), whether or not earlier
+ * notifications have arrived. Back-to-back sends the next write as soon as the previous write
+ * is acknowledged and its notification has arrived: one change in flight, no pause, so the
+ * figure is the bare write-to-watcher path and does not depend on how fast a server acks.
  */
 final class LatencyRun {
 
@@ -45,7 +47,7 @@ final class LatencyRun {
             long start = System.nanoTime();
             long measureStart = start + warmup.toNanos();
             long end = measureStart + duration.toNanos();
-            Watcher watch = new Watcher(watcher, measureStart);
+            Watcher watch = new Watcher(watcher, measureStart, rate > 0 ? null : Thread.currentThread());
             Thread watcherThread = new Thread(watch, "bench-watcher");
             watcherThread.setDaemon(true);
             watcherThread.start();
@@ -53,15 +55,22 @@ final class LatencyRun {
             long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
             long sent = 0;
             long measured = 0;
+            long slot = 0;
             while (true) {
                 if (rate > 0) {
-                    long due = start + sent * interval;
+                    // A writer that stalled skips the slots it missed instead of bursting to catch up,
+                    // so the rate never exceeds the one asked for.
+                    slot = Math.max(slot, (System.nanoTime() - start) / interval);
+                    long due = start + slot++ * interval;
                     if (due >= end) {
                         break;
                     }
                     parkUntil(due);
-                } else if (System.nanoTime() >= end) {
-                    break;
+                } else {
+                    awaitNotification(watch, sent, watcherThread);
+                    if (System.nanoTime() >= end) {
+                        break;
+                    }
                 }
                 if (sent - watch.received >= RING) {
                     throw new IOException("watcher fell " + RING + " notifications behind; stopping");
@@ -98,6 +107,17 @@ final class LatencyRun {
         }
     }
 
+    /** Back-to-back: wait (parked, the watcher unparks us) until every sent write was notified. */
+    private static void awaitNotification(Watcher watch, long sent, Thread watcherThread) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (watch.received < sent) {
+            if (!watcherThread.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("notification of write " + sent + " did not arrive within 10 s");
+            }
+            LockSupport.parkNanos(watch, TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
     private static void parkUntil(long due) {
         long remaining;
         while ((remaining = due - System.nanoTime()) > 0) {
@@ -116,9 +136,13 @@ final class LatencyRun {
         volatile boolean stopping;
         volatile Throwable failure;
 
-        Watcher(Connection connection, long measureStart) {
+        /** Unparked after each notification; null when nobody waits (paced mode). */
+        private final Thread writer;
+
+        Watcher(Connection connection, long measureStart, Thread writer) {
             this.connection = connection;
             this.measureStart = measureStart;
+            this.writer = writer;
         }
 
         @Override
@@ -140,6 +164,9 @@ final class LatencyRun {
                         latencies.record(arrivedAt - sentAt);
                     }
                     received = index + 1;
+                    if (writer != null) {
+                        LockSupport.unpark(writer);
+                    }
                 }
             } catch (IOException e) {
                 if (!stopping) {
