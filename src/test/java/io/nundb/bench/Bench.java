@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -153,6 +154,7 @@ public final class Bench {
     }
 
     private void measure(Report report, List<Target> targets) {
+        warmUp(targets);
         Report.Goal p99 = new Report.Goal("p99 µs", false, 2.0);
         Report.Goal ops = new Report.Goal("ops/s", true, 0.5);
         phase(
@@ -166,7 +168,7 @@ public final class Bench {
             try {
                 throughput(target).prefill();
             } catch (IOException e) {
-                out.println("prefill failed on " + target.name() + ": " + e.getMessage());
+                out.println("  prefill failed on " + target.name() + ": " + e.getMessage());
             }
         }
         for (ThroughputRun.Op op : ThroughputRun.Op.values()) {
@@ -181,6 +183,26 @@ public final class Bench {
                     }
                     return List.of(new Report.Metric("ops/s", r.opsPerSecond()));
                 });
+            }
+        }
+    }
+
+    /**
+     * An unmeasured pipelined SET and GET round per server before the phases, so the JIT has
+     * compiled our server's whole command path before the first latency phase (Redis gets the
+     * same round, for symmetry).
+     */
+    private void warmUp(List<Target> targets) {
+        for (Target target : targets) {
+            long start = System.nanoTime();
+            try {
+                for (ThroughputRun.Op op : ThroughputRun.Op.values()) {
+                    throughput(target)
+                            .run(op, options.connections(), options.pipeline(), options.warmup(), Duration.ZERO);
+                }
+                out.printf("  warm-up round — %s: %d ms%n", target.name(), (System.nanoTime() - start) / 1_000_000);
+            } catch (IOException e) {
+                out.println("  warm-up round failed on " + target.name() + ": " + e.getMessage());
             }
         }
     }
@@ -214,9 +236,12 @@ public final class Bench {
         report.phase(title, goals);
         for (Target target : targets) {
             try {
+                long gcCount = GcStats.count();
+                long gcMillis = GcStats.millis();
                 List<Report.Metric> metrics = body.run(target);
                 report.figures(target.name(), metrics);
-                out.println("  " + title + " — " + target.name() + ": " + summary(metrics));
+                out.println("  " + title + " — " + target.name() + ": " + summary(metrics) + "; GC in this JVM: "
+                        + (GcStats.count() - gcCount) + " collections, " + (GcStats.millis() - gcMillis) + " ms");
             } catch (Exception e) {
                 String reason = e.getMessage()
                         + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "");
