@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -100,10 +102,11 @@ public final class Bench {
         out.println("read the figures as a comparison on this machine, not as absolute capacity.");
         out.println("Load average before the run: " + loadAverage() + ".");
         out.printf(
-                "Phases: %s s warm-up + %s s measured each; paced rate %d writes/s; %d connections; pipeline %d;"
+                "Phases: %s s warm-up + %s s measured each, %d round(s) (median reported); paced rate %d writes/s; %d connections; pipeline %d;"
                         + " %d keys; %d-byte values.%n%n",
                 seconds(options.warmup().toMillis()),
                 seconds(options.duration().toMillis()),
+                options.rounds(),
                 options.rate(),
                 options.connections(),
                 options.pipeline(),
@@ -231,22 +234,40 @@ public final class Bench {
                 new Report.Metric("lost notifications", r.missing()));
     }
 
-    /** Runs one phase on every server in turn, so background load on the shared machine hits both alike. */
+    /**
+     * Runs one phase on every server in turn, {@code rounds} times, so background load on the
+     * shared machine hits both alike; each figure reported is the median over the rounds.
+     */
     private void phase(Report report, List<Target> targets, String title, List<Report.Goal> goals, PhaseBody body) {
         report.phase(title, goals);
+        Map<Target, List<List<Report.Metric>>> rounds = new LinkedHashMap<>();
+        Map<Target, String> failures = new LinkedHashMap<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            String label = options.rounds() == 1 ? title : title + " (round " + round + ")";
+            for (Target target : targets) {
+                if (failures.containsKey(target)) {
+                    continue;
+                }
+                try {
+                    long gcCount = GcStats.count();
+                    long gcMillis = GcStats.millis();
+                    List<Report.Metric> metrics = body.run(target);
+                    rounds.computeIfAbsent(target, t -> new ArrayList<>()).add(metrics);
+                    out.println("  " + label + " — " + target.name() + ": " + summary(metrics) + "; GC in this JVM: "
+                            + (GcStats.count() - gcCount) + " collections, " + (GcStats.millis() - gcMillis) + " ms");
+                } catch (Exception e) {
+                    String reason = e.getMessage()
+                            + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "");
+                    failures.put(target, reason);
+                    out.println("  " + label + " — " + target.name() + ": FAILED " + reason);
+                }
+            }
+        }
         for (Target target : targets) {
-            try {
-                long gcCount = GcStats.count();
-                long gcMillis = GcStats.millis();
-                List<Report.Metric> metrics = body.run(target);
-                report.figures(target.name(), metrics);
-                out.println("  " + title + " — " + target.name() + ": " + summary(metrics) + "; GC in this JVM: "
-                        + (GcStats.count() - gcCount) + " collections, " + (GcStats.millis() - gcMillis) + " ms");
-            } catch (Exception e) {
-                String reason = e.getMessage()
-                        + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "");
-                report.failure(target.name(), reason);
-                out.println("  " + title + " — " + target.name() + ": FAILED " + reason);
+            if (failures.containsKey(target)) {
+                report.failure(target.name(), failures.get(target));
+            } else {
+                report.figures(target.name(), Report.medians(rounds.get(target)));
             }
         }
     }

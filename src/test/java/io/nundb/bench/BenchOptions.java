@@ -7,7 +7,10 @@ import java.time.Duration;
  * whole program in about a minute and a half.
  *
  * @param duration measured seconds of each phase ({@code bench.duration}, default 5)
- * @param warmup unmeasured seconds before each phase ({@code bench.warmup}, default 2)
+ * @param warmup unmeasured seconds before each phase, and of each half of the warm-up round
+ *     ({@code bench.warmup}, default 1)
+ * @param rounds times each phase runs per server, alternating servers; the median is reported
+ *     ({@code bench.rounds}, default 1)
  * @param rate writes per second of the paced latency phase ({@code bench.rate}, default 1000)
  * @param connections connections of the throughput phases ({@code bench.connections}, default 50)
  * @param pipeline commands in flight per connection when pipelining ({@code bench.pipeline}, 16)
@@ -19,6 +22,7 @@ import java.time.Duration;
 record BenchOptions(
         Duration duration,
         Duration warmup,
+        int rounds,
         int rate,
         int connections,
         int pipeline,
@@ -29,7 +33,8 @@ record BenchOptions(
     static BenchOptions fromSystemProperties() {
         return new BenchOptions(
                 Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.duration", "5")))),
-                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.warmup", "2")))),
+                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.warmup", "1")))),
+                Math.max(1, Integer.getInteger("bench.rounds", 1)),
                 Integer.getInteger("bench.rate", 1000),
                 Integer.getInteger("bench.connections", 50),
                 Integer.getInteger("bench.pipeline", 16),

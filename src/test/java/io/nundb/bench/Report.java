@@ -2,6 +2,7 @@ package io.nundb.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,6 +141,21 @@ final class Report {
         }
         Double value = value(phase, server, metric);
         return value == null ? "–" : format(value);
+    }
+
+    /** Per metric, the median over rounds (the lower middle one for an even count). */
+    static List<Metric> medians(List<List<Metric>> rounds) {
+        List<Metric> result = new ArrayList<>();
+        List<Metric> first = rounds.get(0);
+        for (int i = 0; i < first.size(); i++) {
+            double[] values = new double[rounds.size()];
+            for (int r = 0; r < rounds.size(); r++) {
+                values[r] = rounds.get(r).get(i).value();
+            }
+            Arrays.sort(values);
+            result.add(new Metric(first.get(i).name(), values[(values.length - 1) / 2]));
+        }
+        return result;
     }
 
     /** Three significant digits below 100, whole numbers with thousands separators above. */
