@@ -38,6 +38,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     static final int MAX_IN_FLIGHT = 1024;
     /** How long a cut-off client gets to take the {@code slow consumer} message before the close. */
     static final long CUT_OFF_GRACE_MILLIS = 5_000;
+    /** Lines run per event-loop task before yielding to other connections' tasks. */
+    static final int LINES_PER_PASS = 64;
 
     private final CommandExecutor executor;
     private final LineFramer framer;
@@ -47,8 +49,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<CompletableFuture<Response>> inFlight = new ArrayDeque<>();
     private final Runnable drainTask = this::drain;
     private final Runnable flushRepliesTask = this::flushReplies;
+    private final Runnable processTask = this::processLines;
     private ChannelHandlerContext ctx;
+    /** Reading is off: lines wait in the framer until the back-pressure clears. */
     private boolean readPaused;
+
+    private boolean continueScheduled;
     private boolean draining;
     private boolean closing;
 
@@ -111,16 +117,29 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Runs the complete lines received so far, as long as there is room for their replies. */
+    /**
+     * Runs the complete lines received so far, as long as there is room for their replies. At most
+     * {@link #LINES_PER_PASS} per event-loop task: a big pipelined read must not flood the outboxes
+     * of watchers on the same event loop before their drain tasks get a turn.
+     */
     private void processLines() {
+        continueScheduled = false;
+        int budget = LINES_PER_PASS;
+        boolean more = true;
         while (!closing && !backPressured()) {
+            if (budget-- == 0) {
+                continueScheduled = true;
+                ctx.executor().execute(processTask);
+                break;
+            }
             LineFramer.Frame frame = framer.next();
             if (frame == null) {
+                more = false;
                 break;
             }
             run(frame);
         }
-        boolean pause = !closing && backPressured();
+        boolean pause = !closing && more;
         if (pause != readPaused) {
             readPaused = pause;
             ctx.channel().config().setAutoRead(!pause);
@@ -158,7 +177,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         while (!closing && !inFlight.isEmpty() && inFlight.peek().isDone()) {
             reply(inFlight.poll());
         }
-        if (readPaused) {
+        if (readPaused && !continueScheduled) {
             processLines();
         }
     }
@@ -222,7 +241,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         } finally {
             draining = false;
         }
-        if (readPaused) {
+        if (readPaused && !continueScheduled) {
             processLines();
         }
     }
