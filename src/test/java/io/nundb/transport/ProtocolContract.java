@@ -48,7 +48,7 @@ public abstract class ProtocolContract {
     }
 
     @AfterEach
-    void closeClients() {
+    protected final void closeClients() {
         opened.forEach(ProtocolClient::close);
         opened.clear();
     }
@@ -108,12 +108,12 @@ public abstract class ProtocolContract {
     // ---- auth ------------------------------------------------------------------------------
 
     @Test
-    void authWithAdminCredentialsIsValid() {
+    public void authWithAdminCredentialsIsValid() {
         call(client(), "auth " + ADMIN_USER + " " + ADMIN_PWD, "valid auth\n", "ok \n");
     }
 
     @Test
-    void authWithWrongPasswordIsInvalid() {
+    public void authWithWrongPasswordIsInvalid() {
         ProtocolClient c = client();
         call(c, "auth " + ADMIN_USER + " wrong", "invalid auth\n", "ok \n");
         call(c, "create-db nope nope-token", "error Not auth \n");
@@ -122,7 +122,7 @@ public abstract class ProtocolContract {
     // ---- databases -------------------------------------------------------------------------
 
     @Test
-    void createDbThenUseDbWithToken() {
+    public void createDbThenUseDbWithToken() {
         ProtocolClient admin = admin();
         String db = newDb(admin);
         call(admin, "create-db " + db + " other", "error database already exists \n");
@@ -134,7 +134,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void useDbWithUserForm() {
+    public void useDbWithUserForm() {
         ProtocolClient admin = admin();
         String db = newDb(admin);
         call(admin, "use-db " + db + " " + db + "-token", "ok \n");
@@ -150,7 +150,7 @@ public abstract class ProtocolContract {
     // ---- reads and writes ------------------------------------------------------------------
 
     @Test
-    void setThenGetKeepsSpacesInTheValue() {
+    public void setThenGetKeepsSpacesInTheValue() {
         ProtocolClient c = user(newDb(admin()));
         call(c, "set greeting hello big world", "ok \n");
         call(c, "get greeting", "value hello big world\n", "ok \n");
@@ -158,7 +158,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void setSafeFollowsVersionsAndReportsInvalidVersionAsError() {
+    public void setSafeFollowsVersionsAndReportsInvalidVersionAsError() {
         ProtocolClient c = user(newDb(admin()));
         call(c, "get-safe name", "value-version 1 <Empty>\n", "ok \n");
         call(c, "set-safe name 0 mateus", "ok \n");
@@ -172,7 +172,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void removeDeletesTheKey() {
+    public void removeDeletesTheKey() {
         ProtocolClient c = user(newDb(admin()));
         call(c, "set doomed 1", "ok \n");
         call(c, "remove doomed", "ok \n");
@@ -180,7 +180,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void incrementAddsAndRejectsNonNumbers() {
+    public void incrementAddsAndRejectsNonNumbers() {
         ProtocolClient c = user(newDb(admin()));
         call(c, "increment visits", "ok \n");
         call(c, "increment visits 10", "ok \n");
@@ -190,7 +190,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void keysListsSortedWithACommaBeforeEachKey() {
+    public void keysListsSortedWithACommaBeforeEachKey() {
         ProtocolClient c = user(newDb(admin()));
         call(c, "keys nothing-matches-this", "keys  \n", "ok \n");
         call(c, "set b 2", "ok \n");
@@ -209,13 +209,13 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void secureKeysNeedAdmin() {
+    public void secureKeysNeedAdmin() {
         ProtocolClient c = user(newDb(admin()));
         call(c, "get $$token", "error To read security keys you must auth as an admin! \n");
     }
 
     @Test
-    void pipelinedCommandsAreAnsweredInOrder() {
+    public void pipelinedCommandsAreAnsweredInOrder() {
         ProtocolClient c = user(newDb(admin()));
         c.send("set p 1");
         c.send("get p");
@@ -230,14 +230,14 @@ public abstract class ProtocolContract {
     // ---- errors ----------------------------------------------------------------------------
 
     @Test
-    void noDbSelectedIsPushedThenReturned() {
+    public void noDbSelectedIsPushedThenReturned() {
         ProtocolClient c = client();
         call(c, "get k", "error no-db-selected\n", "error error no-db-selected\n \n");
         call(c, "set k v", "error no-db-selected\n", "error error no-db-selected\n \n");
     }
 
     @Test
-    void permissionDeniedIsPushedThenReturned() {
+    public void permissionDeniedIsPushedThenReturned() {
         ProtocolClient admin = admin();
         String db = newDb(admin);
         call(admin, "use-db " + db + " " + db + "-token", "ok \n");
@@ -250,17 +250,17 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void unknownCommand() {
+    public void unknownCommand() {
         call(client(), "frobnicate now", "error unknown command: frobnicate \n");
     }
 
     @Test
-    void emptyCommand() {
+    public void emptyCommand() {
         call(client(), "", "error empty command \n");
     }
 
     @Test
-    void clusterInternalCommandsAreUnknownOnClientPorts() {
+    public void clusterInternalCommandsAreUnknownOnClientPorts() {
         ProtocolClient c = admin();
         call(c, "rp 1 set a b", "error unknown command: rp \n");
         call(c, "ack 1 somewhere", "error unknown command: ack \n");
@@ -272,7 +272,7 @@ public abstract class ProtocolContract {
     // ---- watching (needs a connection that stays open) -------------------------------------
 
     @Test
-    void watcherOnAnotherConnectionSeesChangesAndRemoves() {
+    public void watcherOnAnotherConnectionSeesChangesAndRemoves() {
         assumeTrue(supportsWatch(), "transport has no persistent connections");
         String db = newDb(admin());
         ProtocolClient watcher = user(db);
@@ -287,7 +287,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void unwatchStopsNotifications() {
+    public void unwatchStopsNotifications() {
         assumeTrue(supportsWatch(), "transport has no persistent connections");
         String db = newDb(admin());
         ProtocolClient watcher = user(db);
@@ -307,7 +307,7 @@ public abstract class ProtocolContract {
     }
 
     @Test
-    void connectionsCountGoesDownWhenAConnectionCloses() {
+    public void connectionsCountGoesDownWhenAConnectionCloses() {
         assumeTrue(supportsWatch(), "transport has no persistent connections");
         String db = newDb(admin());
         ProtocolClient first = user(db);

@@ -59,7 +59,8 @@ public final class TcpListener implements SmartLifecycle {
                             "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimit));
                 })
                 .bindNow();
-        log.info("NunDB TCP listening on {}", server.address());
+        InetSocketAddress bound = (InetSocketAddress) server.address();
+        log.info("NunDB TCP listening on {}:{}", bound.getHostString(), bound.getPort());
     }
 
     @Override
@@ -69,9 +70,10 @@ public final class TcpListener implements SmartLifecycle {
             return;
         }
         server = null;
+        InetSocketAddress bound = (InetSocketAddress) s.address();
         s.disposeNow(Duration.ofSeconds(5));
         connections.close().awaitUninterruptibly(5_000);
-        log.info("NunDB TCP listener on {} stopped", s.address());
+        log.info("NunDB TCP listener on {}:{} stopped", bound.getHostString(), bound.getPort());
     }
 
     @Override

@@ -98,6 +98,15 @@ class TcpTransportTest {
     }
 
     @Test
+    void commandSentBeforeTheGreetingIsReadIsAnswered() {
+        start();
+        TcpTestClient c = TcpTestClient.connectRaw(listener.port());
+        clients.add(c);
+        c.send("auth nun nun-pwd");
+        expect(c, "ok \n", "valid auth\n", "ok \n");
+    }
+
+    @Test
     void crlfLinesWork() {
         start();
         TcpTestClient c = connect();
