@@ -201,7 +201,7 @@ public abstract class ProtocolContract {
     @Test
     public void keysListsSortedWithACommaBeforeEachKey() {
         ProtocolClient c = user(newDb(admin()));
-        call(c, "keys nothing-matches-this", "keys  \n", "ok \n");
+        call(c, "keys nothing-matches-this", "keys \n", "ok \n");
         call(c, "set b 2", "ok \n");
         call(c, "set a 1", "ok \n");
         call(c, "keys a", "keys ,a\n", "ok \n");
