@@ -7,8 +7,8 @@ public enum RecoveryMode {
     /** Refuse to start, naming the file and offset. */
     STRICT,
     /**
-     * Start with everything before the corruption; the damaged segment and the ones after it are
-     * moved to {@code oplog-quarantine/} for inspection.
+     * Start with everything before the corruption: the damaged segment is copied to {@code
+     * oplog-quarantine/} and cut at the damage, the segments after it are moved there.
      */
     LENIENT;
 

@@ -170,6 +170,14 @@ public final class Snapshotter implements AutoCloseable {
         executor.shutdown();
     }
 
+    /** Stops without a last snapshot, as a crash would (tests). */
+    void abandon() {
+        synchronized (lock) {
+            closed = true;
+        }
+        executor.shutdownNow();
+    }
+
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(60));

@@ -105,6 +105,9 @@ public final class StartupRecovery implements Recovery {
                 }
                 log.error("{}. Lenient recovery: starting with the data up to this point", where);
                 quarantine(files.subList(i, files.size()));
+                // the readable prefix stays in the log, so that the next start finds it again
+                truncate(file, scan.validBytes());
+                kept.add(Segment.existing(file, scan.validBytes(), scan.records()));
                 break;
             }
             if (scan.torn()) {
@@ -157,8 +160,13 @@ public final class StartupRecovery implements Recovery {
         Files.createDirectories(dir);
         for (Path f : files) {
             Path target = dir.resolve(f.getFileName() + "." + System.currentTimeMillis());
-            Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
-            log.error("Moved op-log segment {} to {}", f.getFileName(), target);
+            if (f.equals(files.get(0))) {
+                Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                log.error("Copied the damaged op-log segment {} to {}", f.getFileName(), target);
+            } else {
+                Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
+                log.error("Moved op-log segment {} (after the damage) to {}", f.getFileName(), target);
+            }
         }
     }
 }
