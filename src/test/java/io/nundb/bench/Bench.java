@@ -239,6 +239,9 @@ public final class Bench {
      * shared machine hits both alike; each figure reported is the median over the rounds.
      */
     private void phase(Report report, List<Target> targets, String title, List<Report.Goal> goals, PhaseBody body) {
+        if (!options.selected(title)) {
+            return;
+        }
         report.phase(title, goals);
         Map<Target, List<List<Report.Metric>>> rounds = new LinkedHashMap<>();
         Map<Target, String> failures = new LinkedHashMap<>();

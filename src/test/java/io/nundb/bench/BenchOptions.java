@@ -1,6 +1,7 @@
 package io.nundb.bench;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Settings, from system properties ({@code -Dbench.duration=10} …). The defaults finish the
@@ -18,6 +19,8 @@ import java.time.Duration;
  * @param valueSize bytes per value of the throughput phases ({@code bench.valueSize}, default 32)
  * @param redis redis-server executable, a name on the PATH or a path; {@code none} skips Redis
  *     ({@code bench.redis}, default {@code redis-server})
+ * @param only runs only the phases whose title contains this text, case-insensitive, e.g.
+ *     {@code "SET, 50 conns, pipeline"} when profiling ({@code bench.only}, default: all)
  */
 record BenchOptions(
         Duration duration,
@@ -28,7 +31,8 @@ record BenchOptions(
         int pipeline,
         int keys,
         int valueSize,
-        String redis) {
+        String redis,
+        String only) {
 
     static BenchOptions fromSystemProperties() {
         return new BenchOptions(
@@ -40,7 +44,12 @@ record BenchOptions(
                 Integer.getInteger("bench.pipeline", 16),
                 Integer.getInteger("bench.keys", 1000),
                 Integer.getInteger("bench.valueSize", 32),
-                System.getProperty("bench.redis", "redis-server"));
+                System.getProperty("bench.redis", "redis-server"),
+                System.getProperty("bench.only", ""));
+    }
+
+    boolean selected(String phaseTitle) {
+        return phaseTitle.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT));
     }
 
     boolean redisEnabled() {

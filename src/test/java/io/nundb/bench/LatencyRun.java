@@ -47,10 +47,16 @@ final class LatencyRun {
             long start = System.nanoTime();
             long measureStart = start + warmup.toNanos();
             long end = measureStart + duration.toNanos();
-            Watcher watch = new Watcher(watcher, measureStart, rate > 0 ? null : Thread.currentThread());
+            Thread waiter = rate > 0 ? null : Thread.currentThread();
+            Watcher watch = new Watcher(watcher, measureStart, waiter);
             Thread watcherThread = new Thread(watch, "bench-watcher");
             watcherThread.setDaemon(true);
             watcherThread.start();
+            // Acks are read on their own thread so a slow ack never delays the paced schedule.
+            AckReader acks = new AckReader(writer, waiter);
+            Thread ackThread = new Thread(acks, "bench-acks");
+            ackThread.setDaemon(true);
+            ackThread.start();
 
             long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
             long sent = 0;
@@ -67,7 +73,7 @@ final class LatencyRun {
                     }
                     parkUntil(due);
                 } else {
-                    awaitNotification(watch, sent, watcherThread);
+                    awaitBoth(watch, acks, sent);
                     if (System.nanoTime() >= end) {
                         break;
                     }
@@ -80,12 +86,6 @@ final class LatencyRun {
                 ByteBuffer out = writer.out();
                 protocol.encodeSet(out, keyBytes, Ascii.bytes(Long.toString(sentAt)));
                 writer.flush();
-                int n = writer.readReply();
-                if (protocol.isError(writer.in(), writer.in().position(), n)) {
-                    throw new IOException(
-                            "set failed: " + Ascii.text(writer.in(), writer.in().position(), n));
-                }
-                writer.consume(n);
                 sent++;
                 if (sentAt >= measureStart) {
                     measured++;
@@ -93,28 +93,82 @@ final class LatencyRun {
             }
             double seconds = (System.nanoTime() - measureStart) / 1e9;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (watch.received < sent && watcherThread.isAlive() && System.nanoTime() < deadline) {
+            while ((watch.received < sent && watcherThread.isAlive() || acks.acked < sent && ackThread.isAlive())
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
             watch.stopping = true;
-            watcher.close(); // unblocks the watcher's read
+            acks.stopping = true;
+            watcher.close(); // unblocks the readers
+            writer.close();
             watcherThread.join(TimeUnit.SECONDS.toMillis(5));
+            ackThread.join(TimeUnit.SECONDS.toMillis(5));
             if (watch.failure != null) {
                 throw new IOException("watcher failed", watch.failure);
+            }
+            if (acks.failure != null) {
+                throw new IOException("writer failed", acks.failure);
+            }
+            if (acks.acked < sent) {
+                throw new IOException((sent - acks.acked) + " writes not acknowledged within 10 s");
             }
             long received = watch.received;
             return new Result(watch.latencies, measured, received, sent - received, measured / seconds);
         }
     }
 
-    /** Back-to-back: wait (parked, the watcher unparks us) until every sent write was notified. */
-    private static void awaitNotification(Watcher watch, long sent, Thread watcherThread) throws IOException {
+    /** Back-to-back: wait (parked; the readers unpark us) until every sent write is acked and notified. */
+    private static void awaitBoth(Watcher watch, AckReader acks, long sent) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (watch.received < sent) {
-            if (!watcherThread.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("notification of write " + sent + " did not arrive within 10 s");
+        while (watch.received < sent || acks.acked < sent) {
+            if (watch.failure != null || acks.failure != null) {
+                throw new IOException("reader failed", watch.failure != null ? watch.failure : acks.failure);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("write " + sent + " not acknowledged and notified within 10 s");
             }
             LockSupport.parkNanos(watch, TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** Reads the writer connection's replies on their own platform thread. */
+    private static final class AckReader implements Runnable {
+
+        private final Connection connection;
+        private final Thread waiter;
+        volatile long acked;
+        volatile boolean stopping;
+        volatile Throwable failure;
+
+        AckReader(Connection connection, Thread waiter) {
+            this.connection = connection;
+            this.waiter = waiter;
+        }
+
+        @Override
+        public void run() {
+            Protocol protocol = connection.protocol();
+            try {
+                while (true) {
+                    int n = connection.readReply();
+                    ByteBuffer in = connection.in();
+                    if (protocol.isError(in, in.position(), n)) {
+                        throw new IOException("set failed: "
+                                + Ascii.text(in, in.position(), n).strip());
+                    }
+                    connection.consume(n);
+                    acked++;
+                    if (waiter != null) {
+                        LockSupport.unpark(waiter);
+                    }
+                }
+            } catch (IOException e) {
+                if (!stopping) {
+                    failure = e;
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
         }
     }
 
