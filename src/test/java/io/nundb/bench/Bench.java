@@ -77,7 +77,11 @@ public final class Bench {
                     "Load average after the run: %s. Took %d s.%n",
                     loadAverage(), (System.nanoTime() - startedAt) / 1_000_000_000L);
             if (ours != null && redis != null) {
-                out.printf("Targets met: %d of %d.%n", tally[0], tally[0] + tally[1]);
+                out.printf(
+                        "Targets met: %d of %d%s.%n",
+                        tally[0],
+                        tally[0] + tally[1],
+                        tally[2] == 0 ? "" : " (" + tally[2] + " could not be compared: Redis failed)");
             } else {
                 out.println("Only one server measured: no ratios.");
             }

@@ -125,7 +125,9 @@ final class LatencyRun {
                 throw new IOException("reader failed", watch.failure != null ? watch.failure : acks.failure);
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("write " + sent + " not acknowledged and notified within 10 s");
+                throw new IOException("write " + sent + " still " + (acks.acked < sent ? "unacknowledged" : "")
+                        + (acks.acked < sent && watch.received < sent ? " and " : "")
+                        + (watch.received < sent ? "not notified" : "") + " after 10 s");
             }
             LockSupport.parkNanos(watch, TimeUnit.MILLISECONDS.toNanos(100));
         }

@@ -57,24 +57,32 @@ final class Report {
         return phases.get(phases.size() - 1);
     }
 
-    /** Goals met and missed, over all phases where both servers produced figures. */
+    /**
+     * Goals met, missed, and not comparable, over all phases. A phase that failed on our server
+     * misses its goals; one that failed only on Redis cannot be compared.
+     */
     int[] goalTally() {
         int met = 0;
         int missed = 0;
+        int unknown = 0;
         for (Phase phase : phases) {
             for (Goal goal : phase.goals()) {
                 Double a = value(phase, ours, goal.metric());
                 Double b = value(phase, redis, goal.metric());
-                if (a != null && b != null && b != 0) {
+                if (phase.byServer().get(ours) instanceof String) {
+                    missed++;
+                } else if (a != null && b != null && b != 0) {
                     if (goal.met(a / b)) {
                         met++;
                     } else {
                         missed++;
                     }
+                } else {
+                    unknown++;
                 }
             }
         }
-        return new int[] {met, missed};
+        return new int[] {met, missed, unknown};
     }
 
     void print(PrintStream out) {
@@ -97,7 +105,14 @@ final class Report {
                         .findFirst()
                         .orElse(null);
                 String target = goal == null ? "" : goal.text();
-                String met = goal == null || ratio.isEmpty() ? "" : (goal.met(a / b) ? "yes" : "**no**");
+                String met;
+                if (goal == null) {
+                    met = "";
+                } else if (phase.byServer().get(ours) instanceof String) {
+                    met = "**no** (failed)";
+                } else {
+                    met = ratio.isEmpty() ? "" : (goal.met(a / b) ? "yes" : "**no**");
+                }
                 out.println("| " + (first ? phase.title() : "") + " | " + name + " | " + cell(phase, ours, name) + " | "
                         + cell(phase, redis, name) + " | " + ratio + " | " + target + " | " + met + " |");
                 first = false;

@@ -20,6 +20,21 @@ class ReportTest {
     }
 
     @Test
+    void aPhaseOurServerFailedMissesItsGoal() {
+        Report report = new Report("ours", "redis");
+        report.phase("set", List.of(new Report.Goal("ops/s", true, 0.5)));
+        report.failure("ours", "lost reply");
+        report.figures("redis", List.of(new Report.Metric("ops/s", 100_000)));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("| set | ops/s | failed: lost reply | 100,000 |  | ≥ 0.50× | **no** (failed) |");
+        assertThat(report.goalTally()).containsExactly(0, 1, 0);
+    }
+
+    @Test
     void ratiosAndGoalsInTheTable() {
         Report report = new Report("ours", "redis");
         report.phase("set", List.of(new Report.Goal("ops/s", true, 0.5)));
@@ -39,6 +54,6 @@ class ReportTest {
         assertThat(table).contains("| set | ops/s | 40,000 | 100,000 | 0.40 | ≥ 0.50× | **no** |");
         assertThat(table).contains("| notify | p99 µs | 150 | 100 | 1.50 | ≤ 2.00× | yes |");
         assertThat(table).contains("| get | ops/s | 1.00 | failed: boom |  | ≥ 0.50× |  |");
-        assertThat(report.goalTally()).containsExactly(1, 1);
+        assertThat(report.goalTally()).containsExactly(1, 1, 1);
     }
 }
