@@ -255,10 +255,12 @@ public final class Bench {
                 if (failures.containsKey(target)) {
                     continue;
                 }
-                try {
+                long timeoutMillis =
+                        options.warmup().toMillis() + options.duration().toMillis() + 60_000;
+                try (Watchdog watchdog = Watchdog.arm(timeoutMillis)) {
                     long gcCount = GcStats.count();
                     long gcMillis = GcStats.millis();
-                    List<Report.Metric> metrics = body.run(target);
+                    List<Report.Metric> metrics = runGuarded(body, target, watchdog, timeoutMillis);
                     rounds.computeIfAbsent(target, t -> new ArrayList<>()).add(metrics);
                     out.println("  " + label + " — " + target.name() + ": " + summary(metrics) + "; GC in this JVM: "
                             + (GcStats.count() - gcCount) + " collections, " + (GcStats.millis() - gcMillis) + " ms");
@@ -276,6 +278,18 @@ public final class Bench {
             } else {
                 report.figures(target.name(), Report.medians(rounds.get(target)));
             }
+        }
+    }
+
+    private static List<Report.Metric> runGuarded(PhaseBody body, Target target, Watchdog watchdog, long timeoutMillis)
+            throws Exception {
+        try {
+            return body.run(target);
+        } catch (Exception e) {
+            if (watchdog.fired()) {
+                throw new IOException("hung: no progress within " + timeoutMillis / 1000 + " s, connections closed", e);
+            }
+            throw e;
         }
     }
 

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One TCP connection with its protocol and buffers. Blocking by default (setup, latency run);
@@ -16,6 +18,9 @@ import java.nio.channels.SocketChannel;
 final class Connection implements Closeable {
 
     private static final int BUFFER = 64 * 1024;
+
+    /** Every open connection, so that {@link #closeAll()} can unblock a hung phase. */
+    private static final Set<Connection> OPEN = ConcurrentHashMap.newKeySet();
 
     private final SocketChannel channel;
     private final Protocol protocol;
@@ -37,14 +42,20 @@ final class Connection implements Closeable {
             throw e;
         }
         Connection connection = new Connection(channel, target.protocol());
+        OPEN.add(connection);
         if (target.protocol().greets()) {
-            int n = connection.readReply();
-            if (target.protocol().isError(connection.in, connection.in.position(), n)) {
-                String text = Ascii.text(connection.in, connection.in.position(), n);
+            try {
+                int n = connection.readReply();
+                if (target.protocol().isError(connection.in, connection.in.position(), n)) {
+                    throw new IOException("server refused the connection: "
+                            + Ascii.text(connection.in, connection.in.position(), n)
+                                    .strip());
+                }
+                connection.consume(n);
+            } catch (IOException | RuntimeException e) {
                 connection.close();
-                throw new IOException("server refused the connection: " + text.strip());
+                throw e;
             }
-            connection.consume(n);
         }
         return connection;
     }
@@ -142,6 +153,21 @@ final class Connection implements Closeable {
 
     @Override
     public void close() throws IOException {
+        OPEN.remove(this);
         channel.close();
+    }
+
+    /** Closes every open connection: blocked reads and writes on them fail at once. */
+    static int closeAll() {
+        int closed = 0;
+        for (Connection c : OPEN) {
+            try {
+                c.close();
+                closed++;
+            } catch (IOException ignored) {
+                // closing is all we want
+            }
+        }
+        return closed;
     }
 }
