@@ -76,6 +76,10 @@ final class AdminCommands {
         if (db == null) {
             return done(Access.noDbSelected());
         }
+        String invalid = Names.invalidKeyReason(key);
+        if (invalid != null) {
+            return done(Response.error(invalid));
+        }
         return writes.write(db, key, value, -1);
     }
 
