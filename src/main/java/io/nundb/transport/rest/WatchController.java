@@ -61,6 +61,12 @@ public class WatchController {
     }
 
     private static ServerSentEvent<Map<String, Object>> toSse(StreamEvent e) {
+        if (e.isReady()) {
+            // A comment, invisible to EventSource, that sends the headers as soon as the stream is live.
+            return ServerSentEvent.<Map<String, Object>>builder()
+                    .comment("ready")
+                    .build();
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("key", e.key());
         data.put("version", e.version());

@@ -3,7 +3,7 @@ package io.nundb.transport.stream;
 /**
  * One event of a watch stream.
  *
- * @param type {@code change}, {@code remove}, {@code current} (the value when the stream started)
+ * @param type {@code ready} (first, once the stream is authorized and live), {@code change}, {@code remove}, {@code current} (the value when the stream started)
  *     or {@code resync} (the value now, because changes were missed beyond what is retained)
  * @param key the key
  * @param version the key's version after the change
@@ -16,4 +16,12 @@ public record StreamEvent(String type, String key, int version, String value, St
     public static final String REMOVE = "remove";
     public static final String CURRENT = "current";
     public static final String RESYNC = "resync";
+    public static final String READY = "ready";
+
+    /** First event of every stream: the subscription is live (no key, no value, no id). */
+    public static final StreamEvent READY_EVENT = new StreamEvent(READY, null, 0, null, null);
+
+    public boolean isReady() {
+        return READY.equals(type);
+    }
 }

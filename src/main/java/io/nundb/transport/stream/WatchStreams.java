@@ -104,6 +104,7 @@ public final class WatchStreams {
         Map<String, Integer> sent = new HashMap<>();
         return Mono.fromFuture(initial(session, selector, request, single))
                 .flatMapMany(Flux::fromIterable)
+                .startWith(StreamEvent.READY_EVENT)
                 .concatWith(live.asFlux().map(c -> toEvent(c, single)))
                 .filter(e -> isNew(sent, e))
                 .doFinally(signal -> subscription.close());
