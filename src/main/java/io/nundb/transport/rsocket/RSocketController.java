@@ -1,0 +1,126 @@
+package io.nundb.transport.rsocket;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.Command;
+import io.nundb.protocol.CommandParser;
+import io.nundb.protocol.CommandSplitter;
+import io.nundb.protocol.ProtocolException;
+import io.nundb.protocol.Replies;
+import io.nundb.protocol.Response;
+import io.nundb.transport.stream.StreamEvent;
+import io.nundb.transport.stream.StreamRefused;
+import io.nundb.transport.stream.WatchRequest;
+import io.nundb.transport.stream.WatchStreams;
+import io.rsocket.exceptions.RejectedSetupException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.MessageMapping;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.rsocket.RSocketRequester;
+import org.springframework.messaging.rsocket.annotation.ConnectMapping;
+import org.springframework.stereotype.Controller;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * RSocket routes for clients. Each connection is one session, logged in from the setup metadata
+ * ({@link RSocketLogin}). {@code command} (request-response) runs command text and answers every
+ * message followed by the final {@code ok}/{@code error} line; {@code watch} (request-stream) streams
+ * change events with the same resume rule as the SSE API.
+ */
+@Controller
+public class RSocketController {
+
+    private record Connection(Session session, String login) {}
+
+    private final CommandExecutor executor;
+    private final WatchStreams streams;
+    private final Map<RSocketRequester, Connection> connections = new ConcurrentHashMap<>();
+
+    public RSocketController(CommandExecutor executor, WatchStreams streams) {
+        this.executor = executor;
+        this.streams = streams;
+    }
+
+    @ConnectMapping
+    public Mono<Void> connect(
+            RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
+        // Replies go back on the request's own response; pushed watch messages have no stream to go to.
+        Session session = new Session("rsocket", message -> true);
+        Connection connection = new Connection(session, login);
+        connections.put(requester, connection);
+        requester
+                .rsocket()
+                .onClose()
+                .doFinally(s -> {
+                    connections.remove(requester);
+                    executor.close(session);
+                })
+                .subscribe();
+        if (login == null || login.isBlank()) {
+            return Mono.empty();
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String command : CommandSplitter.split(login)) {
+            chain = chain.thenCompose(x -> executor.execute(session, command)).thenAccept(RSocketController::loginOk);
+        }
+        return Mono.fromFuture(chain)
+                .onErrorMap(e -> new RejectedSetupException(
+                        "login failed: " + (e instanceof StreamRefused r ? r.error() : e.getMessage())));
+    }
+
+    private static void loginOk(Response r) {
+        if (!r.isOk()) {
+            throw new StreamRefused(r.error().strip());
+        }
+        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
+            throw new StreamRefused("invalid auth");
+        }
+    }
+
+    @MessageMapping("command")
+    public Mono<String> command(RSocketRequester requester, @Payload String text) {
+        Connection connection = connections.get(requester);
+        if (connection == null) {
+            return Mono.error(new IllegalStateException("connection is not set up"));
+        }
+        List<String> commands = CommandSplitter.split(text);
+        StringBuilder reply = new StringBuilder();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String command : commands) {
+            chain = chain.thenCompose(x -> executor.execute(connection.session(), command))
+                    .thenAccept(r -> {
+                        r.messages().forEach(reply::append);
+                        reply.append(Replies.terminal(r));
+                    });
+        }
+        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString));
+    }
+
+    @MessageMapping("watch")
+    public Flux<StreamEvent> watch(RSocketRequester requester, @Payload WatchRoute route) {
+        Connection connection = connections.get(requester);
+        String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
+        if (login == null || login.isBlank()) {
+            return Flux.error(new IllegalArgumentException(
+                    "watch needs a login: set it in the setup metadata or in the request's 'login'"));
+        }
+        List<Command> commands = new ArrayList<>();
+        CommandParser parser = new CommandParser();
+        try {
+            for (String c : CommandSplitter.split(login)) {
+                commands.add(parser.parse(c));
+            }
+        } catch (ProtocolException e) {
+            return Flux.error(new IllegalArgumentException(e.getMessage()));
+        }
+        List<String> keys = route.keys() == null ? List.of() : route.keys();
+        return streams.open(new WatchRequest(commands, keys, route.current(), route.lastEventId()))
+                .onErrorMap(StreamRefused.class, e -> new IllegalArgumentException(e.error()));
+    }
+}
