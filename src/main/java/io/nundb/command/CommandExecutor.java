@@ -42,7 +42,7 @@ public final class CommandExecutor {
     public CompletableFuture<Response> execute(Session session, String text) {
         Command command;
         try {
-            command = parser.parse(text);
+            command = parser.parse(text == null ? "" : text);
         } catch (ProtocolException e) {
             observer.observe("invalid", Response.Outcome.ERROR, 0);
             return CompletableFuture.completedFuture(Response.error(e.getMessage()));
@@ -54,7 +54,7 @@ public final class CommandExecutor {
         long start = System.nanoTime();
         CompletableFuture<Response> result;
         try {
-            result = dispatch(session, command);
+            result = session.isClosed() ? done(SessionCommands.CLOSED) : dispatch(session, command);
         } catch (RuntimeException e) {
             log.error("command {} failed on {}", command.name(), session, e);
             result = CompletableFuture.completedFuture(

@@ -92,7 +92,10 @@ final class Conflicts {
         return Response.ok(pending);
     }
 
-    /** Applies an arbiter's answer on {@code db}; NunDB answers ok whatever happened. */
+    /**
+     * Applies an arbiter's answer on {@code db}. NunDB answered ok whatever happened; we answer ok
+     * unless the version would overflow.
+     */
     CompletableFuture<Response> resolve(Database db, Command.Resolve r) {
         String recordKey = RECORD_PREFIX + r.key() + "_" + r.oppId();
         WriteResult record = Writes.overwrite(db, recordKey, RESOLVED + " " + r.value());
@@ -100,11 +103,18 @@ final class Conflicts {
                 .filter(k -> !k.equals(recordKey))
                 .map(db::getLive)
                 .anyMatch(v -> v != null && !v.value().startsWith(RESOLVED));
-        WriteResult write = db.mutate(
-                r.key(),
-                current -> stillPending
-                        ? Decision.put(r.value(), VersionRules.CONFLICT)
-                        : Decision.put(r.value(), VersionRules.nextVersion(current, r.version(), true)));
+        WriteResult write = db.mutate(r.key(), current -> {
+            if (stillPending) {
+                return Decision.put(r.value(), VersionRules.CONFLICT);
+            }
+            int next = VersionRules.nextVersion(current, r.version(), true);
+            return VersionRules.isConflict(next)
+                    ? Decision.reject(Writes.Rejection.VERSION)
+                    : Decision.put(r.value(), next);
+        });
+        if (!write.applied()) {
+            return CompletableFuture.completedFuture(Writes.rejection(Writes.Rejection.VERSION));
+        }
         return Results.whenDurable(
                 CompletableFuture.allOf(record.durable(), write.durable()).thenApply(v -> 0L), Response.ok());
     }

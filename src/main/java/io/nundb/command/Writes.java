@@ -19,7 +19,8 @@ final class Writes {
     enum Rejection {
         VERSION,
         NO_ARBITER,
-        NOT_NUMERIC
+        NOT_NUMERIC,
+        OVERFLOW
     }
 
     static final String NO_ARBITER_TEXT = "An conflitct happend and there is no arbiter client not connected";
@@ -48,6 +49,7 @@ final class Writes {
             case VERSION -> Response.versionError();
             case NO_ARBITER -> Response.error(NO_ARBITER_TEXT);
             case NOT_NUMERIC -> Response.error("Key is not numeric");
+            case OVERFLOW -> Response.error("Increment would overflow");
         };
     }
 
@@ -56,6 +58,9 @@ final class Writes {
         int next = VersionRules.nextVersion(current, version, false);
         if (!VersionRules.isConflict(next)) {
             return Decision.put(value, next);
+        }
+        if (current == null || VersionRules.exhausted(current)) {
+            return Decision.reject(Rejection.VERSION); // the version would overflow: nothing to park
         }
         Strategy strategy = db.strategy();
         if (strategy == Strategy.NEWER) {
@@ -78,6 +83,9 @@ final class Writes {
     }
 
     static int nextFree(VersionedValue current) {
-        return current == null ? 0 : Math.max(current.version(), -1) + 1;
+        if (current == null) {
+            return 0;
+        }
+        return VersionRules.exhausted(current) ? Integer.MAX_VALUE : Math.max(current.version(), -1) + 1;
     }
 }
