@@ -1,5 +1,6 @@
 package io.nundb.config;
 
+import io.nundb.transport.rsocket.RSocketLimits;
 import io.nundb.transport.rsocket.RSocketLogin;
 import org.springframework.boot.rsocket.messaging.RSocketStrategiesCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -8,6 +9,11 @@ import org.springframework.context.annotation.Configuration;
 /** Lets the RSocket door read its login from the setup metadata. */
 @Configuration(proxyBeanMethods = false)
 public class RSocketConfiguration {
+
+    @Bean
+    RSocketLimits rsocketLimits(NunDbProperties props) {
+        return new RSocketLimits(props.outboxLimit());
+    }
 
     @Bean
     RSocketStrategiesCustomizer nundbLoginMetadata() {

@@ -12,6 +12,7 @@ import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
 import io.nundb.transport.stream.WatchStreams;
+import io.nundb.watch.DeliveryStats;
 import io.rsocket.exceptions.RejectedSetupException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,29 +31,36 @@ import reactor.core.publisher.Mono;
 /**
  * RSocket routes for clients. Each connection is one session, logged in from the setup metadata
  * ({@link RSocketLogin}). {@code command} (request-response) runs command text and answers every
- * message followed by the final {@code ok}/{@code error} line; {@code watch} (request-stream) streams
+ * message followed by the final {@code ok}/{@code error} line; {@code messages} (request-stream)
+ * carries what NunDB pushes to a connection; {@code watch} (request-stream) streams
  * change events with the same resume rule as the SSE API.
  */
 @Controller
 public class RSocketController {
 
-    private record Connection(Session session, String login) {}
+    private record Connection(Session session, String login, PushedMessages pushed) {}
 
     private final CommandExecutor executor;
     private final WatchStreams streams;
     private final Map<RSocketRequester, Connection> connections = new ConcurrentHashMap<>();
 
-    public RSocketController(CommandExecutor executor, WatchStreams streams) {
+    private final int outboxLimit;
+    private final DeliveryStats stats;
+
+    public RSocketController(
+            CommandExecutor executor, WatchStreams streams, DeliveryStats stats, RSocketLimits limits) {
         this.executor = executor;
         this.streams = streams;
+        this.stats = stats;
+        this.outboxLimit = limits.outboxLimit();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
-        // Replies go back on the request's own response; pushed watch messages have no stream to go to.
-        Session session = new Session("rsocket", message -> true);
-        Connection connection = new Connection(session, login);
+        PushedMessages pushed = new PushedMessages(outboxLimit, stats);
+        Session session = new Session("rsocket", pushed);
+        Connection connection = new Connection(session, login, pushed);
         connections.put(requester, connection);
         requester
                 .rsocket()
@@ -84,12 +92,15 @@ public class RSocketController {
     }
 
     @MessageMapping("command")
-    public Mono<String> command(RSocketRequester requester, @Payload String text) {
+    public Mono<String> command(RSocketRequester requester, @Payload(required = false) String text) {
         Connection connection = connections.get(requester);
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
         }
-        List<String> commands = CommandSplitter.split(text);
+        List<String> commands = CommandSplitter.split(text == null ? "" : text);
+        if (commands.isEmpty()) {
+            commands = List.of(""); // a blank request is an empty command, answered as such
+        }
         StringBuilder reply = new StringBuilder();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
@@ -100,6 +111,20 @@ public class RSocketController {
                     });
         }
         return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString));
+    }
+
+    /**
+     * The connection's pushed text messages ({@code changed …}, {@code changed-version …},
+     * {@code removed …}, {@code resolve …}) after {@code watch}/{@code arbiter} commands on this
+     * connection, exactly as NunDB sends them on TCP.
+     */
+    @MessageMapping("messages")
+    public Flux<String> messages(RSocketRequester requester) {
+        Connection connection = connections.get(requester);
+        if (connection == null) {
+            return Flux.error(new IllegalStateException("connection is not set up"));
+        }
+        return connection.pushed().open();
     }
 
     @MessageMapping("watch")

@@ -11,6 +11,7 @@ import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Response;
 import io.nundb.watch.DeliveryStats;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One WebSocket client: its session, its outbox and the order of its replies. */
@@ -53,7 +54,13 @@ final class WsConnection {
     }
 
     void onText(String text) {
-        for (String command : CommandSplitter.split(text)) {
+        List<String> commands = CommandSplitter.split(text);
+        if (commands.isEmpty()) {
+            // A blank frame is one empty command (as in NunDB); only empty pieces after a ';' are skipped.
+            replies.add(executor.execute(session, ""));
+            return;
+        }
+        for (String command : commands) {
             replies.add(executor.execute(session, command));
         }
     }

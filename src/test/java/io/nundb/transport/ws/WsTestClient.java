@@ -76,6 +76,16 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** The next frame, or null after the timeout. */
+    public String poll(long timeout, TimeUnit unit) {
+        try {
+            return frames.poll(timeout, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     public List<String> next(int n) {
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
