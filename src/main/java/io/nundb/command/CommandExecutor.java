@@ -60,11 +60,20 @@ public final class CommandExecutor {
             result = CompletableFuture.completedFuture(
                     Response.error("internal error: " + e.getClass().getSimpleName()));
         }
-        if (result.isDone()) {
+        if (result.isDone() && !result.isCompletedExceptionally()) {
             record(command, result.getNow(null), start);
             return result;
         }
-        return result.whenComplete((r, e) -> record(command, r, start));
+        // A handler's future should not fail; if one does, the client still gets its one reply.
+        return result.handle((r, e) -> {
+            Response response = r;
+            if (e != null) {
+                log.error("command {} failed on {}", command.name(), session, e);
+                response = Response.error("internal error: " + Results.causeText(e));
+            }
+            record(command, response, start);
+            return response;
+        });
     }
 
     /** The connection closed: its watches and its place in {@code $connections} go. */
