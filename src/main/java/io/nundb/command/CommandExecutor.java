@@ -22,6 +22,7 @@ public final class CommandExecutor {
 
     private final CommandParser parser = new CommandParser();
     private final SessionCommands sessions;
+    private final ConflictCommands conflictCommands;
     private final DataCommands data;
     private final AdminCommands admin;
     private final CommandObserver observer;
@@ -32,7 +33,8 @@ public final class CommandExecutor {
         Access access = new Access(databases);
         Conflicts conflicts = new Conflicts(watches, databases.oppIds());
         Writes writes = new Writes(conflicts);
-        this.sessions = new SessionCommands(databases, credentials, watches, access, conflicts);
+        this.sessions = new SessionCommands(databases, credentials, watches, access);
+        this.conflictCommands = new ConflictCommands(databases, access, conflicts);
         this.data = new DataCommands(access, writes, watches);
         this.admin = new AdminCommands(databases, access, writes, data, conflicts, ports, commandTime);
         this.observer = ports.observer();
@@ -60,11 +62,20 @@ public final class CommandExecutor {
             result = CompletableFuture.completedFuture(
                     Response.error("internal error: " + e.getClass().getSimpleName()));
         }
-        if (result.isDone()) {
+        if (result.isDone() && !result.isCompletedExceptionally()) {
             record(command, result.getNow(null), start);
             return result;
         }
-        return result.whenComplete((r, e) -> record(command, r, start));
+        // A handler's future should not fail; if one does, the client still gets its one reply.
+        return result.handle((r, e) -> {
+            Response response = r;
+            if (e != null) {
+                log.error("command {} failed on {}", command.name(), session, e);
+                response = Response.error("internal error: " + Results.causeText(e));
+            }
+            record(command, response, start);
+            return response;
+        });
     }
 
     /** The connection closed: its watches and its place in {@code $connections} go. */
@@ -104,9 +115,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.UseDb u) {
             return done(sessions.useDb(s, u.db(), u.user(), u.token()));
         } else if (c instanceof Command.Arbiter) {
-            return done(sessions.arbiter(s));
+            return done(conflictCommands.arbiter(s));
         } else if (c instanceof Command.Resolve r) {
-            return admin.resolve(s, r);
+            return conflictCommands.resolve(s, r);
         } else if (c instanceof Command.CreateDb cd) {
             return admin.createDb(s, cd);
         } else if (c instanceof Command.CreateUser cu) {

@@ -33,6 +33,17 @@ final class Writes {
 
     /** Writes {@code value} with client version {@code version} (-1 for "next"). */
     CompletableFuture<Response> write(Database db, String key, String value, int version) {
+        if (db.strategy() != Strategy.ARBITER) {
+            return apply(db, key, value, version);
+        }
+        // Parking a key and recording its conflict are two steps; a second conflict on the key must
+        // see the first one's record to chain to it.
+        synchronized (conflicts.lockFor(db, key)) {
+            return apply(db, key, value, version);
+        }
+    }
+
+    private CompletableFuture<Response> apply(Database db, String key, String value, int version) {
         Conflicts.Parked parked = new Conflicts.Parked();
         WriteResult result = db.mutate(key, current -> decide(db, key, current, value, version, parked));
         if (result.applied() && parked.text == null) {

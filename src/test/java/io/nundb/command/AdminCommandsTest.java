@@ -133,6 +133,7 @@ class AdminCommandsTest {
         assertThat(MovingAverage.format(1e-7)).isEqualTo("0.0000001");
         assertThat(MovingAverage.format(Double.NaN)).isEqualTo("NaN");
         MovingAverage avg = new MovingAverage(100);
+        assertThat(avg.value()).isZero();
         avg.add(10);
         assertThat(avg.value()).isEqualTo(10);
         avg.add(111);
@@ -213,6 +214,8 @@ class AdminCommandsTest {
         admin.expect("replicate-increment db n 3", "ok \n");
         admin.expect("replicate-increment db n", "ok \n");
         admin.expect("replicate-remove db k", "ok \n");
+        admin.expect("replicate db s -1 abc", "ok \n");
+        admin.expect("replicate-increment db s", "error Key is not numeric \n");
         admin.expect("replicate nope k -1 v", "error Not a valid database name \n");
         admin.expect("replicate-remove nope k", "error Not a valid database name \n");
         admin.expect("replicate-increment nope k", "error Not a valid database name \n");
@@ -229,5 +232,22 @@ class AdminCommandsTest {
                         "changed k second\n",
                         "changed-version k 1 second\n",
                         "removed k\n");
+    }
+
+    @Test
+    void aFailingPortStillGivesOneErrorReply() {
+        TestEngine broken = new TestEngine(EnginePorts.standalone("n").withSnapshots((dbs, reclaim) -> {
+            throw new IllegalStateException("boom");
+        }));
+        Client admin = broken.adminOn("one", "none");
+        admin.expect("snapshot", "error internal error: IllegalStateException \n");
+        admin.expect("get a", "value <Empty>\n", "ok \n");
+    }
+
+    @Test
+    void aNullCommandTextIsAnEmptyCommand() throws Exception {
+        Client c = engine.client();
+        assertThat(engine.executor.execute(c.session, (String) null).get().error())
+                .isEqualTo("empty command");
     }
 }

@@ -93,4 +93,58 @@ class ConcurrentWritersStressTest {
         assertThat(increments.get()).isPositive();
         watcher.expect("get-safe k", "value-version " + lastVersion + " " + lastValue + "\n", "ok \n");
     }
+
+    /** Racing conflicting writes on an arbiter db form one chain: each record points to the one before. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void racingConflictsChainInOrder() throws Exception {
+        TestEngine engine = new TestEngine();
+        Client admin = engine.adminOn("arb", "arbiter");
+        admin.expect("set-safe k 1 start", "ok \n");
+        Client arbiter = engine.tokenClient("arb");
+        arbiter.expect("arbiter", "ok \n");
+        int threads = 4;
+        int perThread = 50;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Client writer = engine.tokenClient("arb");
+            int id = t;
+            futures.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    assertThat(writer.send("set-safe k 0 w" + id + "-" + i))
+                            .startsWith("error $$conflitct unresolved $conflicts_k_");
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(50, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        List<String> requests = arbiter.pushed();
+        assertThat(requests).hasSize(threads * perThread);
+        String previousRecord = null;
+        for (int i = 0; i < requests.size(); i++) {
+            // resolve <opp_id> <db> <ver> <key> <prev> <new>
+            String[] p = requests.get(i).trim().split(" ");
+            if (i == 0) {
+                assertThat(p[3]).isEqualTo("2");
+                assertThat(p[5]).isEqualTo("start");
+            } else {
+                assertThat(p[3]).isEqualTo(Integer.toString(i));
+                assertThat(p[5]).isEqualTo(previousRecord);
+            }
+            previousRecord = "$conflicts_k_" + p[1];
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            String[] p = requests.get(i).trim().split(" ");
+            arbiter.expect("resolve " + p[1] + " arb k 2 r" + i, "ok \n");
+        }
+        admin.expect("get-safe k", "value-version 3 r" + (requests.size() - 1) + "\n", "ok \n");
+    }
 }

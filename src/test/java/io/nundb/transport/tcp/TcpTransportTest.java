@@ -118,6 +118,16 @@ class TcpTransportTest {
     }
 
     @Test
+    void commandArrivingOneByteAtATimeIsOneCommand() {
+        start();
+        TcpTestClient c = connect();
+        for (byte b : "auth nun nun-pwd\n".getBytes(StandardCharsets.US_ASCII)) {
+            c.sendRaw(new byte[] {b});
+        }
+        expect(c, "valid auth\n", "ok \n");
+    }
+
+    @Test
     void thousandPipelinedCommandsInOneWriteAreAnsweredInOrder() {
         start();
         TcpTestClient c = adminOn("pipe");
