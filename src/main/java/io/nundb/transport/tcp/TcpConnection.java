@@ -167,9 +167,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         inFlight.add(result);
-        if (!result.isDone()) {
-            result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
-        }
+        // always: a result completing on another thread (the op log's ack thread) between the
+        // isDone() check above and here would otherwise never be flushed
+        result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
     }
 
     /** Sends the replies of the commands that are done, up to the first one still waiting. */
