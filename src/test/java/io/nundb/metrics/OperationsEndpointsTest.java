@@ -1,0 +1,200 @@
+package io.nundb.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "nundb.user=nun",
+            "nundb.pwd=nun-pwd",
+            "nundb.tcp-addr=127.0.0.1:0",
+            "nundb.ws-addr=127.0.0.1:0",
+            "nundb.rsocket-addr=127.0.0.1:0"
+        })
+@AutoConfigureWebTestClient
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OperationsEndpointsTest {
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("nundb.dbs-dir", () -> dataDir.toString());
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    CommandExecutor executor;
+
+    @Autowired
+    ConnectionCounter connections;
+
+    @Test
+    void livenessAndReadinessAreUpWithDetails() {
+        web.get()
+                .uri("/actuator/health/liveness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+        web.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.nundb.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.nundb.details.dataDirectory")
+                .isEqualTo(dataDir.toAbsolutePath().toString())
+                .jsonPath("$.components.nundb.details.conditions['storage loaded']")
+                .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.conditions['http bound']")
+                .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.databases")
+                .isNumber();
+        web.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+    }
+
+    @Test
+    void documentedMetersExistAndMoveWhenCommandsRun() {
+        String before = scrape();
+        for (String name : List.of(
+                "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}",
+                "nundb_connections_opened_total{application=\"nundb\",transport=\"ws\"}",
+                "nundb_watches_active{",
+                "nundb_notifications_sent_total{",
+                "nundb_notifications_dropped_total{",
+                "nundb_slow_consumers_disconnected_total{",
+                "nundb_databases{",
+                "nundb_keys{",
+                "nundb_oplog_bytes{",
+                "nundb_replication_pending_ops{")) {
+            assertThat(before).as(name).contains(name);
+        }
+
+        List<String> pushed = new CopyOnWriteArrayList<>();
+        Session admin = new Session("tcp", m -> pushed.add(m));
+        connections.opened("tcp");
+        assertThat(run(admin, "auth nun nun-pwd").isOk()).isTrue();
+        assertThat(run(admin, "create-db metrics-db metrics-token").isOk()).isTrue();
+        Session user = new Session("tcp", m -> pushed.add(m));
+        connections.opened("tcp");
+        assertThat(run(user, "use-db metrics-db metrics-token").isOk()).isTrue();
+        assertThat(run(user, "watch k").isOk()).isTrue();
+        assertThat(run(user, "set k 1").isOk()).isTrue();
+        assertThat(run(user, "set-safe k 0 2").isOk()).isTrue();
+        assertThat(run(user, "set-safe k 0 3").outcome()).isEqualTo(Response.Outcome.VERSION_ERROR);
+        assertThat(run(user, "no-such-command").isOk()).isFalse();
+
+        String after = scrape();
+        assertThat(value(after, "nundb_commands_seconds_count{application=\"nundb\",command=\"set\",outcome=\"ok\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(
+                        value(
+                                after,
+                                "nundb_commands_seconds_count{application=\"nundb\",command=\"set-safe\",outcome=\"version_error\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(value(
+                        after,
+                        "nundb_commands_seconds_count{application=\"nundb\",command=\"invalid\",outcome=\"error\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(after)
+                .contains("nundb_commands_seconds_bucket{application=\"nundb\",command=\"set\",outcome=\"ok\",le=");
+        assertThat(after).doesNotContain("command=\"k\"").doesNotContain("metrics-db\"");
+        assertThat(value(after, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}"))
+                .isEqualTo(value(before, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}") + 2);
+        assertThat(value(after, "nundb_watches_active{application=\"nundb\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "nundb_notifications_sent_total{application=\"nundb\"}"))
+                .isGreaterThan(value(before, "nundb_notifications_sent_total{application=\"nundb\"}"));
+        assertThat(value(after, "nundb_databases{application=\"nundb\"}"))
+                .isEqualTo(value(before, "nundb_databases{application=\"nundb\"}") + 1);
+        assertThat(value(after, "nundb_keys{application=\"nundb\"}"))
+                .isGreaterThan(value(before, "nundb_keys{application=\"nundb\"}"));
+
+        executor.close(user);
+        connections.closed("tcp");
+        executor.close(admin);
+        connections.closed("tcp");
+        String closed = scrape();
+        assertThat(value(closed, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}"))
+                .isEqualTo(value(before, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}"));
+        assertThat(value(closed, "nundb_watches_active{application=\"nundb\"}"))
+                .isEqualTo(value(before, "nundb_watches_active{application=\"nundb\"}"));
+    }
+
+    @Test
+    void metricsEndpointListsTheCommandTimer() {
+        run(new Session("http", m -> true), "list-commands");
+        web.get()
+                .uri("/actuator/metrics/nundb.commands")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.name")
+                .isEqualTo("nundb.commands");
+    }
+
+    private Response run(Session session, String command) {
+        return executor.execute(session, command)
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
+    }
+
+    private String scrape() {
+        return web.mutate()
+                .responseTimeout(Duration.ofSeconds(20))
+                .build()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    /** The sample value of the series whose name and labels start with {@code series}. */
+    private static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "\\S*\\s+(\\S+)")
+                .matcher(scrape);
+        assertThat(m.find()).as("series " + series + " in scrape").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
