@@ -37,7 +37,7 @@ final class CreateDbCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String body = "auth " + cli.user + " " + cli.requirePassword() + "; create-db " + name + " " + token + ";";
-        String reply = HttpClientCommands.post(cli.host, body);
+        String reply = HttpClientCommands.post(cli.host(), body);
         cli.out().println("Response " + RustDebug.quote(reply));
         if (reply.startsWith("invalid auth")) {
             throw new CliException(NunDbCli.EXIT_AUTH, "authentication failed: wrong user or password");

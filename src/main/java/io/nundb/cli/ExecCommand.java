@@ -30,7 +30,7 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String body = "auth " + cli.user + " " + cli.requirePassword() + "; " + commands;
-        String reply = HttpClientCommands.post(cli.host, body);
+        String reply = HttpClientCommands.post(cli.host(), body);
         cli.out().println("Response " + RustDebug.quote(reply));
         if (reply.startsWith("invalid auth")) {
             throw new CliException(NunDbCli.EXIT_AUTH, "authentication failed: wrong user or password");

@@ -36,7 +36,7 @@ final class HealthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String path = "/actuator/health" + ("all".equals(probe) ? "" : "/" + probe);
-        HttpResponse<String> reply = HttpClientCommands.get(cli.host, path);
+        HttpResponse<String> reply = HttpClientCommands.get(cli.host(), path);
         // Actuator answers 503 for DOWN and OUT_OF_SERVICE.
         boolean up = reply.statusCode() == 200;
         if (!quiet) {

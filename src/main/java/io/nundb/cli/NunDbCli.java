@@ -71,8 +71,9 @@ public final class NunDbCli implements Runnable {
 
     @Option(
             names = {"-h", "--host"},
-            description = "Server HTTP URL for exec, create-db and health (default: " + DEFAULT_HOST + ").",
-            defaultValue = DEFAULT_HOST)
+            description =
+                    "Server HTTP URL for exec, create-db and health (default: http://$NUN_HTTP_ADDR when set, else "
+                            + DEFAULT_HOST + ").")
     String host;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help (also: nun-db help VERB).")
@@ -102,6 +103,37 @@ public final class NunDbCli implements Runnable {
 
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /** --host, else this machine's NUN_HTTP_ADDR (so a container's HEALTHCHECK follows it), else localhost. */
+    String host() {
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        String local = localAddress(System.getenv("NUN_HTTP_ADDR"));
+        return local == null ? DEFAULT_HOST : "http://" + local;
+    }
+
+    /** --tcp of shell and watch when not given: NUN_TCP_ADDR when set, else localhost:3014. */
+    static String defaultTcp() {
+        String local = localAddress(System.getenv("NUN_TCP_ADDR"));
+        return local == null ? DEFAULT_TCP : local;
+    }
+
+    /** A bind address as a place to connect to: the wildcard becomes the loopback address. */
+    static String localAddress(String bind) {
+        if (bind == null || bind.isBlank()) {
+            return null;
+        }
+        int colon = bind.lastIndexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String h = bind.substring(0, colon);
+        if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("[::]") || h.equals("::")) {
+            h = "127.0.0.1";
+        }
+        return h + bind.substring(colon);
     }
 
     /** The admin password, or a usage error naming the flag. */

@@ -58,7 +58,7 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = cli.out();
-        try (TcpConnection conn = TcpConnection.open(tcp)) {
+        try (TcpConnection conn = TcpConnection.open(tcp == null ? NunDbCli.defaultTcp() : tcp)) {
             if (cli.password != null && !cli.password.isEmpty()) {
                 List<String> lines = conn.call("auth " + cli.user + " " + cli.password, NunDbCli.EXIT_AUTH);
                 if (!lines.contains("valid auth")) {

@@ -53,7 +53,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = cli.out();
-        try (TcpConnection conn = TcpConnection.open(tcp)) {
+        try (TcpConnection conn = TcpConnection.open(tcp == null ? NunDbCli.defaultTcp() : tcp)) {
             String useDb = "use-db " + db + " " + (dbUser == null ? "" : dbUser + " ") + token;
             conn.call(useDb, NunDbCli.EXIT_AUTH);
             for (String key : keys) {
