@@ -124,10 +124,8 @@ final class AdminCommands {
     private CompletableFuture<Response> snapshotNow(List<String> names, boolean reclaim, Response answer) {
         return ports.snapshots()
                 .snapshot(names, reclaim)
-                .handle((v, error) -> error == null
-                        ? answer
-                        : Response.error("snapshot failed: "
-                                + Results.storageError(error).error()));
+                .handle((v, error) ->
+                        error == null ? answer : Response.error("snapshot failed: " + Results.causeText(error)));
     }
 
     Response clusterState(Session session) {
@@ -169,9 +167,6 @@ final class AdminCommands {
                 }
                 StringBuilder sb = new StringBuilder("conflitcts-list ");
                 List<String> pending = conflicts.pendingRecords(db);
-                if (pending.isEmpty()) {
-                    sb.append(' ');
-                }
                 pending.forEach(k -> sb.append(',').append(k));
                 return Response.ok(sb.append('\n').toString());
             }
@@ -229,13 +224,21 @@ final class AdminCommands {
         return data.increment(db, c.key(), c.by());
     }
 
-    /** resolve: an admin names the database, anyone else resolves in the selected one. */
+    /**
+     * resolve: an admin names the database, anyone else resolves in the selected one. Unlike NunDB,
+     * a resolution is checked like the write it is: key validity, secure keys, the user's {@code w}.
+     */
     CompletableFuture<Response> resolve(Session session, Command.Resolve c) {
-        Database db = session.isAdmin() ? databases.get(c.db()) : access.selected(session);
-        if (db == null) {
-            return done(Access.noDbSelected());
+        String invalid = Names.invalidKeyReason(c.key());
+        if (invalid != null) {
+            return done(Response.error(invalid));
         }
-        return conflicts.resolve(db, c);
+        if (session.isAdmin()) {
+            Database db = databases.get(c.db());
+            return db == null ? done(Access.noDbSelected()) : conflicts.resolve(db, c);
+        }
+        Response denied = access.checkKey(session, c.key(), 'w');
+        return denied != null ? done(denied) : conflicts.resolve(access.selected(session), c);
     }
 
     private Database namedDb(Session session, String name) {

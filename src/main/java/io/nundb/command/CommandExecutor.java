@@ -42,7 +42,7 @@ public final class CommandExecutor {
     public CompletableFuture<Response> execute(Session session, String text) {
         Command command;
         try {
-            command = parser.parse(text);
+            command = parser.parse(text == null ? "" : text);
         } catch (ProtocolException e) {
             observer.observe("invalid", Response.Outcome.ERROR, 0);
             return CompletableFuture.completedFuture(Response.error(e.getMessage()));
@@ -54,17 +54,26 @@ public final class CommandExecutor {
         long start = System.nanoTime();
         CompletableFuture<Response> result;
         try {
-            result = dispatch(session, command);
+            result = session.isClosed() ? done(SessionCommands.CLOSED) : dispatch(session, command);
         } catch (RuntimeException e) {
             log.error("command {} failed on {}", command.name(), session, e);
             result = CompletableFuture.completedFuture(
                     Response.error("internal error: " + e.getClass().getSimpleName()));
         }
-        if (result.isDone()) {
+        if (result.isDone() && !result.isCompletedExceptionally()) {
             record(command, result.getNow(null), start);
             return result;
         }
-        return result.whenComplete((r, e) -> record(command, r, start));
+        // A handler's future should not fail; if one does, the client still gets its one reply.
+        return result.handle((r, e) -> {
+            Response response = r;
+            if (e != null) {
+                log.error("command {} failed on {}", command.name(), session, e);
+                response = Response.error("internal error: " + Results.causeText(e));
+            }
+            record(command, response, start);
+            return response;
+        });
     }
 
     /** The connection closed: its watches and its place in {@code $connections} go. */

@@ -30,12 +30,26 @@ final class Conflicts {
         long oppId;
     }
 
+    private static final int LOCK_STRIPES = 64;
+
     private final WatchRegistry watches;
     private final OppIds oppIds;
+    private final Object[] locks = new Object[LOCK_STRIPES];
 
     Conflicts(WatchRegistry watches, OppIds oppIds) {
         this.watches = watches;
         this.oppIds = oppIds;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Serialises the conflict bookkeeping of one key: taken before, never inside, a store key lock
+     * (the parked key and its record live under different store locks).
+     */
+    Object lockFor(Database db, String key) {
+        return locks[((31 * db.name().hashCode() + key.hashCode()) & 0x7fffffff) % LOCK_STRIPES];
     }
 
     /** An arbiter is a live watcher of {@code $conflicts} (not merely a stale entry, bug 25). */
@@ -92,19 +106,35 @@ final class Conflicts {
         return Response.ok(pending);
     }
 
-    /** Applies an arbiter's answer on {@code db}; NunDB answers ok whatever happened. */
+    /**
+     * Applies an arbiter's answer on {@code db}. NunDB answered ok whatever happened; we answer ok
+     * unless the version would overflow.
+     */
     CompletableFuture<Response> resolve(Database db, Command.Resolve r) {
+        synchronized (lockFor(db, r.key())) {
+            return resolveLocked(db, r);
+        }
+    }
+
+    private CompletableFuture<Response> resolveLocked(Database db, Command.Resolve r) {
         String recordKey = RECORD_PREFIX + r.key() + "_" + r.oppId();
         WriteResult record = Writes.overwrite(db, recordKey, RESOLVED + " " + r.value());
         boolean stillPending = records(db, r.key()).stream()
                 .filter(k -> !k.equals(recordKey))
                 .map(db::getLive)
                 .anyMatch(v -> v != null && !v.value().startsWith(RESOLVED));
-        WriteResult write = db.mutate(
-                r.key(),
-                current -> stillPending
-                        ? Decision.put(r.value(), VersionRules.CONFLICT)
-                        : Decision.put(r.value(), VersionRules.nextVersion(current, r.version(), true)));
+        WriteResult write = db.mutate(r.key(), current -> {
+            if (stillPending) {
+                return Decision.put(r.value(), VersionRules.CONFLICT);
+            }
+            int next = VersionRules.nextVersion(current, r.version(), true);
+            return VersionRules.isConflict(next)
+                    ? Decision.reject(Writes.Rejection.VERSION)
+                    : Decision.put(r.value(), next);
+        });
+        if (!write.applied()) {
+            return CompletableFuture.completedFuture(Writes.rejection(Writes.Rejection.VERSION));
+        }
         return Results.whenDurable(
                 CompletableFuture.allOf(record.durable(), write.durable()).thenApply(v -> 0L), Response.ok());
     }

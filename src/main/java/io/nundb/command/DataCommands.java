@@ -105,7 +105,7 @@ final class DataCommands {
             try {
                 sum = Math.addExact(base, by);
             } catch (ArithmeticException e) {
-                return Decision.reject(Writes.Rejection.NOT_NUMERIC);
+                return Decision.reject(Writes.Rejection.OVERFLOW);
             }
             int next = current == null ? 0 : VersionRules.nextVersion(current, VersionRules.ANY, false);
             if (VersionRules.isConflict(next)) {
@@ -133,10 +133,8 @@ final class DataCommands {
             }
         }
         keys.sort(null);
+        // "keys " then ",<key>" per key: an empty list is "keys \n", as NunDB sends it.
         StringBuilder sb = new StringBuilder(16 + keys.size() * 16).append("keys ");
-        if (keys.isEmpty()) {
-            sb.append(' ');
-        }
         for (String k : keys) {
             sb.append(',').append(k);
         }

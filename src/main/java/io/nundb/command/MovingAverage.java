@@ -26,7 +26,10 @@ public final class MovingAverage {
 
     /** Rust's {@code {:?}} for f64: shortest text that round-trips, always with a fraction. */
     public static String format(double d) {
-        String s = java.math.BigDecimal.valueOf(d).toPlainString();
+        if (!Double.isFinite(d)) {
+            return Double.isNaN(d) ? "NaN" : d > 0 ? "inf" : "-inf";
+        }
+        String s = java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         return s.contains(".") ? s : s + ".0";
     }
 }

@@ -17,8 +17,13 @@ final class Results {
     }
 
     static Response storageError(Throwable error) {
+        return Response.error("write not stored: " + causeText(error));
+    }
+
+    /** The failure's own message on one line (futures wrap it in a CompletionException). */
+    static String causeText(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return Response.error("write not stored: " + text.replace('\n', ' '));
+        return text.replace('\n', ' ');
     }
 }

@@ -62,6 +62,11 @@ public final class Session {
         this.user = value;
     }
 
+    /** Whether {@link CommandExecutor#close} ran for this session. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     boolean markClosed() {
         boolean was = closed;
         closed = true;

@@ -11,6 +11,8 @@ import io.nundb.watch.WatchRegistry;
 /** auth, use-db, watch, unwatch, unwatch-all, arbiter, and the end of a session. */
 final class SessionCommands {
 
+    static final Response CLOSED = Response.error("connection closed");
+
     private final Databases databases;
     private final AdminCredentials admin;
     private final WatchRegistry watches;
@@ -43,10 +45,19 @@ final class SessionCommands {
         if (secret == null || !AdminCredentials.Secrets.equal(secret.value(), token)) {
             return Response.error("Invalid token");
         }
-        leaveSelected(session);
-        session.db(db.name());
-        session.user(user);
-        countConnection(db, +1);
+        // Locked against close() on a transport thread: a closing session must not be counted in.
+        synchronized (session) {
+            if (session.isClosed()) {
+                return CLOSED;
+            }
+            session.user(user);
+            if (db.name().equals(session.db())) {
+                return Response.ok(); // still one session on this db
+            }
+            leaveSelected(session);
+            session.db(db.name());
+            countConnection(db, +1);
+        }
         return Response.ok();
     }
 
@@ -55,7 +66,12 @@ final class SessionCommands {
         if (denied != null) {
             return denied;
         }
-        watches.watch(session.db(), key, session.outbox());
+        synchronized (session) {
+            if (session.isClosed()) {
+                return CLOSED;
+            }
+            watches.watch(session.db(), key, session.outbox());
+        }
         return Response.ok();
     }
 
@@ -80,17 +96,24 @@ final class SessionCommands {
         if (db == null) {
             return Access.noDbSelected();
         }
-        return conflicts.registerArbiter(db, session.outbox());
+        synchronized (session) {
+            if (session.isClosed()) {
+                return CLOSED;
+            }
+            return conflicts.registerArbiter(db, session.outbox());
+        }
     }
 
     /** The connection is gone: drop every watch it had, in every database, and count it out. */
     void close(Session session) {
-        if (!session.markClosed()) {
-            return;
+        synchronized (session) {
+            if (!session.markClosed()) {
+                return;
+            }
+            watches.unwatchEverywhere(session.outbox());
+            leaveSelected(session);
+            session.db(null);
         }
-        watches.unwatchEverywhere(session.outbox());
-        leaveSelected(session);
-        session.db(null);
     }
 
     private void leaveSelected(Session session) {

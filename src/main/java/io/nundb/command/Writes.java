@@ -19,7 +19,8 @@ final class Writes {
     enum Rejection {
         VERSION,
         NO_ARBITER,
-        NOT_NUMERIC
+        NOT_NUMERIC,
+        OVERFLOW
     }
 
     static final String NO_ARBITER_TEXT = "An conflitct happend and there is no arbiter client not connected";
@@ -32,6 +33,17 @@ final class Writes {
 
     /** Writes {@code value} with client version {@code version} (-1 for "next"). */
     CompletableFuture<Response> write(Database db, String key, String value, int version) {
+        if (db.strategy() != Strategy.ARBITER) {
+            return apply(db, key, value, version);
+        }
+        // Parking a key and recording its conflict are two steps; a second conflict on the key must
+        // see the first one's record to chain to it.
+        synchronized (conflicts.lockFor(db, key)) {
+            return apply(db, key, value, version);
+        }
+    }
+
+    private CompletableFuture<Response> apply(Database db, String key, String value, int version) {
         Conflicts.Parked parked = new Conflicts.Parked();
         WriteResult result = db.mutate(key, current -> decide(db, key, current, value, version, parked));
         if (result.applied() && parked.text == null) {
@@ -48,6 +60,7 @@ final class Writes {
             case VERSION -> Response.versionError();
             case NO_ARBITER -> Response.error(NO_ARBITER_TEXT);
             case NOT_NUMERIC -> Response.error("Key is not numeric");
+            case OVERFLOW -> Response.error("Increment would overflow");
         };
     }
 
@@ -56,6 +69,9 @@ final class Writes {
         int next = VersionRules.nextVersion(current, version, false);
         if (!VersionRules.isConflict(next)) {
             return Decision.put(value, next);
+        }
+        if (current == null || VersionRules.exhausted(current)) {
+            return Decision.reject(Rejection.VERSION); // the version would overflow: nothing to park
         }
         Strategy strategy = db.strategy();
         if (strategy == Strategy.NEWER) {
@@ -78,6 +94,9 @@ final class Writes {
     }
 
     static int nextFree(VersionedValue current) {
-        return current == null ? 0 : Math.max(current.version(), -1) + 1;
+        if (current == null) {
+            return 0;
+        }
+        return VersionRules.exhausted(current) ? Integer.MAX_VALUE : Math.max(current.version(), -1) + 1;
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Splits a WebSocket frame or HTTP body into commands (compatibility B.4): a {@code ;} starts a new
  * command only when the text after it (spaces skipped) begins with a known command name; otherwise
- * it stays inside the value. Leading spaces of a command are dropped and empty pieces skipped.
+ * it stays inside the value. Leading blanks of a command are dropped and pieces with nothing but
+ * blanks and {@code ;} skipped; trailing text is kept as sent (a value may end in spaces; the parser
+ * drops a trailing LF, CR and {@code ;}).
  */
 public final class CommandSplitter {
 
@@ -44,12 +46,12 @@ public final class CommandSplitter {
         while (i < piece.length() && isBlank(piece.charAt(i))) {
             i++;
         }
-        int end = piece.length();
-        while (end > i && isBlank(piece.charAt(end - 1))) {
-            end--;
-        }
-        if (end > i) {
-            pieces.add(piece.substring(i, end));
+        for (int j = i; j < piece.length(); j++) {
+            char c = piece.charAt(j);
+            if (c != ';' && !isBlank(c)) {
+                pieces.add(i == 0 ? piece : piece.substring(i));
+                return;
+            }
         }
     }
 

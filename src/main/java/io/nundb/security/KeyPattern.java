@@ -32,7 +32,7 @@ public final class KeyPattern {
         if (pattern.startsWith("*")) {
             return new KeyPattern(bare.isEmpty() ? Kind.ALL : Kind.SUFFIX, bare);
         }
-        return new KeyPattern(Kind.CONTAINS, bare);
+        return new KeyPattern(Kind.CONTAINS, pattern); // NunDB removes '*' only for prefix and suffix
     }
 
     public boolean matches(String key) {

@@ -30,7 +30,12 @@ public final class Databases {
 
     /** An in-memory store with no journal and no listener (tests, benchmarks). */
     public static Databases inMemory(String adminPassword) {
-        return new Databases(Journal.NONE, ChangeListener.NONE, adminPassword);
+        return inMemory(adminPassword, ChangeListener.NONE);
+    }
+
+    /** An in-memory store that tells {@code listener} (the watch registry) of every change. */
+    public static Databases inMemory(String adminPassword, ChangeListener listener) {
+        return new Databases(Journal.NONE, listener, adminPassword);
     }
 
     public Database get(String name) {

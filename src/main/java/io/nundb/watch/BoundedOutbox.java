@@ -87,6 +87,10 @@ public abstract class BoundedOutbox implements Outbox {
     /** Arrange for the transport's thread to poll this outbox soon. Must not block. */
     protected abstract void scheduleDrain();
 
-    /** The consumer is too slow: send {@link #SLOW_CONSUMER} if possible and close. Must not block. */
+    /**
+     * The consumer is too slow: send {@link #SLOW_CONSUMER} if possible and close. Must not block,
+     * and must not call {@code CommandExecutor.close} on this thread: it runs inside a writer's key
+     * lock, so closing belongs on the transport's own thread.
+     */
     protected abstract void onOverflow();
 }

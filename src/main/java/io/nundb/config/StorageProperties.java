@@ -1,0 +1,36 @@
+package io.nundb.config;
+
+import io.nundb.storage.oplog.FsyncPolicy;
+import io.nundb.storage.snapshot.RecoveryMode;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Storage settings ({@code nundb.storage.*}), fed from environment variables in
+ * {@code application.yml}. The data directory, snapshot interval and op-log size limit are the
+ * NunDB settings in {@link NunDbProperties} ({@code NUN_DBS_DIR}, {@code NUN_DECLUTTER_INTERVAL},
+ * {@code NUN_MAX_OP_LOG_SIZE}).
+ *
+ * @param fsyncPolicy {@code always}, {@code interval} (default) or {@code never} ({@code NUN_FSYNC_POLICY})
+ * @param fsyncInterval fsync period for {@code interval} ({@code NUN_FSYNC_INTERVAL}, ms, default 100)
+ * @param segmentSize bytes per op-log segment file before a new one starts ({@code NUN_SEGMENT_SIZE})
+ * @param recoveryMode {@code strict} (default: refuse to start on a corrupt record) or
+ *     {@code lenient} (start with the data before it) ({@code NUN_RECOVERY_MODE})
+ * @param shutdownTimeout how long a graceful shutdown waits for its final snapshot
+ */
+@ConfigurationProperties("nundb.storage")
+public record StorageProperties(
+        FsyncPolicy fsyncPolicy,
+        Duration fsyncInterval,
+        long segmentSize,
+        RecoveryMode recoveryMode,
+        Duration shutdownTimeout) {
+
+    public StorageProperties {
+        fsyncPolicy = fsyncPolicy == null ? FsyncPolicy.INTERVAL : fsyncPolicy;
+        fsyncInterval = fsyncInterval == null ? Duration.ofMillis(100) : fsyncInterval;
+        segmentSize = segmentSize <= 0 ? 64L * 1024 * 1024 : segmentSize;
+        recoveryMode = recoveryMode == null ? RecoveryMode.STRICT : recoveryMode;
+        shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(60) : shutdownTimeout;
+    }
+}

@@ -1,0 +1,189 @@
+package io.nundb.storage.oplog;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * The binary form of one {@link OpRecord}, shared by op-log segments and snapshots.
+ *
+ * <pre>
+ * u32 length (of the payload) · u32 CRC32C (of the payload) · payload
+ * payload: i64 index · i64 term · u8 type · i32 version · i32 len + db · i32 len + key · i32 len + value
+ * </pre>
+ *
+ * Big-endian; strings are UTF-8.
+ */
+public final class RecordCodec {
+
+    /** Length and checksum in front of every payload. */
+    public static final int HEADER_BYTES = 8;
+
+    /** index, term, type, version and three string lengths. */
+    static final int FIXED_PAYLOAD_BYTES = 8 + 8 + 1 + 4 + 4 + 4 + 4;
+
+    /** A payload larger than this is taken for garbage rather than allocated. */
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
+
+    private RecordCodec() {}
+
+    /** Bytes {@code record} takes once encoded, header included. */
+    public static int encodedSize(byte[] db, byte[] key, byte[] value) {
+        return HEADER_BYTES + FIXED_PAYLOAD_BYTES + db.length + key.length + value.length;
+    }
+
+    /** Appends {@code record} to {@code out}, which must have room for {@link #encodedSize}. */
+    public static void encode(OpRecord record, ByteBuffer out) {
+        byte[] db = bytes(record.db());
+        byte[] key = bytes(record.key());
+        byte[] value = bytes(record.value());
+        encode(record, db, key, value, out);
+    }
+
+    static void encode(OpRecord record, byte[] db, byte[] key, byte[] value, ByteBuffer out) {
+        int start = out.position();
+        int payloadLength = FIXED_PAYLOAD_BYTES + db.length + key.length + value.length;
+        out.putInt(payloadLength);
+        out.putInt(0); // checksum, filled in below
+        int payloadStart = out.position();
+        out.putLong(record.index());
+        out.putLong(record.term());
+        out.put(record.type().code());
+        out.putInt(record.version());
+        out.putInt(db.length).put(db);
+        out.putInt(key.length).put(key);
+        out.putInt(value.length).put(value);
+        CRC32C crc = new CRC32C();
+        ByteBuffer payload = out.duplicate().position(payloadStart).limit(payloadStart + payloadLength);
+        crc.update(payload);
+        out.putInt(start + 4, (int) crc.getValue());
+    }
+
+    /** Encodes one record into a fresh array (tests, small writes). */
+    public static byte[] encode(OpRecord record) {
+        byte[] db = bytes(record.db());
+        byte[] key = bytes(record.key());
+        byte[] value = bytes(record.value());
+        ByteBuffer out = ByteBuffer.allocate(encodedSize(db, key, value));
+        encode(record, db, key, value, out);
+        return out.array();
+    }
+
+    static byte[] bytes(String s) {
+        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads the record that starts at {@code offset} of {@code in} (absolute positions, limit =
+     * end of data).
+     */
+    public static Decoded decode(ByteBuffer in, int offset) {
+        return decode(in, offset, true);
+    }
+
+    /** Like {@link #decode(ByteBuffer, int)}; without {@code materialize} only the framing and checksum are checked. */
+    public static Decoded decode(ByteBuffer in, int offset, boolean materialize) {
+        int limit = in.limit();
+        int remaining = limit - offset;
+        if (remaining < HEADER_BYTES) {
+            return Decoded.torn(offset, "incomplete record header (" + remaining + " bytes)");
+        }
+        int length = in.getInt(offset);
+        int checksum = in.getInt(offset + 4);
+        if (length == 0 && checksum == 0 && zerosFrom(in, offset)) {
+            return Decoded.torn(offset, "zero-filled tail");
+        }
+        if (length < FIXED_PAYLOAD_BYTES || length > MAX_PAYLOAD_BYTES) {
+            return zerosFrom(in, offset + 8)
+                    ? Decoded.torn(offset, "garbage length " + length + " at the end")
+                    : Decoded.corrupt(offset, "impossible record length " + length);
+        }
+        if ((long) offset + HEADER_BYTES + length > limit) {
+            return Decoded.torn(offset, "record of " + length + " bytes cut short at " + remaining + " bytes");
+        }
+        int payloadStart = offset + HEADER_BYTES;
+        int end = payloadStart + length;
+        CRC32C crc = new CRC32C();
+        crc.update(in.duplicate().position(payloadStart).limit(end));
+        if ((int) crc.getValue() != checksum) {
+            return end == limit || zerosFrom(in, end)
+                    ? Decoded.torn(offset, "checksum mismatch in the last record")
+                    : Decoded.corrupt(offset, "checksum mismatch");
+        }
+        if (!materialize) {
+            return Decoded.ok(null, offset, end);
+        }
+        try {
+            ByteBuffer p = in.duplicate().position(payloadStart).limit(end);
+            long index = p.getLong();
+            long term = p.getLong();
+            OpType type = OpType.fromCode(p.get());
+            int version = p.getInt();
+            String db = string(p);
+            String key = string(p);
+            String value = string(p);
+            if (p.hasRemaining()) {
+                return Decoded.corrupt(offset, "record has " + p.remaining() + " unexpected trailing bytes");
+            }
+            return Decoded.ok(new OpRecord(index, term, type, db, key, version, value), offset, end);
+        } catch (RuntimeException e) {
+            return Decoded.corrupt(offset, "undecodable record with a valid checksum: " + e.getMessage());
+        }
+    }
+
+    private static String string(ByteBuffer p) {
+        int n = p.getInt();
+        if (n < 0 || n > p.remaining()) {
+            throw new IllegalArgumentException("string length " + n + " out of bounds");
+        }
+        if (p.hasArray()) {
+            String s = new String(p.array(), p.arrayOffset() + p.position(), n, StandardCharsets.UTF_8);
+            p.position(p.position() + n);
+            return s;
+        }
+        byte[] b = new byte[n];
+        p.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static boolean zerosFrom(ByteBuffer in, int offset) {
+        for (int i = offset; i < in.limit(); i++) {
+            if (in.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The outcome of reading one record.
+     *
+     * @param record the record, when {@link Kind#OK}
+     * @param offset where the record started
+     * @param next where the next record starts, when {@link Kind#OK}
+     * @param reason why it could not be read
+     */
+    public record Decoded(Kind kind, OpRecord record, int offset, int next, String reason) {
+
+        public enum Kind {
+            /** A whole, valid record. */
+            OK,
+            /** The data ends in the middle of a record: a write cut short by a crash. */
+            TORN,
+            /** A damaged record with valid data after it. */
+            CORRUPT
+        }
+
+        static Decoded ok(OpRecord record, int offset, int next) {
+            return new Decoded(Kind.OK, record, offset, next, null);
+        }
+
+        static Decoded torn(int offset, String reason) {
+            return new Decoded(Kind.TORN, null, offset, -1, reason);
+        }
+
+        static Decoded corrupt(int offset, String reason) {
+            return new Decoded(Kind.CORRUPT, null, offset, -1, reason);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.nundb.storage.snapshot;
+
+import io.nundb.storage.Databases;
+import io.nundb.storage.oplog.OpLog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes snapshots on its own thread, one at a time: on request ({@code snapshot}), every declutter
+ * interval when something changed, when the op log grows past its limit, and once more on close.
+ * After each snapshot the older snapshots and the op-log segments it covers are deleted.
+ *
+ * <p>The snapshot is fuzzy: writes go on while it is written. It records the last op-log index
+ * assigned before it started; a write whose record has a later index is replayed on top of it at
+ * recovery, and a write with an earlier index was applied in memory before the snapshot started,
+ * so the snapshot holds it or a later state of the same key.
+ */
+public final class Snapshotter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
+
+    private final Databases databases;
+    private final OpLog opLog;
+    private final SnapshotStore store;
+    private final Duration declutterInterval;
+    private final ScheduledExecutorService executor;
+
+    private final Object lock = new Object();
+    // guarded by lock: a request not yet started, which later requests join
+    private CompletableFuture<SnapshotStore.SnapshotInfo> queued;
+    private boolean queuedReclaim;
+    private boolean closed;
+
+    private volatile long lastSnapshotIndex;
+    private volatile SnapshotStore.SnapshotInfo lastSnapshot;
+
+    public Snapshotter(
+            Databases databases, OpLog opLog, SnapshotStore store, Duration declutterInterval, long recoveredIndex) {
+        this.databases = databases;
+        this.opLog = opLog;
+        this.store = store;
+        this.declutterInterval = declutterInterval;
+        this.lastSnapshotIndex = recoveredIndex;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nundb-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the declutter timer and listens for the op log outgrowing its limit. */
+    public void start() {
+        long period = Math.max(1, declutterInterval.toMillis());
+        executor.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        opLog.onSizeExceeded(() -> {
+            log.info(
+                    "Op log passed {} bytes: taking a snapshot to drop covered segments",
+                    opLog.options().maxLogBytes());
+            snapshot(false);
+        });
+    }
+
+    /** Takes a snapshot now (joining one that is queued but not started); {@code reclaim} drops tombstones. */
+    public CompletableFuture<SnapshotStore.SnapshotInfo> snapshot(boolean reclaim) {
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IOException("storage is shutting down"));
+            }
+            if (queued != null) {
+                queuedReclaim |= reclaim;
+                return queued;
+            }
+            CompletableFuture<SnapshotStore.SnapshotInfo> f = new CompletableFuture<>();
+            queued = f;
+            queuedReclaim = reclaim;
+            executor.execute(this::runQueued);
+            return f;
+        }
+    }
+
+    public long lastSnapshotIndex() {
+        return lastSnapshotIndex;
+    }
+
+    /** The last snapshot written in this run, or null. */
+    public SnapshotStore.SnapshotInfo lastSnapshot() {
+        return lastSnapshot;
+    }
+
+    /** True when something was written since the last snapshot. */
+    public boolean changedSinceSnapshot() {
+        return opLog.lastAssignedIndex() > lastSnapshotIndex;
+    }
+
+    private void tick() {
+        if (changedSinceSnapshot()) {
+            snapshot(false);
+        }
+    }
+
+    private void runQueued() {
+        CompletableFuture<SnapshotStore.SnapshotInfo> f;
+        boolean reclaim;
+        synchronized (lock) {
+            f = queued;
+            reclaim = queuedReclaim;
+            queued = null;
+        }
+        if (f == null) {
+            return;
+        }
+        try {
+            f.complete(takeSnapshot(reclaim));
+        } catch (IOException | RuntimeException e) {
+            log.error("Snapshot failed: {}", e.toString());
+            f.completeExceptionally(e);
+        }
+    }
+
+    private SnapshotStore.SnapshotInfo takeSnapshot(boolean reclaim) throws IOException {
+        opLog.requestRoll();
+        long index = opLog.lastAssignedIndex();
+        SnapshotStore.SnapshotInfo info = store.write(databases, index, reclaim);
+        lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
+        lastSnapshot = info;
+        store.deleteOlderThan(index);
+        int dropped = opLog.dropCoveredBy(index);
+        log.info(
+                "Snapshot {} written{}: {} databases, {} records, {} bytes in {} ms; {} op-log segments dropped",
+                info.file().getFileName(),
+                reclaim ? " (reclaim)" : "",
+                info.databases(),
+                info.records(),
+                info.bytes(),
+                info.millis(),
+                dropped);
+        return info;
+    }
+
+    /**
+     * Takes a last snapshot if anything changed (graceful shutdown) and stops; waits up to
+     * {@code timeout} for it.
+     */
+    public void shutdown(Duration timeout) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+        }
+        CompletableFuture<SnapshotStore.SnapshotInfo> last =
+                changedSinceSnapshot() ? snapshot(false) : CompletableFuture.completedFuture(null);
+        synchronized (lock) {
+            closed = true;
+        }
+        try {
+            last.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("Shutdown snapshot did not complete: {} (the op log still holds every write)", e.toString());
+        }
+        executor.shutdown();
+    }
+
+    /** Stops without a last snapshot, as a crash would (tests). */
+    void abandon() {
+        synchronized (lock) {
+            closed = true;
+        }
+        executor.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(60));
+    }
+}

@@ -1,0 +1,269 @@
+package io.nundb.transport.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.Replies;
+import io.nundb.protocol.Response;
+import io.nundb.watch.BoundedOutbox;
+import io.nundb.watch.DeliveryStats;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP client: cuts its bytes into command lines, runs them through the executor and writes the
+ * replies strictly in command order, interleaved with watch notifications, through one bounded
+ * outbox. Everything but {@link #scheduleDrain()} and {@link #cutOff()} runs on the channel's event
+ * loop, so the state needs no locks.
+ *
+ * <p>Back-pressure: reading stops while too many commands are in flight, the outbox is half full or
+ * the socket is not writable, and resumes when that clears. A client that pipelines without reading
+ * is therefore slowed down by TCP, while a watcher that does not read its notifications fills its
+ * outbox and is cut off with {@link BoundedOutbox#SLOW_CONSUMER}.
+ */
+final class TcpConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpConnection.class);
+
+    /** Commands whose replies may wait for durability at once, per connection. */
+    static final int MAX_IN_FLIGHT = 1024;
+    /** How long a cut-off client gets to take the {@code slow consumer} message before the close. */
+    static final long CUT_OFF_GRACE_MILLIS = 5_000;
+    /** Lines run per event-loop task before yielding to other connections' tasks. */
+    static final int LINES_PER_PASS = 64;
+
+    private final CommandExecutor executor;
+    private final LineFramer framer;
+    private final ChannelOutbox outbox;
+    private final int outboxHighWater;
+    private final Session session;
+    private final ArrayDeque<CompletableFuture<Response>> inFlight = new ArrayDeque<>();
+    private final Runnable drainTask = this::drain;
+    private final Runnable flushRepliesTask = this::flushReplies;
+    private final Runnable processTask = this::processLines;
+    private ChannelHandlerContext ctx;
+    /** Reading is off: lines wait in the framer until the back-pressure clears. */
+    private boolean readPaused;
+
+    private boolean continueScheduled;
+    private boolean draining;
+    private boolean closing;
+
+    TcpConnection(CommandExecutor executor, DeliveryStats stats, int maxLineLength, int outboxLimit) {
+        this.executor = executor;
+        this.framer = new LineFramer(maxLineLength);
+        this.outbox = new ChannelOutbox(outboxLimit, stats, this);
+        this.outboxHighWater = Math.max(1, outboxLimit / 2);
+        this.session = new Session("tcp", outbox);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        outbox.offer(Replies.OK); // NunDB's greeting
+        ctx.channel().config().setAutoRead(true);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (closing) {
+            bytes.release();
+            return;
+        }
+        framer.append(ctx.alloc(), bytes);
+        processLines();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        outbox.close();
+        inFlight.clear();
+        framer.release();
+        executor.close(session);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        framer.release();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after {}", session, cause.toString());
+        ctx.close();
+    }
+
+    /**
+     * Runs the complete lines received so far, as long as there is room for their replies. At most
+     * {@link #LINES_PER_PASS} per event-loop task: a big pipelined read must not flood the outboxes
+     * of watchers on the same event loop before their drain tasks get a turn.
+     */
+    private void processLines() {
+        continueScheduled = false;
+        int budget = LINES_PER_PASS;
+        boolean more = true;
+        while (!closing && !backPressured()) {
+            if (budget-- == 0) {
+                continueScheduled = true;
+                ctx.executor().execute(processTask);
+                break;
+            }
+            LineFramer.Frame frame = framer.next();
+            if (frame == null) {
+                more = false;
+                break;
+            }
+            run(frame);
+        }
+        boolean pause = !closing && more;
+        if (pause != readPaused) {
+            readPaused = pause;
+            ctx.channel().config().setAutoRead(!pause);
+        }
+    }
+
+    private boolean backPressured() {
+        return inFlight.size() >= MAX_IN_FLIGHT
+                || outbox.size() >= outboxHighWater
+                || !ctx.channel().isWritable();
+    }
+
+    private void run(LineFramer.Frame frame) {
+        CompletableFuture<Response> result;
+        if (frame instanceof LineFramer.Line line) {
+            result = executor.execute(session, line.text());
+        } else if (frame instanceof LineFramer.TooLong) {
+            result = CompletableFuture.completedFuture(
+                    Response.error("line too long (limit " + framer.maxLength() + " bytes)"));
+        } else {
+            result = CompletableFuture.completedFuture(Response.error("invalid UTF-8"));
+        }
+        if (inFlight.isEmpty() && result.isDone()) {
+            reply(result);
+            return;
+        }
+        inFlight.add(result);
+        if (!result.isDone()) {
+            result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
+        }
+    }
+
+    /** Sends the replies of the commands that are done, up to the first one still waiting. */
+    private void flushReplies() {
+        while (!closing && !inFlight.isEmpty() && inFlight.peek().isDone()) {
+            reply(inFlight.poll());
+        }
+        if (readPaused && !continueScheduled) {
+            processLines();
+        }
+    }
+
+    private void reply(CompletableFuture<Response> result) {
+        Response response = responseOf(result);
+        for (String message : response.messages()) {
+            outbox.offer(message);
+        }
+        outbox.offer(Replies.terminal(response));
+    }
+
+    private Response responseOf(CompletableFuture<Response> result) {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            log.error("command failed on {}", session, e.getCause());
+            return Response.error("internal error");
+        }
+    }
+
+    /** Any thread: the outbox has something new. */
+    void scheduleDrain() {
+        ctx.executor().execute(drainTask);
+    }
+
+    /**
+     * Writes queued messages while the socket takes them, flushing once per batch. When the socket is
+     * full the outbox keeps its "drain scheduled" mark, so the writability event resumes here.
+     */
+    private void drain() {
+        if (draining || outbox.isClosed()) {
+            return;
+        }
+        draining = true;
+        try {
+            Channel channel = ctx.channel();
+            while (true) {
+                boolean empty = false;
+                int written = 0;
+                while (channel.isWritable()) {
+                    String message = outbox.poll();
+                    if (message == null) {
+                        empty = true;
+                        break;
+                    }
+                    ctx.write(ByteBufUtil.writeUtf8(ctx.alloc(), message), ctx.voidPromise());
+                    written++;
+                }
+                if (written > 0) {
+                    ctx.flush();
+                }
+                if (empty) {
+                    outbox.drained();
+                    break;
+                }
+                if (!channel.isWritable()) {
+                    break; // channelWritabilityChanged calls back when the client has read
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        if (readPaused && !continueScheduled) {
+            processLines();
+        }
+    }
+
+    /**
+     * Any thread: the outbox overflowed (it is already closed to new messages). Tell the client why
+     * and close; a client that never reads gets a bounded grace period, not an open socket forever.
+     */
+    void cutOff() {
+        ctx.executor().execute(() -> {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            outbox.close();
+            inFlight.clear();
+            Channel channel = ctx.channel();
+            channel.config().setAutoRead(false);
+            log.warn("{} cut off: outbound buffer full (slow consumer)", session);
+            ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), BoundedOutbox.SLOW_CONSUMER))
+                    .addListener(ChannelFutureListener.CLOSE);
+            ctx.executor().schedule(() -> channel.close(), CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+}

@@ -1,0 +1,102 @@
+package io.nundb.transport.tcp;
+
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.nundb.command.CommandExecutor;
+import io.nundb.watch.DeliveryStats;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * The NunDB TCP listener ({@code NUN_TCP_ADDR}, default port 3014). Reactor Netty binds the socket;
+ * each accepted connection gets its own {@link TcpConnection} handler. Also the handle through which
+ * tests and other beans learn the bound port (port 0 binds an ephemeral one).
+ */
+public final class TcpListener implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+
+    private final CommandExecutor executor;
+    private final DeliveryStats stats;
+    private final String host;
+    private final int port;
+    private final int maxLineLength;
+    private final int outboxLimit;
+    private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
+    private volatile DisposableServer server;
+
+    public TcpListener(
+            CommandExecutor executor, DeliveryStats stats, String host, int port, int maxLineLength, int outboxLimit) {
+        if (maxLineLength < 1 || outboxLimit < 1) {
+            throw new IllegalArgumentException(
+                    "max line length and outbox limit must be positive: " + maxLineLength + ", " + outboxLimit);
+        }
+        this.executor = executor;
+        this.stats = stats;
+        this.host = host;
+        this.port = port;
+        this.maxLineLength = maxLineLength;
+        this.outboxLimit = outboxLimit;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        server = TcpServer.create()
+                .host(host)
+                .port(port)
+                .doOnConnection(connection -> {
+                    connections.add(connection.channel());
+                    connection.addHandlerLast(
+                            "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimit));
+                })
+                .bindNow();
+        InetSocketAddress bound = (InetSocketAddress) server.address();
+        log.info("NunDB TCP listening on {}:{}", bound.getHostString(), bound.getPort());
+    }
+
+    @Override
+    public synchronized void stop() {
+        DisposableServer s = server;
+        if (s == null) {
+            return;
+        }
+        server = null;
+        InetSocketAddress bound = (InetSocketAddress) s.address();
+        s.disposeNow(Duration.ofSeconds(5));
+        connections.close().awaitUninterruptibly(5_000);
+        log.info("NunDB TCP listener on {}:{} stopped", bound.getHostString(), bound.getPort());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** The bound address; only while running. */
+    public InetSocketAddress address() {
+        DisposableServer s = server;
+        if (s == null) {
+            throw new IllegalStateException("TCP listener is not running");
+        }
+        return (InetSocketAddress) s.address();
+    }
+
+    /** The bound port (the real one when configured with port 0); only while running. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Open client connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+}

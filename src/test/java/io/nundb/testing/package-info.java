@@ -1,0 +1,2 @@
+/** Test fixtures shared by several packages' tests. */
+package io.nundb.testing;
