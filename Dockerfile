@@ -18,6 +18,8 @@ RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination 
 
 # Modules the code references (jdeps), plus ones only reached by reflection or service loading:
 # jdk.unsupported (Netty), jdk.management (process/JVM metrics), java.logging, jdk.crypto.ec (TLS).
+# java.desktop comes in for java.beans (Spring); its imaging, font and sound natives are removed
+# (a headless server never loads them), and with them their X11/font/sound library dependencies.
 RUN set -eu; \
     deps=$(jdeps --ignore-missing-deps --print-module-deps --multi-release 17 --recursive \
              --class-path '/build/layers/dependencies/BOOT-INF/lib/*' \
@@ -26,14 +28,17 @@ RUN set -eu; \
     echo "jdeps: $deps"; \
     jlink --add-modules "$deps,java.logging,jdk.unsupported,jdk.management,jdk.crypto.ec" \
           --strip-debug --no-header-files --no-man-pages --compress=2 --output /opt/java; \
-    /opt/java/bin/java --list-modules
+    /opt/java/bin/java --list-modules; \
+    cd /opt/java/lib; \
+    rm -f libawt_xawt.so libfontmanager.so libjavajpeg.so liblcms.so libsplashscreen.so libjsound.so libmlib_image.so
 
 # The minimal root: every shared library the runtime links (found with ldd), users, /tmp, /data.
 RUN set -eu; \
     mkdir -p /rootfs/tmp /rootfs/data /rootfs/etc /rootfs/opt; \
     chmod 1777 /rootfs/tmp; \
     find /opt/java -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null \
-      | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u > /build/libs; \
+      | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' \
+      | grep -v '^/opt/java' | sort -u > /build/libs; \
     for lib in libdl.so.2 libpthread.so.0 librt.so.1; do \
       path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }'); \
       if [ -n "$path" ]; then echo "$path" >> /build/libs; fi; \
@@ -43,7 +48,7 @@ RUN set -eu; \
     printf 'root:x:0:0:root:/root:/sbin/nologin\nnundb:x:10001:10001:nundb:/data:/sbin/nologin\n' > /rootfs/etc/passwd; \
     printf 'root:x:0:\nnundb:x:10001:\n' > /rootfs/etc/group; \
     printf 'hosts: files dns\n' > /rootfs/etc/nsswitch.conf; \
-    cp -a /opt/java /rootfs/opt/java
+    cp -a /opt/java /rootfs/opt/
 
 FROM scratch
 

@@ -8,6 +8,7 @@ import io.nundb.metrics.CommandMetrics;
 import io.nundb.metrics.ConnectionCounter;
 import io.nundb.metrics.EngineMeters;
 import io.nundb.storage.Databases;
+import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
 import java.nio.file.Path;
@@ -23,8 +24,11 @@ import org.springframework.context.annotation.Configuration;
 public class OperationsConfiguration {
 
     @Bean
-    ConnectionCounter connectionCounter() {
-        return new ConnectionCounter();
+    ConnectionCounter connectionCounter(ObjectProvider<TcpListener> tcp) {
+        ConnectionCounter counter = new ConnectionCounter();
+        // The TCP listener keeps its own channel group: read that instead of hooking each connection.
+        tcp.ifAvailable(listener -> counter.track("tcp", listener::connectionCount));
+        return counter;
     }
 
     /** Picked up by {@link EngineConfiguration} as the engine's CommandObserver. */
@@ -45,10 +49,11 @@ public class OperationsConfiguration {
     }
 
     @Bean
-    ReadinessGate readinessGate() {
+    ReadinessGate readinessGate(ObjectProvider<TcpListener> tcp) {
         ReadinessGate gate = new ReadinessGate();
         gate.expect(ReadinessGate.STORAGE_LOADED);
         gate.expect(ReadinessGate.HTTP_BOUND);
+        tcp.ifAvailable(listener -> gate.require(ReadinessGate.TCP_BOUND, listener::isRunning));
         return gate;
     }
 

@@ -42,10 +42,6 @@ public final class EngineMeters implements MeterBinder {
                     .description("Open client connections")
                     .tag(MeterNames.TAG_TRANSPORT, transport)
                     .register(registry);
-            FunctionCounter.builder(MeterNames.CONNECTIONS_OPENED, connections, c -> c.totalOpened(transport))
-                    .description("Client connections opened since start")
-                    .tag(MeterNames.TAG_TRANSPORT, transport)
-                    .register(registry);
         }
         Gauge.builder(MeterNames.WATCHES_ACTIVE, watches, WatchRegistry::activeWatches)
                 .description("Watch registrations (connection, key)")

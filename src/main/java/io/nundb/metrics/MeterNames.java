@@ -18,9 +18,6 @@ public final class MeterNames {
     /** Gauge: open client connections, tagged {@link #TAG_TRANSPORT}. */
     public static final String CONNECTIONS_OPEN = "nundb.connections.open";
 
-    /** Counter: connections ever opened, tagged {@link #TAG_TRANSPORT}. */
-    public static final String CONNECTIONS_OPENED = "nundb.connections.opened";
-
     /** Gauge: (connection, key) watch registrations. */
     public static final String WATCHES_ACTIVE = "nundb.watches.active";
 

@@ -117,7 +117,6 @@ class DeploymentFilesTest {
     private static Set<String> prometheusSeries() throws IllegalAccessException {
         Set<String> timers = Set.of(MeterNames.COMMANDS, MeterNames.OPLOG_FSYNC, MeterNames.SNAPSHOT_DURATION);
         Set<String> counters = Set.of(
-                MeterNames.CONNECTIONS_OPENED,
                 MeterNames.NOTIFICATIONS_SENT,
                 MeterNames.NOTIFICATIONS_DROPPED,
                 MeterNames.SLOW_CONSUMERS_DISCONNECTED);

@@ -1,14 +1,23 @@
 package io.nundb.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.Response;
+import io.nundb.transport.tcp.TcpListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +61,9 @@ class OperationsEndpointsTest {
     @Autowired
     ConnectionCounter connections;
 
+    @Autowired
+    TcpListener tcp;
+
     @Test
     void livenessAndReadinessAreUpWithDetails() {
         web.get()
@@ -78,6 +90,8 @@ class OperationsEndpointsTest {
                 .isEqualTo(true)
                 .jsonPath("$.components.nundb.details.conditions['http bound']")
                 .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.conditions['tcp bound']")
+                .isEqualTo(true)
                 .jsonPath("$.components.nundb.details.databases")
                 .isNumber();
         web.get()
@@ -91,11 +105,11 @@ class OperationsEndpointsTest {
     }
 
     @Test
-    void documentedMetersExistAndMoveWhenCommandsRun() {
+    void documentedMetersExistAndMoveWhenCommandsRun() throws Exception {
         String before = scrape();
         for (String name : List.of(
                 "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}",
-                "nundb_connections_opened_total{application=\"nundb\",transport=\"ws\"}",
+                "nundb_connections_open{application=\"nundb\",transport=\"ws\"}",
                 "nundb_watches_active{",
                 "nundb_notifications_sent_total{",
                 "nundb_notifications_dropped_total{",
@@ -106,55 +120,67 @@ class OperationsEndpointsTest {
                 "nundb_replication_pending_ops{")) {
             assertThat(before).as(name).contains(name);
         }
+        String tcpOpen = "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}";
 
-        List<String> pushed = new CopyOnWriteArrayList<>();
-        Session admin = new Session("tcp", m -> pushed.add(m));
-        connections.opened("tcp");
-        assertThat(run(admin, "auth nun nun-pwd").isOk()).isTrue();
-        assertThat(run(admin, "create-db metrics-db metrics-token").isOk()).isTrue();
-        Session user = new Session("tcp", m -> pushed.add(m));
-        connections.opened("tcp");
-        assertThat(run(user, "use-db metrics-db metrics-token").isOk()).isTrue();
-        assertThat(run(user, "watch k").isOk()).isTrue();
-        assertThat(run(user, "set k 1").isOk()).isTrue();
-        assertThat(run(user, "set-safe k 0 2").isOk()).isTrue();
-        assertThat(run(user, "set-safe k 0 3").outcome()).isEqualTo(Response.Outcome.VERSION_ERROR);
-        assertThat(run(user, "no-such-command").isOk()).isFalse();
+        try (Lines admin = new Lines(tcp.port());
+                Lines user = new Lines(tcp.port())) {
+            assertThat(admin.call("auth nun nun-pwd")).contains("valid auth");
+            assertThat(admin.call("create-db metrics-db metrics-token")).contains("create-db success");
+            assertThat(user.call("use-db metrics-db metrics-token")).last().isEqualTo("ok ");
+            assertThat(user.call("watch k")).last().isEqualTo("ok ");
+            assertThat(user.call("set k 1")).last().isEqualTo("ok ");
+            assertThat(user.call("set-safe k 0 2")).last().isEqualTo("ok ");
+            assertThat(user.call("set-safe k 0 3")).last().isEqualTo("error Invalid version! ");
+            assertThat(user.call("no-such-command")).last().asString().startsWith("error ");
 
-        String after = scrape();
-        assertThat(value(after, "nundb_commands_seconds_count{application=\"nundb\",command=\"set\",outcome=\"ok\"}"))
-                .isGreaterThanOrEqualTo(1);
-        assertThat(
-                        value(
-                                after,
-                                "nundb_commands_seconds_count{application=\"nundb\",command=\"set-safe\",outcome=\"version_error\"}"))
-                .isGreaterThanOrEqualTo(1);
-        assertThat(value(
-                        after,
-                        "nundb_commands_seconds_count{application=\"nundb\",command=\"invalid\",outcome=\"error\"}"))
-                .isGreaterThanOrEqualTo(1);
-        assertThat(after)
-                .contains("nundb_commands_seconds_bucket{application=\"nundb\",command=\"set\",outcome=\"ok\",le=");
-        assertThat(after).doesNotContain("command=\"k\"").doesNotContain("metrics-db\"");
-        assertThat(value(after, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}"))
-                .isEqualTo(value(before, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}") + 2);
-        assertThat(value(after, "nundb_watches_active{application=\"nundb\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(value(after, "nundb_notifications_sent_total{application=\"nundb\"}"))
-                .isGreaterThan(value(before, "nundb_notifications_sent_total{application=\"nundb\"}"));
-        assertThat(value(after, "nundb_databases{application=\"nundb\"}"))
-                .isEqualTo(value(before, "nundb_databases{application=\"nundb\"}") + 1);
-        assertThat(value(after, "nundb_keys{application=\"nundb\"}"))
-                .isGreaterThan(value(before, "nundb_keys{application=\"nundb\"}"));
+            String after = scrape();
+            assertThat(value(
+                            after,
+                            "nundb_commands_seconds_count{application=\"nundb\",command=\"set\",outcome=\"ok\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(
+                            value(
+                                    after,
+                                    "nundb_commands_seconds_count{application=\"nundb\",command=\"set-safe\",outcome=\"version_error\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(
+                            value(
+                                    after,
+                                    "nundb_commands_seconds_count{application=\"nundb\",command=\"invalid\",outcome=\"error\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(after)
+                    .contains("nundb_commands_seconds_bucket{application=\"nundb\",command=\"set\",outcome=\"ok\",le=");
+            assertThat(after).doesNotContain("command=\"k\"").doesNotContain("metrics-db\"");
+            assertThat(value(after, tcpOpen)).isEqualTo(value(before, tcpOpen) + 2);
+            assertThat(value(after, "nundb_watches_active{application=\"nundb\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(after, "nundb_notifications_sent_total{application=\"nundb\"}"))
+                    .isGreaterThan(value(before, "nundb_notifications_sent_total{application=\"nundb\"}"));
+            assertThat(value(after, "nundb_databases{application=\"nundb\"}"))
+                    .isEqualTo(value(before, "nundb_databases{application=\"nundb\"}") + 1);
+            assertThat(value(after, "nundb_keys{application=\"nundb\"}"))
+                    .isGreaterThan(value(before, "nundb_keys{application=\"nundb\"}"));
+            assertThat(value(after, "nundb_oplog_bytes{application=\"nundb\"}"))
+                    .as("durable storage reports its op log")
+                    .isGreaterThan(value(before, "nundb_oplog_bytes{application=\"nundb\"}"));
+        }
 
-        executor.close(user);
-        connections.closed("tcp");
-        executor.close(admin);
-        connections.closed("tcp");
-        String closed = scrape();
-        assertThat(value(closed, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}"))
-                .isEqualTo(value(before, "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}"));
-        assertThat(value(closed, "nundb_watches_active{application=\"nundb\"}"))
-                .isEqualTo(value(before, "nundb_watches_active{application=\"nundb\"}"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String closed = scrape();
+            assertThat(value(closed, tcpOpen)).isEqualTo(value(before, tcpOpen));
+            assertThat(value(closed, "nundb_watches_active{application=\"nundb\"}"))
+                    .isEqualTo(value(before, "nundb_watches_active{application=\"nundb\"}"));
+        });
+    }
+
+    @Test
+    void transportsWithoutTheirOwnCountUseTheHook() {
+        String ws = "nundb_connections_open{application=\"nundb\",transport=\"ws\"}";
+        double before = value(scrape(), ws);
+        connections.opened("ws");
+        assertThat(value(scrape(), ws)).isEqualTo(before + 1);
+        connections.closed("ws");
+        assertThat(value(scrape(), ws)).isEqualTo(before);
     }
 
     @Test
@@ -168,6 +194,40 @@ class OperationsEndpointsTest {
                 .expectBody()
                 .jsonPath("$.name")
                 .isEqualTo("nundb.commands");
+    }
+
+    /** NunDB's TCP line protocol: greeting, then per command its lines ending with the final one. */
+    static final class Lines implements AutoCloseable {
+        private final Socket socket = new Socket();
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        Lines(int port) throws IOException {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            assertThat(in.readLine()).isEqualTo("ok ");
+        }
+
+        List<String> call(String command) throws IOException {
+            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            List<String> lines = new ArrayList<>();
+            while (true) {
+                String line = in.readLine();
+                assertThat(line).as("reply to " + command).isNotNull();
+                lines.add(line);
+                if (line.equals("ok ") || (line.startsWith("error ") && !line.equals("error no-db-selected"))) {
+                    return lines;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     private Response run(Session session, String command) {
