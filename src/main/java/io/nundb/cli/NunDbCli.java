@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nun-db}: NunDB's command line ({@code exec}, {@code create-db}, {@code start}) with the same
- * flags, plus {@code shell}, {@code watch} and {@code health}. Exit codes: 0 success, 1 the server
+ * flags, plus {@code shell}, {@code watch}, {@code health} and {@code import}. Exit codes: 0 success, 1 the server
  * answered with an error, 2 usage error, 3 authentication failed, 4 server unreachable.
  */
 @Command(
@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
             ShellCommand.class,
             WatchCommand.class,
             HealthCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -43,7 +44,8 @@ import picocli.CommandLine.Option;
             "  nun-db -u nun -p nun-pwd start --http-address 0.0.0.0:3013 --tcp-address 0.0.0.0:3014",
             "  nun-db -u nun -p nun-pwd shell --tcp localhost:3014",
             "  nun-db -h http://localhost:3013 health --probe readiness",
-            "  nun-db watch name counter --db demo --token demo-token"
+            "  nun-db watch name counter --db demo --token demo-token",
+            "  nun-db import --from /var/lib/nundb --to dbs"
         })
 public final class NunDbCli implements Runnable {
 

@@ -75,7 +75,9 @@ final class StartCommand implements Callable<Integer> {
             args.add("--server.address=" + hp.host());
             args.add("--server.port=" + hp.port());
         }
-        cli.server = SpringApplication.run(NunDbApplication.class, args.toArray(String[]::new));
+        SpringApplication app = new SpringApplication(NunDbApplication.class);
+        app.setMainApplicationClass(NunDbApplication.class);
+        cli.server = app.run(args.toArray(String[]::new));
         return NunDbCli.EXIT_OK;
     }
 

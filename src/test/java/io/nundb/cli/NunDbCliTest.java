@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NunDbCliTest {
@@ -51,7 +57,7 @@ class NunDbCliTest {
     void helpExplainsEveryVerb() {
         Run r = cli("--help");
         assertThat(r.code()).isZero();
-        for (String verb : new String[] {"exec", "create-db", "start", "shell", "watch", "health"}) {
+        for (String verb : new String[] {"exec", "create-db", "start", "shell", "watch", "health", "import"}) {
             assertThat(r.out()).contains("  " + verb + " ");
             Run verbHelp = cli(verb, "--help");
             assertThat(verbHelp.code()).as(verb).isZero();
@@ -180,6 +186,46 @@ class NunDbCliTest {
         Run r = cli("watch", "a", "--db", "nope", "--token", "bad", "--tcp", server.tcpAddress());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).startsWith("nun-db: ");
+    }
+
+    @Test
+    void importReadsANunDbDirectory(@TempDir Path nun, @TempDir Path ours) throws Exception {
+        // One NunDB database "legacy" (reference 6.2, little-endian): $$token and one key.
+        ByteArrayOutputStream keys = new ByteArrayOutputStream();
+        ByteArrayOutputStream values = new ByteArrayOutputStream();
+        String[][] entries = {{"$$token", "legacy-token"}, {"color", "blue"}};
+        for (String[] e : entries) {
+            long offset = values.size();
+            byte[] v = e[1].getBytes(StandardCharsets.UTF_8);
+            values.writeBytes(
+                    le(8 + v.length + 4).putLong(v.length).put(v).putInt(0).array());
+            byte[] k = e[0].getBytes(StandardCharsets.UTF_8);
+            keys.writeBytes(le(8 + k.length + 12)
+                    .putLong(k.length)
+                    .put(k)
+                    .putInt(3)
+                    .putLong(offset)
+                    .array());
+        }
+        Files.write(nun.resolve("legacy-nun.data.keys"), keys.toByteArray());
+        Files.write(nun.resolve("legacy-nun.data.values"), values.toByteArray());
+        Files.write(
+                nun.resolve("legacy-nun.madadata"), le(12).putLong(1).putInt(0).array());
+
+        Run r = cli("import", "--from", nun.toString(), "--to", ours.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("imported 1 databases (legacy), 2 keys");
+
+        Run again = cli("import", "--from", nun.toString(), "--to", ours.toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("import failed").contains("already holds data");
+        assertThat(cli("import", "--from", nun.toString()).code())
+                .as("--to missing")
+                .isEqualTo(2);
+    }
+
+    private static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Test
