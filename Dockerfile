@@ -34,7 +34,7 @@ RUN set -eu; \
 
 # The minimal root: every shared library the runtime links (found with ldd), users, /tmp, /data.
 RUN set -eu; \
-    mkdir -p /rootfs/tmp /rootfs/data /rootfs/etc /rootfs/opt; \
+    mkdir -p /rootfs/tmp /rootfs/etc /rootfs/opt /build/datahome/data; \
     chmod 1777 /rootfs/tmp; \
     find /opt/java -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null \
       | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' \
@@ -53,7 +53,8 @@ RUN set -eu; \
 FROM scratch
 
 COPY --from=build /rootfs/ /
-COPY --from=build --chown=10001:10001 /rootfs/data /data
+# /data is an entry of the copied directory (not its target), so --chown applies to it as well.
+COPY --from=build --chown=10001:10001 /build/datahome/ /
 COPY --from=build /build/layers/dependencies/ /app/
 COPY --from=build /build/layers/spring-boot-loader/ /app/
 COPY --from=build /build/layers/snapshot-dependencies/ /app/

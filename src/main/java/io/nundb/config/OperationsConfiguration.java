@@ -8,6 +8,7 @@ import io.nundb.metrics.CommandMetrics;
 import io.nundb.metrics.ConnectionCounter;
 import io.nundb.metrics.EngineMeters;
 import io.nundb.storage.Databases;
+import io.nundb.storage.oplog.DiskHealth;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
@@ -49,11 +50,13 @@ public class OperationsConfiguration {
     }
 
     @Bean
-    ReadinessGate readinessGate(ObjectProvider<TcpListener> tcp) {
+    ReadinessGate readinessGate(ObjectProvider<TcpListener> tcp, ObjectProvider<DiskHealth> disk) {
         ReadinessGate gate = new ReadinessGate();
         gate.expect(ReadinessGate.STORAGE_LOADED);
         gate.expect(ReadinessGate.HTTP_BOUND);
         tcp.ifAvailable(listener -> gate.require(ReadinessGate.TCP_BOUND, listener::isRunning));
+        // A node whose op log cannot store writes answers every write with an error: take it out.
+        disk.ifAvailable(health -> gate.require(ReadinessGate.STORAGE_WRITABLE, health::writable));
         return gate;
     }
 
@@ -78,11 +81,17 @@ public class OperationsConfiguration {
     /** Health contributor {@code nundb}, in the readiness group (see application.yml). */
     @Bean
     NodeHealthIndicator nundbHealthIndicator(
-            ReadinessGate gate, Databases databases, ObjectProvider<NodeStats> nodeStats, NunDbProperties props) {
+            ReadinessGate gate,
+            Databases databases,
+            ObjectProvider<NodeStats> nodeStats,
+            ObjectProvider<DiskHealth> disk,
+            NunDbProperties props) {
+        DiskHealth health = disk.getIfAvailable();
         return new NodeHealthIndicator(
                 gate,
                 databases,
                 nodeStats.getIfAvailable(() -> NodeStats.NONE),
-                Path.of(props.dbsDir() == null ? "dbs" : props.dbsDir()).toAbsolutePath());
+                Path.of(props.dbsDir() == null ? "dbs" : props.dbsDir()).toAbsolutePath(),
+                health == null ? () -> null : health::problem);
     }
 }

@@ -13,12 +13,13 @@ import java.util.function.BooleanSupplier;
  * can answer for itself at any time (a listener's {@code isRunning}) registers a live probe with
  * {@link #require} instead, so readiness also drops when it stops.
  *
- * <p>Condition names in use: {@value #STORAGE_LOADED}, {@value #HTTP_BOUND}, {@value #TCP_BOUND},
+ * <p>Condition names in use: {@value #STORAGE_LOADED}, {@value #STORAGE_WRITABLE}, {@value #HTTP_BOUND}, {@value #TCP_BOUND},
  * {@value #WS_BOUND}, {@value #RSOCKET_BOUND}.
  */
 public final class ReadinessGate {
 
     public static final String STORAGE_LOADED = "storage loaded";
+    public static final String STORAGE_WRITABLE = "storage writable";
     public static final String HTTP_BOUND = "http bound";
     public static final String TCP_BOUND = "tcp bound";
     public static final String WS_BOUND = "ws bound";

@@ -36,13 +36,22 @@ class ReadinessGateTest {
         ReadinessGate gate = new ReadinessGate();
         gate.expect(ReadinessGate.WS_BOUND);
         Databases dbs = Databases.inMemory("pwd");
-        NodeHealthIndicator indicator = new NodeHealthIndicator(gate, dbs, NodeStats.NONE, Path.of("/data"));
+        NodeHealthIndicator indicator =
+                new NodeHealthIndicator(gate, dbs, NodeStats.NONE, Path.of("/data"), () -> "disk full");
         assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
         gate.satisfied(ReadinessGate.WS_BOUND);
         assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
         assertThat(indicator.health().getDetails())
                 .containsEntry("dataDirectory", "/data")
                 .containsEntry("databases", 0L)
-                .containsEntry("keys", 0L);
+                .containsEntry("keys", 0L)
+                .containsEntry("storageProblem", "disk full");
+        boolean[] bound = {true};
+        gate.require(ReadinessGate.TCP_BOUND, () -> bound[0]);
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+        bound[0] = false;
+        assertThat(indicator.health().getStatus())
+                .as("a live probe turning false")
+                .isEqualTo(Status.OUT_OF_SERVICE);
     }
 }

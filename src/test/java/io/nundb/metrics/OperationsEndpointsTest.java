@@ -92,6 +92,8 @@ class OperationsEndpointsTest {
                 .isEqualTo(true)
                 .jsonPath("$.components.nundb.details.conditions['tcp bound']")
                 .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.conditions['storage writable']")
+                .isEqualTo(true)
                 .jsonPath("$.components.nundb.details.databases")
                 .isNumber();
         web.get()
