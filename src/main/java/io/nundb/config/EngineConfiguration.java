@@ -10,6 +10,7 @@ import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Databases;
 import io.nundb.storage.Journal;
 import io.nundb.storage.Recovery;
+import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
 import java.security.SecureRandom;
@@ -56,12 +57,24 @@ public class EngineConfiguration {
     }
 
     @Bean
+    ChangeFeed changeFeed() {
+        return new ChangeFeed();
+    }
+
+    @Bean
     Databases databases(
             AdminCredentials admin,
             WatchRegistry watches,
+            ChangeFeed feed,
             ObjectProvider<Journal> journal,
             ObjectProvider<Recovery> recovery) {
-        Databases databases = new Databases(journal.getIfAvailable(() -> Journal.NONE), watches, admin.password());
+        Databases databases = new Databases(
+                journal.getIfAvailable(() -> Journal.NONE),
+                (db, key, value) -> {
+                    watches.onChange(db, key, value);
+                    feed.onChange(db, key, value);
+                },
+                admin.password());
         recovery.ifAvailable(r -> r.recoverInto(databases));
         return databases;
     }

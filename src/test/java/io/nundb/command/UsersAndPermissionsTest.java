@@ -106,6 +106,13 @@ class UsersAndPermissionsTest {
     }
 
     @Test
+    void userNamesAreValidatedLikeKeys() {
+        Client admin = engine.adminOn("db", "none");
+        admin.expect("create-user a\u0001b pwd", "error Key must not contain control characters \n");
+        admin.expect("set-permissions " + "u".repeat(1024) + " r *", "error Key is longer than 1024 characters \n");
+    }
+
+    @Test
     void createUserOverwritesTheToken() {
         Client admin = engine.adminOn("db", "none");
         admin.expect("create-user u one", "ok \n");

@@ -1,0 +1,18 @@
+package io.nundb.config;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.transport.ws.WsServer;
+import io.nundb.watch.DeliveryStats;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The WebSocket listener on {@code nundb.ws-addr} ({@code NUN_WS_ADDR}). */
+@Configuration(proxyBeanMethods = false)
+public class WsConfiguration {
+
+    @Bean
+    WsServer wsServer(NunDbProperties props, CommandExecutor executor, DeliveryStats stats) {
+        HostPort addr = HostPort.parse(props.wsAddr());
+        return new WsServer(addr.host(), addr.port(), executor, stats, props.outboxLimit(), props.maxLineLength());
+    }
+}

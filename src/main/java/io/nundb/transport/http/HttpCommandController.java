@@ -1,0 +1,52 @@
+package io.nundb.transport.http;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.CommandSplitter;
+import io.nundb.protocol.Replies;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * NunDB's HTTP door: {@code POST /} with commands in the body, run in order on a fresh session
+ * that ends with the request; the reply joins each command's piece with {@code ;}, each piece
+ * paired strictly with its own command (compatibility B.5).
+ */
+@RestController
+public class HttpCommandController {
+
+    private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
+
+    private final CommandExecutor executor;
+
+    public HttpCommandController(CommandExecutor executor) {
+        this.executor = executor;
+    }
+
+    @PostMapping(path = "/", consumes = MediaType.ALL_VALUE)
+    public Mono<ResponseEntity<String>> run(@RequestBody(required = false) String body) {
+        List<String> commands = CommandSplitter.split(body == null ? "" : body);
+        // HTTP has no connection to push watch notifications to: they are dropped.
+        Session session = new Session("http", message -> false);
+        List<String> pieces = new ArrayList<>(commands.size());
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String command : commands) {
+            chain = chain.thenCompose(x -> executor.execute(session, command))
+                    .thenAccept(response -> pieces.add(Replies.httpPiece(response)));
+        }
+        CompletableFuture<String> reply = chain.handle((x, e) -> {
+            executor.close(session);
+            return String.join(";", pieces);
+        });
+        return Mono.fromFuture(reply)
+                .map(text -> ResponseEntity.ok().contentType(TEXT_UTF8).body(text));
+    }
+}

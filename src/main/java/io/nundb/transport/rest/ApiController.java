@@ -1,0 +1,188 @@
+package io.nundb.transport.rest;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.protocol.Command;
+import io.nundb.transport.stream.ValueVersion;
+import io.nundb.transport.stream.WatchStreams;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * The REST API: databases (admin) and keys (db token or db user). Every call is a short session on
+ * the executor, so permissions, validation and durability are exactly those of the text protocol.
+ */
+@RestController
+@RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
+public class ApiController {
+
+    private final EngineCalls engine;
+
+    public ApiController(CommandExecutor executor) {
+        this.engine = new EngineCalls(executor);
+    }
+
+    @PostMapping(path = "/dbs", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<ApiModels.DbInfo>> createDb(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @RequestBody ApiModels.CreateDb body) {
+        if (body == null || body.name() == null || body.token() == null) {
+            return Mono.error(Problems.problem(HttpStatus.BAD_REQUEST, "Bad Request", "name and token are required"));
+        }
+        String strategy = body.strategy() == null ? "none" : body.strategy();
+        if (!List.of("none", "newer", "arbiter").contains(strategy)) {
+            return Mono.error(
+                    Problems.problem(HttpStatus.BAD_REQUEST, "Bad Request", "strategy must be none, newer or arbiter"));
+        }
+        return engine.withSession(
+                        Credentials.forAdmin(auth),
+                        step -> step.run(new Command.CreateDb(body.name(), body.token(), strategy))
+                                .onErrorMap(
+                                        ErrorResponseException.class,
+                                        e -> e.getStatusCode() == HttpStatus.NOT_FOUND
+                                                ? Problems.problem(
+                                                        HttpStatus.BAD_REQUEST,
+                                                        "Bad Request",
+                                                        "Not a valid database name")
+                                                : e))
+                .map(r -> ResponseEntity.created(URI.create("/api/v1/dbs/" + body.name()))
+                        .body(new ApiModels.DbInfo(body.name(), strategy)));
+    }
+
+    @GetMapping("/dbs")
+    public Mono<ApiModels.DbList> listDbs(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth) {
+        return engine.withSession(Credentials.forAdmin(auth), step -> step.run(new Command.Debug("list-dbs")))
+                .map(r -> {
+                    List<ApiModels.DbInfo> dbs = new ArrayList<>();
+                    // dbs-list \n<name> : <strategy>\n…
+                    String[] lines = r.messages().get(0).split("\n");
+                    for (int i = 1; i < lines.length; i++) {
+                        int sep = lines[i].lastIndexOf(" : ");
+                        if (sep > 0 && !lines[i].startsWith("$admin")) {
+                            dbs.add(new ApiModels.DbInfo(lines[i].substring(0, sep), lines[i].substring(sep + 3)));
+                        }
+                    }
+                    return new ApiModels.DbList(dbs);
+                });
+    }
+
+    @GetMapping("/dbs/{db}/keys")
+    public Mono<ApiModels.KeyList> keys(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @PathVariable String db,
+            @RequestParam(name = "pattern", defaultValue = "") String pattern) {
+        return engine.withSession(Credentials.forDb(auth, db), step -> step.run(new Command.Keys(pattern)))
+                .map(r -> new ApiModels.KeyList(keyList(r.messages().get(0))));
+    }
+
+    @GetMapping("/dbs/{db}/keys/{key}")
+    public Mono<ResponseEntity<ApiModels.KeyValue>> get(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @PathVariable String db,
+            @PathVariable String key) {
+        return engine.withSession(Credentials.forDb(auth, db), step -> read(step, key))
+                .map(kv -> {
+                    if (kv.value() == null) {
+                        throw Problems.problem(HttpStatus.NOT_FOUND, "Not Found", "no value for key '" + key + "'");
+                    }
+                    return withEtag(ResponseEntity.ok(), kv);
+                });
+    }
+
+    /**
+     * Stores the request body as the value. With {@code If-Match: "<version>"} the write is
+     * versioned ({@code set-safe}): it fails with 412 when the stored version is newer.
+     */
+    @PutMapping(path = "/dbs/{db}/keys/{key}", consumes = MediaType.ALL_VALUE)
+    public Mono<ResponseEntity<ApiModels.KeyValue>> put(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @PathVariable String db,
+            @PathVariable String key,
+            @RequestBody(required = false) String body) {
+        String value = body == null ? "" : body;
+        Integer expected = parseIfMatch(ifMatch);
+        return engine.withSession(Credentials.forDb(auth, db), step -> {
+                    if (expected != null) {
+                        return step.run(new Command.SetSafe(key, expected, value))
+                                .map(r -> new ApiModels.KeyValue(key, expected + 1, value));
+                    }
+                    // The version reported is read right after the write; a concurrent writer may have moved it on.
+                    return step.run(new Command.Set(key, value)).then(read(step, key));
+                })
+                .map(kv -> withEtag(ResponseEntity.ok(), kv));
+    }
+
+    @DeleteMapping("/dbs/{db}/keys/{key}")
+    public Mono<ResponseEntity<Void>> remove(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @PathVariable String db,
+            @PathVariable String key) {
+        return engine.withSession(Credentials.forDb(auth, db), step -> step.run(new Command.Remove(key)))
+                .map(r -> ResponseEntity.noContent().build());
+    }
+
+    @PostMapping("/dbs/{db}/keys/{key}/increment")
+    public Mono<ResponseEntity<ApiModels.KeyValue>> increment(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
+            @PathVariable String db,
+            @PathVariable String key,
+            @RequestParam(name = "by", defaultValue = "1") long by) {
+        return engine.withSession(
+                        Credentials.forDb(auth, db),
+                        step -> step.run(new Command.Increment(key, by)).then(read(step, key)))
+                .map(kv -> withEtag(ResponseEntity.ok(), kv));
+    }
+
+    private static Mono<ApiModels.KeyValue> read(EngineCalls.Step step, String key) {
+        return step.run(new Command.GetSafe(key)).map(r -> {
+            ValueVersion vv = ValueVersion.parse(r.messages().get(0));
+            return new ApiModels.KeyValue(key, vv.version(), vv.value());
+        });
+    }
+
+    private static ResponseEntity<ApiModels.KeyValue> withEtag(
+            ResponseEntity.BodyBuilder builder, ApiModels.KeyValue kv) {
+        return builder.eTag("\"" + kv.version() + "\"").body(kv);
+    }
+
+    private static Integer parseIfMatch(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String v = ifMatch.strip();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw Problems.problem(
+                    HttpStatus.BAD_REQUEST, "Bad Request", "If-Match must be a key version such as \"3\"");
+        }
+    }
+
+    private static List<String> keyList(String message) {
+        return WatchStreams.parseKeys(message);
+    }
+}

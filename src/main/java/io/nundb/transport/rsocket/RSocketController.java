@@ -1,0 +1,151 @@
+package io.nundb.transport.rsocket;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.Command;
+import io.nundb.protocol.CommandParser;
+import io.nundb.protocol.CommandSplitter;
+import io.nundb.protocol.ProtocolException;
+import io.nundb.protocol.Replies;
+import io.nundb.protocol.Response;
+import io.nundb.transport.stream.StreamEvent;
+import io.nundb.transport.stream.StreamRefused;
+import io.nundb.transport.stream.WatchRequest;
+import io.nundb.transport.stream.WatchStreams;
+import io.nundb.watch.DeliveryStats;
+import io.rsocket.exceptions.RejectedSetupException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.MessageMapping;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.rsocket.RSocketRequester;
+import org.springframework.messaging.rsocket.annotation.ConnectMapping;
+import org.springframework.stereotype.Controller;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * RSocket routes for clients. Each connection is one session, logged in from the setup metadata
+ * ({@link RSocketLogin}). {@code command} (request-response) runs command text and answers every
+ * message followed by the final {@code ok}/{@code error} line; {@code messages} (request-stream)
+ * carries what NunDB pushes to a connection; {@code watch} (request-stream) streams
+ * change events with the same resume rule as the SSE API.
+ */
+@Controller
+public class RSocketController {
+
+    private record Connection(Session session, String login, PushedMessages pushed) {}
+
+    private final CommandExecutor executor;
+    private final WatchStreams streams;
+    private final Map<RSocketRequester, Connection> connections = new ConcurrentHashMap<>();
+
+    private final int outboxLimit;
+    private final DeliveryStats stats;
+
+    public RSocketController(
+            CommandExecutor executor, WatchStreams streams, DeliveryStats stats, RSocketLimits limits) {
+        this.executor = executor;
+        this.streams = streams;
+        this.stats = stats;
+        this.outboxLimit = limits.outboxLimit();
+    }
+
+    @ConnectMapping
+    public Mono<Void> connect(
+            RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
+        PushedMessages pushed = new PushedMessages(outboxLimit, stats);
+        Session session = new Session("rsocket", pushed);
+        Connection connection = new Connection(session, login, pushed);
+        connections.put(requester, connection);
+        requester
+                .rsocket()
+                .onClose()
+                .doFinally(s -> {
+                    connections.remove(requester);
+                    executor.close(session);
+                })
+                .subscribe();
+        if (login == null || login.isBlank()) {
+            return Mono.empty();
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String command : CommandSplitter.split(login)) {
+            chain = chain.thenCompose(x -> executor.execute(session, command)).thenAccept(RSocketController::loginOk);
+        }
+        return Mono.fromFuture(chain)
+                .onErrorMap(e -> new RejectedSetupException(
+                        "login failed: " + (e instanceof StreamRefused r ? r.error() : e.getMessage())));
+    }
+
+    private static void loginOk(Response r) {
+        if (!r.isOk()) {
+            throw new StreamRefused(r.error().strip());
+        }
+        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
+            throw new StreamRefused("invalid auth");
+        }
+    }
+
+    @MessageMapping("command")
+    public Mono<String> command(RSocketRequester requester, @Payload(required = false) String text) {
+        Connection connection = connections.get(requester);
+        if (connection == null) {
+            return Mono.error(new IllegalStateException("connection is not set up"));
+        }
+        List<String> commands = CommandSplitter.split(text == null ? "" : text);
+        if (commands.isEmpty()) {
+            commands = List.of(""); // a blank request is an empty command, answered as such
+        }
+        StringBuilder reply = new StringBuilder();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (String command : commands) {
+            chain = chain.thenCompose(x -> executor.execute(connection.session(), command))
+                    .thenAccept(r -> {
+                        r.messages().forEach(reply::append);
+                        reply.append(Replies.terminal(r));
+                    });
+        }
+        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString));
+    }
+
+    /**
+     * The connection's pushed text messages ({@code changed …}, {@code changed-version …},
+     * {@code removed …}, {@code resolve …}) after {@code watch}/{@code arbiter} commands on this
+     * connection, exactly as NunDB sends them on TCP.
+     */
+    @MessageMapping("messages")
+    public Flux<String> messages(RSocketRequester requester) {
+        Connection connection = connections.get(requester);
+        if (connection == null) {
+            return Flux.error(new IllegalStateException("connection is not set up"));
+        }
+        return connection.pushed().open();
+    }
+
+    @MessageMapping("watch")
+    public Flux<StreamEvent> watch(RSocketRequester requester, @Payload WatchRoute route) {
+        Connection connection = connections.get(requester);
+        String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
+        if (login == null || login.isBlank()) {
+            return Flux.error(new IllegalArgumentException(
+                    "watch needs a login: set it in the setup metadata or in the request's 'login'"));
+        }
+        List<Command> commands = new ArrayList<>();
+        CommandParser parser = new CommandParser();
+        try {
+            for (String c : CommandSplitter.split(login)) {
+                commands.add(parser.parse(c));
+            }
+        } catch (ProtocolException e) {
+            return Flux.error(new IllegalArgumentException(e.getMessage()));
+        }
+        List<String> keys = route.keys() == null ? List.of() : route.keys();
+        return streams.open(new WatchRequest(commands, keys, route.current(), route.lastEventId()))
+                .onErrorMap(StreamRefused.class, e -> new IllegalArgumentException(e.error()));
+    }
+}

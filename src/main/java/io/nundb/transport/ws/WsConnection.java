@@ -1,0 +1,76 @@
+package io.nundb.transport.ws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.CommandSplitter;
+import io.nundb.protocol.Response;
+import io.nundb.watch.DeliveryStats;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** One WebSocket client: its session, its outbox and the order of its replies. */
+final class WsConnection {
+
+    static final String BINARY_FRAME = "binary frames are not supported: send commands as text frames";
+
+    private final CommandExecutor executor;
+    private final int maxFrameLength;
+    private final WsOutbox outbox;
+    private final Session session;
+    private final ReplySequencer replies;
+
+    WsConnection(Channel channel, CommandExecutor executor, int outboxLimit, int maxFrameLength, DeliveryStats stats) {
+        this.executor = executor;
+        this.maxFrameLength = maxFrameLength;
+        this.outbox = new WsOutbox(channel, outboxLimit, stats);
+        this.session = new Session("ws", outbox);
+        this.replies = new ReplySequencer(outbox);
+    }
+
+    WsOutbox outbox() {
+        return outbox;
+    }
+
+    /** Handles one complete (aggregated) frame; called on the event loop, in arrival order. */
+    void onFrame(WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame) {
+            ByteBuf content = frame.content();
+            int length = content.readableBytes();
+            if (length > maxFrameLength) {
+                reject("frame too large: " + length + " bytes, the limit is " + maxFrameLength);
+                return;
+            }
+            onText(content.toString(StandardCharsets.UTF_8));
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            reject(BINARY_FRAME);
+        }
+        // Ping, pong and close frames are handled by the server itself.
+    }
+
+    void onText(String text) {
+        List<String> commands = CommandSplitter.split(text);
+        if (commands.isEmpty()) {
+            // A blank frame is one empty command (as in NunDB); only empty pieces after a ';' are skipped.
+            replies.add(executor.execute(session, ""));
+            return;
+        }
+        for (String command : commands) {
+            replies.add(executor.execute(session, command));
+        }
+    }
+
+    private void reject(String error) {
+        replies.add(CompletableFuture.completedFuture(Response.error(error)));
+    }
+
+    void close() {
+        outbox.close();
+        executor.close(session);
+    }
+}

@@ -1,0 +1,111 @@
+package io.nundb.transport.ws;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.nundb.command.CommandExecutor;
+import io.nundb.watch.DeliveryStats;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * The WebSocket listener (NunDB's port 3012): any path, text frames, each frame split into
+ * commands by the {@code ;} rule and every reply message sent as its own frame.
+ */
+public final class WsServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WsServer.class);
+
+    /** Frames up to this many times the line limit are read and answered with an error; larger ones close. */
+    private static final int HARD_LIMIT_FACTOR = 4;
+
+    private final String host;
+    private final int requestedPort;
+    private final CommandExecutor executor;
+    private final DeliveryStats stats;
+    private final int outboxLimit;
+    private final int maxFrameLength;
+    private final AtomicReference<DisposableServer> server = new AtomicReference<>();
+
+    public WsServer(
+            String host, int port, CommandExecutor executor, DeliveryStats stats, int outboxLimit, int maxFrameLength) {
+        this.host = host;
+        this.requestedPort = port;
+        this.executor = executor;
+        this.stats = stats;
+        this.outboxLimit = outboxLimit;
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    @Override
+    public void start() {
+        int hardLimit = (int) Math.min(Integer.MAX_VALUE - 1024L, (long) maxFrameLength * HARD_LIMIT_FACTOR);
+        WebsocketServerSpec spec =
+                WebsocketServerSpec.builder().maxFramePayloadLength(hardLimit).build();
+        DisposableServer bound = HttpServer.create()
+                .host(host)
+                .port(requestedPort)
+                .handle((req, res) -> {
+                    if (!req.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+                        return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
+                                .sendString(Mono.just("NunDB WebSocket port: connect with a WebSocket client\n"));
+                    }
+                    return res.sendWebsocket((in, out) -> serve(in, out, hardLimit), spec);
+                })
+                .bindNow(Duration.ofSeconds(30));
+        server.set(bound);
+        log.info("WebSocket listening on {}:{}", host, bound.port());
+    }
+
+    private Publisher<Void> serve(WebsocketInbound in, WebsocketOutbound out, int hardLimit) {
+        AtomicReference<Connection> conn = new AtomicReference<>();
+        in.withConnection(conn::set);
+        Connection connection = conn.get();
+        WsConnection client = new WsConnection(connection.channel(), executor, outboxLimit, maxFrameLength, stats);
+        connection.addHandlerLast("nundb-ws-writability", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                if (ctx.channel().isWritable()) {
+                    client.outbox().drain();
+                }
+                ctx.fireChannelWritabilityChanged();
+            }
+        });
+        return in.aggregateFrames(hardLimit)
+                .receiveFrames()
+                .doOnNext(client::onFrame)
+                .doFinally(signal -> client.close())
+                .then();
+    }
+
+    @Override
+    public void stop() {
+        DisposableServer s = server.getAndSet(null);
+        if (s != null) {
+            s.disposeNow(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server.get() != null;
+    }
+
+    /** The bound port (useful when configured with port 0), or -1 when not running. */
+    public int port() {
+        DisposableServer s = server.get();
+        return s == null ? -1 : s.port();
+    }
+}

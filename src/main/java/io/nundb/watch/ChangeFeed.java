@@ -1,0 +1,169 @@
+package io.nundb.watch;
+
+import io.nundb.storage.ChangeListener;
+import io.nundb.storage.VersionedValue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Typed change events for streaming doors (SSE, RSocket): live subscriptions by exact key or key
+ * prefix, and a bounded per-database history so that a reconnecting stream can be sent what it
+ * missed. Fed by the store next to {@link WatchRegistry}; secure ({@code $$}) keys are never kept
+ * or streamed.
+ */
+public final class ChangeFeed implements ChangeListener {
+
+    /** One applied change; {@code removed} changes carry the tombstone's version and no value. */
+    public record Change(long seq, String db, String key, int version, String value, boolean removed) {}
+
+    /** Receives live changes on the writer's thread, with the key's lock held: must not block. */
+    public interface Subscriber {
+        void onChange(Change change);
+    }
+
+    /** Which keys of a database a subscriber wants: exact keys and key prefixes. */
+    public record Selector(String db, List<String> keys, List<String> prefixes) {
+
+        public Selector {
+            keys = List.copyOf(keys);
+            prefixes = List.copyOf(prefixes);
+        }
+
+        public boolean matches(String key) {
+            if (keys.contains(key)) {
+                return true;
+            }
+            for (String p : prefixes) {
+                if (key.startsWith(p)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A live subscription; close it when the stream ends. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public static final int DEFAULT_MAX_EVENTS = 4096;
+    public static final long DEFAULT_MAX_CHARS = 8L * 1024 * 1024;
+
+    private final int maxEvents;
+    private final long maxChars;
+    private final Map<String, History> histories = new ConcurrentHashMap<>();
+    private final Map<String, List<Entry>> subscribers = new ConcurrentHashMap<>();
+
+    public ChangeFeed(int maxEvents, long maxChars) {
+        this.maxEvents = maxEvents;
+        this.maxChars = maxChars;
+    }
+
+    public ChangeFeed() {
+        this(DEFAULT_MAX_EVENTS, DEFAULT_MAX_CHARS);
+    }
+
+    @Override
+    public void onChange(String db, String key, VersionedValue value) {
+        if (key.startsWith("$$")) {
+            return;
+        }
+        History history = histories.computeIfAbsent(db, d -> new History());
+        Change change = history.append(db, key, value);
+        List<Entry> subs = subscribers.get(db);
+        if (subs == null) {
+            return;
+        }
+        for (Entry e : subs) {
+            if (e.selector.matches(key)) {
+                e.subscriber.onChange(change);
+            }
+        }
+    }
+
+    public Subscription subscribe(Selector selector, Subscriber subscriber) {
+        Entry entry = new Entry(selector, subscriber);
+        subscribers
+                .computeIfAbsent(selector.db(), d -> new CopyOnWriteArrayList<>())
+                .add(entry);
+        return () -> {
+            List<Entry> subs = subscribers.get(selector.db());
+            if (subs != null) {
+                subs.remove(entry);
+            }
+        };
+    }
+
+    /**
+     * The retained changes after the change ({@code key}, {@code version}) that match the selector,
+     * oldest first; empty when that change is no longer (or never was) retained, so the caller
+     * cannot know what was missed and must resync.
+     */
+    public Optional<List<Change>> since(Selector selector, String key, int version) {
+        History history = histories.get(selector.db());
+        if (history == null) {
+            return Optional.empty();
+        }
+        return history.since(selector, key, version);
+    }
+
+    public int subscriberCount() {
+        int n = 0;
+        for (List<Entry> l : subscribers.values()) {
+            n += l.size();
+        }
+        return n;
+    }
+
+    private record Entry(Selector selector, Subscriber subscriber) {}
+
+    private final class History {
+        private final ArrayDeque<Change> ring = new ArrayDeque<>();
+        private long seq;
+        private long chars;
+
+        synchronized Change append(String db, String key, VersionedValue v) {
+            Change c = new Change(++seq, db, key, v.version(), v.deleted() ? null : v.value(), v.deleted());
+            ring.addLast(c);
+            chars += size(c);
+            while (ring.size() > maxEvents || (chars > maxChars && ring.size() > 1)) {
+                chars -= size(ring.removeFirst());
+            }
+            return c;
+        }
+
+        synchronized Optional<List<Change>> since(Selector selector, String key, int version) {
+            Iterator<Change> back = ring.descendingIterator();
+            long from = -1;
+            while (back.hasNext()) {
+                Change c = back.next();
+                if (c.version() == version && c.key().equals(key)) {
+                    from = c.seq();
+                    break;
+                }
+            }
+            if (from < 0) {
+                return Optional.empty();
+            }
+            List<Change> missed = new ArrayList<>();
+            for (Change c : ring) {
+                if (c.seq() > from && selector.matches(c.key())) {
+                    missed.add(c);
+                }
+            }
+            return Optional.of(missed);
+        }
+
+        private static long size(Change c) {
+            return c.key().length() + (c.value() == null ? 0 : c.value().length()) + 32;
+        }
+    }
+}

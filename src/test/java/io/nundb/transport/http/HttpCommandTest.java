@@ -1,0 +1,72 @@
+package io.nundb.transport.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "nundb.user=nun",
+            "nundb.pwd=nun-pwd",
+            "nundb.tcp-addr=127.0.0.1:0",
+            "nundb.ws-addr=127.0.0.1:0",
+            "nundb.rsocket-addr=127.0.0.1:0"
+        })
+@AutoConfigureWebTestClient
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HttpCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void dirs(DynamicPropertyRegistry r) {
+        r.add("nundb.dbs-dir", () -> dir.toString());
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    String post(String body) {
+        return http.post()
+                .uri("/")
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    @Test
+    void commandsRunInOrderOnAFreshSessionAndEachPiecePairsWithItsCommand() {
+        assertThat(post("auth nun nun-pwd; create-db httpdb t1")).isEqualTo("valid auth\n;create-db success\n");
+        assertThat(post("use-db httpdb t1; set a 1;y; get a")).isEqualTo("empty;empty;value 1;y\n");
+        // The session does not outlive the request.
+        assertThat(post("get a")).isEqualTo("error no-db-selected\n");
+    }
+
+    @Test
+    void errorsArePairedStrictlyWithNoLeftoverMessage() {
+        post("auth nun nun-pwd; create-db httpdb2 t2");
+        // NunDB's FIFO pairing would shift the pushed error copy onto "get-safe"; we do not.
+        assertThat(post("get x; use-db httpdb2 t2; get-safe x; use-db nosuch t"))
+                .isEqualTo("error no-db-selected\n;empty;value-version 1 <Empty>\n;Not a valid database name");
+    }
+}

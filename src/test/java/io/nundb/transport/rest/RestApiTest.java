@@ -1,0 +1,329 @@
+package io.nundb.transport.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "nundb.user=nun",
+            "nundb.pwd=nun-pwd",
+            "nundb.tcp-addr=127.0.0.1:0",
+            "nundb.ws-addr=127.0.0.1:0",
+            "nundb.rsocket-addr=127.0.0.1:0"
+        })
+@AutoConfigureWebTestClient
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RestApiTest {
+
+    static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> SSE =
+            new ParameterizedTypeReference<>() {};
+
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void dirs(DynamicPropertyRegistry r) {
+        r.add("nundb.dbs-dir", () -> dir.toString());
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    static int counter;
+    String db;
+
+    @BeforeEach
+    void createDb() {
+        db = "rest" + (++counter);
+        http.post()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", db, "token", "tok"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.name")
+                .isEqualTo(db)
+                .jsonPath("$.strategy")
+                .isEqualTo("none");
+    }
+
+    WebTestClient.RequestHeadersSpec<?> put(String key, String value) {
+        return http.put()
+                .uri("/api/v1/dbs/{db}/keys/{key}", db, key)
+                .headers(h -> h.setBearerAuth("tok"))
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue(value);
+    }
+
+    @Test
+    void adminRoutesNeedTheAdmin() {
+        http.get()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.dbs[?(@.name == '" + db + "')].strategy")
+                .isEqualTo("none");
+        http.get()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "wrong"))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        http.post()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", db, "token", "tok"))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectBody()
+                .jsonPath("$.detail")
+                .isEqualTo("database already exists");
+    }
+
+    @Test
+    void putGetIncrementListAndDeleteKeys() {
+        put("greeting", "hello world; bye")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("ETag", "\"0\"");
+        http.get()
+                .uri("/api/v1/dbs/{db}/keys/greeting", db)
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.value")
+                .isEqualTo("hello world; bye")
+                .jsonPath("$.version")
+                .isEqualTo(0);
+        http.post()
+                .uri("/api/v1/dbs/{db}/keys/hits/increment?by=5", db)
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.value")
+                .isEqualTo("5");
+        http.get()
+                .uri("/api/v1/dbs/{db}/keys?pattern=gr*", db)
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.keys")
+                .isEqualTo(List.of("greeting"));
+        http.delete()
+                .uri("/api/v1/dbs/{db}/keys/greeting", db)
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isNoContent();
+        http.get()
+                .uri("/api/v1/dbs/{db}/keys/greeting", db)
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void versionedWritesRejectAStaleIfMatch() {
+        put("doc", "v0").exchange().expectStatus().isOk();
+        put("doc", "v1")
+                .header("If-Match", "\"0\"")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("ETag", "\"1\"");
+        put("doc", "stale")
+                .header("If-Match", "\"0\"")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(412)
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(412)
+                .jsonPath("$.detail")
+                .isEqualTo("Invalid version!");
+    }
+
+    @Test
+    void wrongTokenMissingAuthAndUnknownDbAreProblems() {
+        http.get()
+                .uri("/api/v1/dbs/{db}/keys/x", db)
+                .headers(h -> h.setBearerAuth("nope"))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectBody()
+                .jsonPath("$.detail")
+                .isEqualTo("Invalid token");
+        http.get().uri("/api/v1/dbs/{db}/keys/x", db).exchange().expectStatus().isUnauthorized();
+        http.get()
+                .uri("/api/v1/dbs/nosuchdb/keys/x")
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+    }
+
+    @Test
+    void dbUsersAuthenticateWithBasicAndPermissionsApply() {
+        http.post()
+                .uri("/")
+                .bodyValue("auth nun nun-pwd; use-db " + db + " tok; create-user reader pw; set-permissions reader r *")
+                .exchange()
+                .expectBody(String.class)
+                .isEqualTo("valid auth\n;empty;empty;empty");
+        put("open", "1").exchange().expectStatus().isOk();
+        http.get()
+                .uri("/api/v1/dbs/{db}/keys/open", db)
+                .headers(h -> h.setBasicAuth("reader", "pw"))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        http.put()
+                .uri("/api/v1/dbs/{db}/keys/open", db)
+                .headers(h -> h.setBasicAuth("reader", "pw"))
+                .bodyValue("2")
+                .exchange()
+                .expectStatus()
+                .isForbidden();
+    }
+
+    Flux<ServerSentEvent<Map<String, Object>>> watch(String query, String lastEventId) {
+        return http.get()
+                .uri("/api/v1/dbs/" + db + "/watch?" + query)
+                .headers(h -> {
+                    h.setBearerAuth("tok");
+                    if (lastEventId != null) {
+                        h.set("Last-Event-ID", lastEventId);
+                    }
+                })
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(SSE)
+                .getResponseBody()
+                .filter(e -> e.event() != null);
+    }
+
+    @Test
+    void sseStreamsChangesWithTheVersionAsIdAndTheCurrentValueFirst() {
+        put("color", "red").exchange().expectStatus().isOk();
+        StepVerifier.create(watch("key=color&current=true", null))
+                .assertNext(e -> {
+                    assertThat(e.event()).isEqualTo("current");
+                    assertThat(e.id()).isEqualTo("0");
+                    assertThat(e.data()).containsEntry("value", "red");
+                })
+                .then(() -> put("color", "blue").exchange().expectStatus().isOk())
+                .assertNext(e -> {
+                    assertThat(e.event()).isEqualTo("change");
+                    assertThat(e.id()).isEqualTo("1");
+                    assertThat(e.data()).containsEntry("value", "blue").containsEntry("version", 1);
+                })
+                .then(() -> http.delete()
+                        .uri("/api/v1/dbs/{db}/keys/color", db)
+                        .headers(h -> h.setBearerAuth("tok"))
+                        .exchange()
+                        .expectStatus()
+                        .isNoContent())
+                .assertNext(e -> assertThat(e.event()).isEqualTo("remove"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void ssePrefixAndSeveralKeysUseKeyAndVersionIds() {
+        StepVerifier.create(watch("key=user-*&key=total", null))
+                .then(() -> {
+                    put("user-1", "ann").exchange().expectStatus().isOk();
+                    put("other", "x").exchange().expectStatus().isOk();
+                    put("total", "1").exchange().expectStatus().isOk();
+                })
+                .assertNext(e -> assertThat(e.id()).isEqualTo("user-1:0"))
+                .assertNext(e -> assertThat(e.id()).isEqualTo("total:0"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void lastEventIdResumesWithEveryMissedChange() {
+        put("n", "a").exchange().expectStatus().isOk();
+        put("n", "b").exchange().expectStatus().isOk();
+        put("n", "c").exchange().expectStatus().isOk();
+        StepVerifier.create(watch("key=n", "0"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "b"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "c"))
+                .then(() -> put("n", "d").exchange().expectStatus().isOk())
+                .assertNext(e -> assertThat(e.id()).isEqualTo("3"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anUnknownResumePointGetsAnExplicitResync() {
+        put("m", "a").exchange().expectStatus().isOk();
+        put("m", "b").exchange().expectStatus().isOk();
+        StepVerifier.create(watch("key=m", "99"))
+                .assertNext(e -> {
+                    assertThat(e.event()).isEqualTo("resync");
+                    assertThat(e.data()).containsEntry("value", "b");
+                    assertThat(e.id()).isEqualTo("1");
+                })
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void sseWithAWrongTokenIsAProblem() {
+        http.get()
+                .uri("/api/v1/dbs/" + db + "/watch?key=a")
+                .headers(h -> h.setBearerAuth("bad"))
+                .accept(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_PROBLEM_JSON)
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+    }
+}
