@@ -10,6 +10,7 @@ import io.nundb.metrics.EngineMeters;
 import io.nundb.storage.Databases;
 import io.nundb.storage.oplog.DiskHealth;
 import io.nundb.transport.tcp.TcpListener;
+import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ import org.springframework.context.annotation.Configuration;
 public class OperationsConfiguration {
 
     @Bean
-    ConnectionCounter connectionCounter(ObjectProvider<TcpListener> tcp) {
+    ConnectionCounter connectionCounter(ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws) {
         ConnectionCounter counter = new ConnectionCounter();
-        // The TCP listener keeps its own channel group: read that instead of hooking each connection.
+        // The listeners keep their own live counts: read those instead of hooking each connection.
         tcp.ifAvailable(listener -> counter.track("tcp", listener::connectionCount));
+        ws.ifAvailable(server -> counter.track("ws", server::connectionCount));
         return counter;
     }
 
@@ -50,11 +52,13 @@ public class OperationsConfiguration {
     }
 
     @Bean
-    ReadinessGate readinessGate(ObjectProvider<TcpListener> tcp, ObjectProvider<DiskHealth> disk) {
+    ReadinessGate readinessGate(
+            ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws, ObjectProvider<DiskHealth> disk) {
         ReadinessGate gate = new ReadinessGate();
         gate.expect(ReadinessGate.STORAGE_LOADED);
         gate.expect(ReadinessGate.HTTP_BOUND);
         tcp.ifAvailable(listener -> gate.require(ReadinessGate.TCP_BOUND, listener::isRunning));
+        ws.ifAvailable(server -> gate.require(ReadinessGate.WS_BOUND, server::isRunning));
         // A node whose op log cannot store writes answers every write with an error: take it out.
         disk.ifAvailable(health -> gate.require(ReadinessGate.STORAGE_WRITABLE, health::writable));
         return gate;

@@ -3,6 +3,8 @@ package io.nundb.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nundb.command.CommandExecutor;
+import io.nundb.transport.tcp.TcpListener;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -18,27 +20,53 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
+/** The CLI against a real server on port 0 (HTTP, TCP). */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "nundb.user=nun",
+            "nundb.pwd=nun-pwd",
+            "nundb.tcp-addr=127.0.0.1:0",
+            "nundb.ws-addr=127.0.0.1:0",
+            "nundb.rsocket-addr=127.0.0.1:0"
+        })
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NunDbCliTest {
 
     record Run(int code, String out, String err) {}
 
-    StandInServer server;
+    @TempDir
+    static Path dataDir;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = new StandInServer("nun", "nun-pwd");
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("nundb.dbs-dir", () -> dataDir.toString());
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
+    @LocalServerPort
+    int httpPort;
+
+    @Autowired
+    TcpListener tcp;
+
+    @Autowired
+    CommandExecutor executor;
+
+    String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    String tcpAddress() {
+        return "127.0.0.1:" + tcp.port();
     }
 
     static Run cliWithInput(String stdin, String... args) {
@@ -84,7 +112,7 @@ class NunDbCliTest {
                 "-p",
                 "nun-pwd",
                 "--host",
-                server.httpUrl(),
+                httpUrl(),
                 "exec",
                 "create-db d t; use-db d t; set k \"1\"; get k");
         assertThat(r.code()).as(r.err()).isZero();
@@ -94,22 +122,21 @@ class NunDbCliTest {
 
     @Test
     void createDbPrintsNunDbsReplyAndFailsOnDuplicate() {
-        Run r = cli("-u", "nun", "-p", "nun-pwd", "-h", server.httpUrl(), "create-db", "-d", "shop", "-t", "tok");
+        Run r = cli("-u", "nun", "-p", "nun-pwd", "-h", httpUrl(), "create-db", "-d", "shop", "-t", "tok");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("Response \"valid auth\\n;create-db success\\n\"\n");
-        Run again = cli(
-                "-u", "nun", "-p", "nun-pwd", "-h", server.httpUrl(), "create-db", "-d", "shop", "--db-token", "tok");
+        Run again = cli("-u", "nun", "-p", "nun-pwd", "-h", httpUrl(), "create-db", "-d", "shop", "--db-token", "tok");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("create-db failed").contains("database already exists");
     }
 
     @Test
     void wrongPasswordExitsThree() {
-        Run r = cli("-u", "nun", "-p", "wrong", "--host", server.httpUrl(), "exec", "list-commands");
+        Run r = cli("-u", "nun", "-p", "wrong", "--host", httpUrl(), "exec", "list-commands");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.out()).startsWith("Response \"invalid auth\\n");
         assertThat(r.err()).contains("authentication failed");
-        Run shell = cliWithInput("get k\n", "-u", "nun", "-p", "wrong", "shell", "--tcp", server.tcpAddress());
+        Run shell = cliWithInput("get k\n", "-u", "nun", "-p", "wrong", "shell", "--tcp", tcpAddress());
         assertThat(shell.code()).isEqualTo(3);
         assertThat(shell.err()).contains("authentication failed");
     }
@@ -145,10 +172,10 @@ class NunDbCliTest {
                 "get k",
                 "exit",
                 "");
-        Run r = cliWithInput(input, "-u", "nun", "-p", "nun-pwd", "shell", "--tcp", server.tcpAddress());
+        Run r = cliWithInput(input, "-u", "nun", "-p", "nun-pwd", "shell", "--tcp", tcpAddress());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
-                .contains("Connected to " + server.tcpAddress())
+                .contains("Connected to " + tcpAddress())
                 .contains("create-db success")
                 .contains("value 2")
                 .contains("   1  create-db sh tok")
@@ -159,18 +186,18 @@ class NunDbCliTest {
 
     @Test
     void watchPrintsChangesAsTheyArrive() throws Exception {
-        cli("-u", "nun", "-p", "nun-pwd", "-h", server.httpUrl(), "create-db", "-d", "w", "-t", "wt");
-        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() ->
-                cli("watch", "a", "b", "--db", "w", "--token", "wt", "--tcp", server.tcpAddress(), "--count", "3"));
+        cli("-u", "nun", "-p", "nun-pwd", "-h", httpUrl(), "create-db", "-d", "w", "-t", "wt");
+        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(
+                () -> cli("watch", "a", "b", "--db", "w", "--token", "wt", "--tcp", tcpAddress(), "--count", "3"));
         io.nundb.command.Session writer = new io.nundb.command.Session("test", m -> true);
-        server.executor.execute(writer, "use-db w wt").get(5, TimeUnit.SECONDS);
+        executor.execute(writer, "use-db w wt").get(5, TimeUnit.SECONDS);
         // The watcher registers asynchronously: keep writing until it has seen three changes.
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    server.executor.execute(writer, "set a 1").get(5, TimeUnit.SECONDS);
-                    server.executor.execute(writer, "set b 2").get(5, TimeUnit.SECONDS);
-                    server.executor.execute(writer, "remove a").get(5, TimeUnit.SECONDS);
+                    executor.execute(writer, "set a 1").get(5, TimeUnit.SECONDS);
+                    executor.execute(writer, "set b 2").get(5, TimeUnit.SECONDS);
+                    executor.execute(writer, "remove a").get(5, TimeUnit.SECONDS);
                     return watching.isDone();
                 });
         Run r = watching.get(5, TimeUnit.SECONDS);
@@ -183,7 +210,7 @@ class NunDbCliTest {
 
     @Test
     void watchWithWrongTokenExitsThree() {
-        Run r = cli("watch", "a", "--db", "nope", "--token", "bad", "--tcp", server.tcpAddress());
+        Run r = cli("watch", "a", "--db", "nope", "--token", "bad", "--tcp", tcpAddress());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).startsWith("nun-db: ");
     }

@@ -7,12 +7,16 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.Response;
 import io.nundb.transport.tcp.TcpListener;
+import io.nundb.transport.ws.WsServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +67,9 @@ class OperationsEndpointsTest {
 
     @Autowired
     TcpListener tcp;
+
+    @Autowired
+    WsServer wsServer;
 
     @Test
     void livenessAndReadinessAreUpWithDetails() {
@@ -176,13 +183,34 @@ class OperationsEndpointsTest {
     }
 
     @Test
-    void transportsWithoutTheirOwnCountUseTheHook() {
+    void webSocketConnectionsAreCounted() throws Exception {
         String ws = "nundb_connections_open{application=\"nundb\",transport=\"ws\"}";
         double before = value(scrape(), ws);
-        connections.opened("ws");
-        assertThat(value(scrape(), ws)).isEqualTo(before + 1);
-        connections.closed("ws");
-        assertThat(value(scrape(), ws)).isEqualTo(before);
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + wsServer.port() + "/"), new WebSocket.Listener() {})
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(value(scrape(), ws)).isEqualTo(before + 1));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(value(scrape(), ws)).isEqualTo(before));
+        web.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.nundb.details.conditions['ws bound']")
+                .isEqualTo(true);
+    }
+
+    @Test
+    void transportsWithoutTheirOwnCountUseTheHook() {
+        String rsocket = "nundb_connections_open{application=\"nundb\",transport=\"rsocket\"}";
+        double before = value(scrape(), rsocket);
+        connections.opened("rsocket");
+        assertThat(value(scrape(), rsocket)).isEqualTo(before + 1);
+        connections.closed("rsocket");
+        assertThat(value(scrape(), rsocket)).isEqualTo(before);
     }
 
     @Test
