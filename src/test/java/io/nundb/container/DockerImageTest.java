@@ -71,9 +71,9 @@ class DockerImageTest {
                     jar != null,
                     "No image to test: set NUNDB_IMAGE to a built tag, or run ./mvnw package first so the "
                             + "Dockerfile finds target/nundb-jvm-*.jar.");
+            // The project directory is the build context; .dockerignore lets only the jar in.
             image = new ImageFromDockerfile("nundb-jvm-test", false)
-                    .withDockerfile(Path.of("Dockerfile"))
-                    .withFileFromPath("target/" + jar.getFileName(), jar)
+                    .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
                     .get();
         }
         volume = "nundb-test-" + UUID.randomUUID();
