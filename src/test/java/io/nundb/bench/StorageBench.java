@@ -18,8 +18,15 @@ import io.nundb.storage.snapshot.RecoveryMode;
 import io.nundb.storage.snapshot.SnapshotStore;
 import io.nundb.storage.snapshot.Snapshotter;
 import io.nundb.storage.snapshot.StartupRecovery;
+import io.nundb.transport.tcp.TcpListener;
+import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,12 +90,19 @@ public final class StorageBench {
     }
 
     private static void throughputTable(Path root, int writers, int seconds) throws Exception {
-        {
+        for (boolean tcp : new boolean[] {false, true}) {
+            System.out.println(
+                    tcp
+                            ? "Over TCP (" + writers
+                                    + " connections, one blocking client thread each, in-process listener):"
+                            : "Through the engine (" + writers
+                                    + " threads calling CommandExecutor.execute and waiting):");
+            System.out.println();
             System.out.println("| journal | acked writes/s | p50 ms | p99 ms | vs in-memory |");
             System.out.println("| --- | ---: | ---: | ---: | ---: |");
             double memory = 0;
             for (String mode : List.of("memory", "never", "interval", "always")) {
-                Result r = throughput(root.resolve("tp-" + mode), mode, writers, seconds);
+                Result r = throughput(root.resolve((tcp ? "tcp-" : "tp-") + mode), mode, writers, seconds, tcp);
                 if (mode.equals("memory")) {
                     memory = r.perSecond;
                 }
@@ -107,7 +121,7 @@ public final class StorageBench {
 
     record Result(double perSecond, double p50Ms, double p99Ms) {}
 
-    private static Result throughput(Path dir, String mode, int writers, int seconds) throws Exception {
+    private static Result throughput(Path dir, String mode, int writers, int seconds, boolean tcp) throws Exception {
         OpLog opLog = null;
         Journal journal = Journal.NONE;
         if (!mode.equals("memory")) {
@@ -125,6 +139,12 @@ public final class StorageBench {
         Session admin = new Session("bench", m -> true);
         run(executor, admin, "auth nun pwd");
         run(executor, admin, "create-db bench bench-token");
+        TcpListener listener = null;
+        if (tcp) {
+            listener = new TcpListener(executor, new DeliveryStats(), "127.0.0.1", 0, 1 << 20, 10_000);
+            listener.start();
+        }
+        int port = tcp ? listener.port() : 0;
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         long[][] latencies = new long[writers][];
@@ -136,15 +156,21 @@ public final class StorageBench {
                 Session s = new Session("bench", m -> true);
                 long[] lat = new long[1 << 16];
                 int n = 0;
-                try {
-                    run(executor, s, "use-db bench bench-token");
+                try (TcpLine client = tcp ? new TcpLine(port) : null) {
+                    if (tcp) {
+                        client.call("use-db bench bench-token");
+                    } else {
+                        run(executor, s, "use-db bench bench-token");
+                    }
                     for (int i = 0; !stop.get(); i++) {
+                        String command = "set k" + id + "-" + (i % 10_000) + " " + VALUE;
                         long t0 = System.nanoTime();
-                        Response r = executor.execute(s, "set k" + id + "-" + (i % 10_000) + " " + VALUE)
-                                .get(30, TimeUnit.SECONDS);
+                        String outcome = tcp
+                                ? client.call(command)
+                                : ok(executor.execute(s, command).get(30, TimeUnit.SECONDS));
                         long took = System.nanoTime() - t0;
-                        if (!r.isOk()) {
-                            throw new IllegalStateException("set failed: " + r.error());
+                        if (!outcome.equals("ok ")) {
+                            throw new IllegalStateException("set failed: " + outcome);
                         }
                         if (measuring.get()) {
                             if (n == lat.length) {
@@ -180,6 +206,9 @@ public final class StorageBench {
             at += counts[w];
         }
         Arrays.sort(all);
+        if (listener != null) {
+            listener.stop();
+        }
         if (opLog != null) {
             opLog.close();
         }
@@ -187,6 +216,44 @@ public final class StorageBench {
                 total / (elapsed / 1e9),
                 all[(int) (total * 0.50)] / 1e6,
                 all[Math.min(total - 1, (int) (total * 0.99))] / 1e6);
+    }
+
+    private static String ok(Response r) {
+        return r.isOk() ? "ok " : "error " + r.error();
+    }
+
+    /** A blocking client: one command, reply lines up to {@code ok }/{@code error}. */
+    private static final class TcpLine implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        TcpLine(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            in.readLine(); // greeting
+        }
+
+        String call(String command) throws IOException {
+            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (true) {
+                String line = in.readLine();
+                if (line == null) {
+                    throw new IOException("closed");
+                }
+                if (line.equals("ok ") || line.startsWith("error")) {
+                    return line;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     private static void run(CommandExecutor executor, Session s, String command) throws Exception {
