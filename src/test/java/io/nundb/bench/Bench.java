@@ -106,7 +106,7 @@ public final class Bench {
         out.println("read the figures as a comparison on this machine, not as absolute capacity.");
         out.println("Load average before the run: " + loadAverage() + ".");
         out.printf(
-                "Phases: %s s warm-up + %s s measured each, %d round(s) (median reported); paced rate %d writes/s; %d connections; pipeline %d;"
+                "Phases: %s s warm-up + %s s measured each, %d round(s) (figures: median per figure; ratio: median of per-round ratios); paced rate %d writes/s; %d connections; pipeline %d;"
                         + " %d keys; %d-byte values.%n%n",
                 seconds(options.warmup().toMillis()),
                 seconds(options.duration().toMillis()),
@@ -276,7 +276,7 @@ public final class Bench {
             if (failures.containsKey(target)) {
                 report.failure(target.name(), failures.get(target));
             } else {
-                report.figures(target.name(), Report.medians(rounds.get(target)));
+                report.rounds(target.name(), rounds.get(target));
             }
         }
     }

@@ -28,7 +28,9 @@ final class Report {
         }
     }
 
-    private record Phase(String title, List<Goal> goals, Map<String, Object> byServer) {}
+    /** {@code byServer}: per server its figures (medians over rounds) or its failure text. */
+    private record Phase(
+            String title, List<Goal> goals, Map<String, Object> byServer, Map<String, List<List<Metric>>> rounds) {}
 
     private final List<Phase> phases = new ArrayList<>();
     private final String ours;
@@ -40,12 +42,51 @@ final class Report {
     }
 
     void phase(String title, List<Goal> goals) {
-        phases.add(new Phase(title, goals, new LinkedHashMap<>()));
+        phases.add(new Phase(title, goals, new LinkedHashMap<>(), new LinkedHashMap<>()));
     }
 
-    /** Figures of the current phase for one server. */
+    /** Figures of the current phase for one server, from a single round. */
     void figures(String server, List<Metric> metrics) {
-        current().byServer().put(server, metrics);
+        rounds(server, List.of(metrics));
+    }
+
+    /** Figures of the current phase for one server, one list per round. */
+    void rounds(String server, List<List<Metric>> perRound) {
+        current().byServer().put(server, medians(perRound));
+        current().rounds().put(server, perRound);
+    }
+
+    /**
+     * ours / Redis for one metric: with several rounds, the median of the per-round ratios.
+     * Rounds run side by side in time, so pairing them cancels most of the background load that
+     * hits one round and not the next; a ratio of medians would mix figures from different rounds.
+     */
+    private Double ratio(Phase phase, String metric) {
+        List<List<Metric>> a = phase.rounds().get(ours);
+        List<List<Metric>> b = phase.rounds().get(redis);
+        if (a == null || b == null || a.size() != b.size()) {
+            return null;
+        }
+        double[] ratios = new double[a.size()];
+        for (int r = 0; r < a.size(); r++) {
+            Double x = find(a.get(r), metric);
+            Double y = find(b.get(r), metric);
+            if (x == null || y == null || y == 0) {
+                return null;
+            }
+            ratios[r] = x / y;
+        }
+        Arrays.sort(ratios);
+        return ratios[(ratios.length - 1) / 2];
+    }
+
+    private static Double find(List<Metric> metrics, String name) {
+        for (Metric m : metrics) {
+            if (m.name().equals(name)) {
+                return m.value();
+            }
+        }
+        return null;
     }
 
     /** The current phase failed on one server. */
@@ -67,12 +108,11 @@ final class Report {
         int unknown = 0;
         for (Phase phase : phases) {
             for (Goal goal : phase.goals()) {
-                Double a = value(phase, ours, goal.metric());
-                Double b = value(phase, redis, goal.metric());
+                Double ratio = ratio(phase, goal.metric());
                 if (phase.byServer().get(ours) instanceof String) {
                     missed++;
-                } else if (a != null && b != null && b != 0) {
-                    if (goal.met(a / b)) {
+                } else if (ratio != null) {
+                    if (goal.met(ratio)) {
                         met++;
                     } else {
                         missed++;
@@ -97,9 +137,8 @@ final class Report {
             }
             boolean first = true;
             for (String name : names) {
-                Double a = value(phase, ours, name);
-                Double b = value(phase, redis, name);
-                String ratio = a != null && b != null && b != 0 ? format(a / b) : "";
+                Double r = ratio(phase, name);
+                String ratio = r == null ? "" : format(r);
                 Goal goal = phase.goals().stream()
                         .filter(g -> g.metric().equals(name))
                         .findFirst()
@@ -111,7 +150,7 @@ final class Report {
                 } else if (phase.byServer().get(ours) instanceof String) {
                     met = "**no** (failed)";
                 } else {
-                    met = ratio.isEmpty() ? "" : (goal.met(a / b) ? "yes" : "**no**");
+                    met = r == null ? "" : (goal.met(r) ? "yes" : "**no**");
                 }
                 out.println("| " + (first ? phase.title() : "") + " | " + name + " | " + cell(phase, ours, name) + " | "
                         + cell(phase, redis, name) + " | " + ratio + " | " + target + " | " + met + " |");

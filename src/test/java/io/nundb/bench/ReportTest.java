@@ -20,6 +20,32 @@ class ReportTest {
     }
 
     @Test
+    void ratioIsTheMedianOfPerRoundRatios() {
+        Report report = new Report("ours", "redis");
+        report.phase("notify", List.of(new Report.Goal("p99 µs", false, 2.0)));
+        // medians are 20 and 4 (5x), but round by round ours is 1x, 6x and 0.5x Redis
+        report.rounds(
+                "ours",
+                List.of(
+                        List.of(new Report.Metric("p99 µs", 50)),
+                        List.of(new Report.Metric("p99 µs", 24)),
+                        List.of(new Report.Metric("p99 µs", 2))));
+        report.rounds(
+                "redis",
+                List.of(
+                        List.of(new Report.Metric("p99 µs", 50)),
+                        List.of(new Report.Metric("p99 µs", 4)),
+                        List.of(new Report.Metric("p99 µs", 4))));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("| notify | p99 µs | 24.0 | 4.00 | 1.00 | ≤ 2.00× | yes |");
+        assertThat(report.goalTally()).containsExactly(1, 0, 0);
+    }
+
+    @Test
     void aPhaseOurServerFailedMissesItsGoal() {
         Report report = new Report("ours", "redis");
         report.phase("set", List.of(new Report.Goal("ops/s", true, 0.5)));
