@@ -79,9 +79,13 @@ final class ShellCommand implements Callable<Integer> {
     private int loop(TcpConnection conn, PrintWriter out) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8));
         long sent = 0;
+        // A prompt only for a person at a terminal; piped input gets the server's lines alone.
+        boolean prompt = cli.in == System.in && System.console() != null;
         while (true) {
-            out.print("nun-db> ");
-            out.flush();
+            if (prompt) {
+                out.print("nun-db> ");
+                out.flush();
+            }
             String line = in.readLine();
             if (line == null) {
                 break;

@@ -31,8 +31,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testcontainers.DockerClientFactory;
@@ -53,11 +53,15 @@ class DockerImageTest {
     private static final int HTTP = 3013;
     private static final int TCP = 3014;
 
-    private static String image;
-    private static String volume;
+    private String image;
+    private String volume;
 
-    @BeforeAll
-    static void image() {
+    /**
+     * Assumptions here, not in a {@code @BeforeAll}: a failed class-level assumption shows in
+     * Surefire as "Tests run: 0", a method-level one as a skipped test with its reason.
+     */
+    @BeforeEach
+    void image() {
         assumeTrue(
                 DockerClientFactory.instance().isDockerAvailable(),
                 "No Docker engine reachable: container test skipped. Start one with docker/start-dockerd.sh "
@@ -84,8 +88,8 @@ class DockerImageTest {
                 .exec();
     }
 
-    @AfterAll
-    static void dropVolume() {
+    @AfterEach
+    void dropVolume() {
         if (volume != null) {
             DockerClientFactory.instance().client().removeVolumeCmd(volume).exec();
         }
@@ -136,7 +140,7 @@ class DockerImageTest {
         }
     }
 
-    private static GenericContainer<?> node() {
+    private GenericContainer<?> node() {
         return new GenericContainer<>(image)
                 .withEnv("NUN_PWD", PWD)
                 .withExposedPorts(WS, HTTP, TCP)
