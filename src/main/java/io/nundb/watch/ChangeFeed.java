@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Typed change events for streaming doors (SSE, RSocket): live subscriptions by exact key or key
  * prefix, and a bounded per-database history so that a reconnecting stream can be sent what it
  * missed. Fed by the store next to {@link WatchRegistry}; secure ({@code $$}) keys are never kept
- * or streamed.
+ * or streamed, and {@code $connections} is streamed but not kept.
  */
 public final class ChangeFeed implements ChangeListener {
 
@@ -54,6 +54,8 @@ public final class ChangeFeed implements ChangeListener {
         void close();
     }
 
+    private static final String CONNECTIONS_KEY = "$connections";
+
     public static final int DEFAULT_MAX_EVENTS = 4096;
     public static final long DEFAULT_MAX_CHARS = 8L * 1024 * 1024;
 
@@ -76,8 +78,14 @@ public final class ChangeFeed implements ChangeListener {
         if (key.startsWith("$$")) {
             return;
         }
-        History history = histories.computeIfAbsent(db, d -> new History());
-        Change change = history.append(db, key, value);
+        Change change;
+        if (CONNECTIONS_KEY.equals(key)) {
+            // Changes with every session (REST calls included): streamed live, but not retained,
+            // so they cannot crowd real changes out of the history.
+            change = new Change(-1, db, key, value.version(), value.deleted() ? null : value.value(), value.deleted());
+        } else {
+            change = histories.computeIfAbsent(db, d -> new History()).append(db, key, value);
+        }
         List<Entry> subs = subscribers.get(db);
         if (subs == null) {
             return;

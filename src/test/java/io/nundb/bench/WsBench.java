@@ -48,7 +48,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ulimit -n 20000; ./mvnw -q -B -o test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.nundb.bench.WsBench
  * </pre>
  *
- * System properties: {@code bench.samples} (default 20000), {@code bench.warmup} (2000), {@code
+ * System properties: {@code bench.samples} (default 5000), {@code bench.warmup} (1000), {@code
  * bench.fanout} (comma list, default {@code 1000,10000}), {@code bench.fanoutRounds} (5).
  */
 public final class WsBench {
@@ -58,8 +58,8 @@ public final class WsBench {
     private static final PrintStream OUT = System.out;
 
     public static void main(String[] args) throws Exception {
-        int samples = Integer.getInteger("bench.samples", 20_000);
-        int warmup = Integer.getInteger("bench.warmup", 2_000);
+        int samples = Integer.getInteger("bench.samples", 5_000);
+        int warmup = Integer.getInteger("bench.warmup", 1_000);
         int rounds = Integer.getInteger("bench.fanoutRounds", 5);
         int[] fanouts = Arrays.stream(
                         System.getProperty("bench.fanout", "1000,10000").split(","))

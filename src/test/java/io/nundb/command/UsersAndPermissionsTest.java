@@ -60,6 +60,10 @@ class UsersAndPermissionsTest {
         Client nobody = engine.client();
         nobody.expect("use-db db nobody pwd", "ok \n");
         nobody.expect("get x", DENIED, DENIED_FINAL); // named users get nothing by default
+        for (String cmd :
+                new String[] {"get-safe x", "set x 2", "set-safe x 9 2", "increment x", "remove x", "watch x"}) {
+            nobody.expect(cmd, DENIED, DENIED_FINAL);
+        }
         engine.tokenClient("db").expect("get a-suffix", "value 2\n", "ok \n"); // token logins get all
     }
 

@@ -1,5 +1,6 @@
 package io.nundb.transport.rest;
 
+import io.nundb.protocol.Command;
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
@@ -42,13 +43,22 @@ public class WatchController {
             @PathVariable String db,
             @RequestParam(name = "key", required = false) List<String> keys,
             @RequestParam(name = "current", defaultValue = "false") boolean current,
-            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam) {
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+            @RequestParam(name = "token", required = false) String tokenParam,
+            @RequestParam(name = "user", required = false) String userParam) {
         if (keys == null || keys.isEmpty()) {
             throw Problems.problem(
                     HttpStatus.BAD_REQUEST, "Bad Request", "give at least one key: ?key=name or ?key=prefix*");
         }
         String resumeFrom = lastEventId != null ? lastEventId : lastEventIdParam;
-        WatchRequest request = new WatchRequest(Credentials.forDb(auth, db), keys, current, resumeFrom);
+        // EventSource in a browser cannot set headers: it may pass ?token= (and ?user=) instead.
+        WatchRequest request = new WatchRequest(
+                auth == null && tokenParam != null
+                        ? List.of(new Command.UseDb(db, userParam, tokenParam))
+                        : Credentials.forDb(auth, db),
+                keys,
+                current,
+                resumeFrom);
         Flux<ServerSentEvent<Map<String, Object>>> events = streams.open(request)
                 .map(WatchController::toSse)
                 .onErrorMap(StreamRefused.class, e -> Problems.fromEngineText(e.error()));

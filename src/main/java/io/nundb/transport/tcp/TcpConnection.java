@@ -162,14 +162,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         } else {
             result = CompletableFuture.completedFuture(Response.error("invalid UTF-8"));
         }
-        if (inFlight.isEmpty() && result.isDone()) {
+        // Read isDone once: a write can complete on the op-log thread between two reads, and a
+        // reply queued as "not done" must always get its flush, or the client waits forever.
+        boolean done = result.isDone();
+        if (inFlight.isEmpty() && done) {
             reply(result);
             return;
         }
         inFlight.add(result);
-        // always: a result completing on another thread (the op log's ack thread) between the
-        // isDone() check above and here would otherwise never be flushed
-        result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
+        if (!done) {
+            result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
+        }
     }
 
     /** Sends the replies of the commands that are done, up to the first one still waiting. */

@@ -317,6 +317,23 @@ class RestApiTest {
     }
 
     @Test
+    void sseAcceptsTheTokenAsAQueryParameterForEventSource() {
+        put("q", "1").exchange().expectStatus().isOk();
+        StepVerifier.create(http.get()
+                        .uri("/api/v1/dbs/" + db + "/watch?key=q&current=true&token=tok")
+                        .accept(MediaType.TEXT_EVENT_STREAM)
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .returnResult(SSE)
+                        .getResponseBody()
+                        .filter(e -> e.event() != null))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "1"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
     void sseWithAWrongTokenIsAProblem() {
         http.get()
                 .uri("/api/v1/dbs/" + db + "/watch?key=a")
