@@ -41,9 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
- * Storage benchmark: acknowledged-write throughput and latency through the engine ({@code set} via
- * {@link CommandExecutor}, 50 concurrent writers) for each fsync policy against the in-memory
- * journal, then snapshot and restart times for 1M keys of 100-byte values.
+ * Storage benchmark: acknowledged-write throughput and latency with 50 concurrent writers for each
+ * fsync policy against the in-memory journal, first through the engine ({@code set} via {@link
+ * CommandExecutor}), then over TCP (in-process listener, blocking clients); then fill, snapshot and
+ * restart times for 1M keys of 100-byte values. Results: docs/storage.md.
  *
  * <pre>
  * MAVEN_OPTS=-Xmx4g ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java \

@@ -23,6 +23,8 @@ public record OpLogOptions(FsyncPolicy fsync, Duration fsyncInterval, long segme
         if (segmentBytes <= 0) {
             segmentBytes = 64L * 1024 * 1024;
         }
+        // recovery maps a segment in one piece: keep it well below 2 GB
+        segmentBytes = Math.min(segmentBytes, 1L << 30);
         if (maxLogBytes <= 0) {
             maxLogBytes = 1L << 30;
         }

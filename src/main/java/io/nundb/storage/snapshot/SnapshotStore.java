@@ -5,7 +5,9 @@ import io.nundb.storage.Databases;
 import io.nundb.storage.VersionedValue;
 import io.nundb.storage.oplog.OpRecord;
 import io.nundb.storage.oplog.RecordCodec;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,9 +51,16 @@ public final class SnapshotStore {
     static final String SUFFIX = ".snap";
 
     private final Path dir;
+    // files larger than this are streamed instead of mapped (a mapping holds at most 2 GB)
+    private final long mapLimit;
 
     public SnapshotStore(Path dir) {
+        this(dir, Integer.MAX_VALUE);
+    }
+
+    SnapshotStore(Path dir, long mapLimit) {
         this.dir = dir;
+        this.mapLimit = mapLimit;
     }
 
     public Path directory() {
@@ -202,6 +211,13 @@ public final class SnapshotStore {
     public SnapshotInfo loadNewest(Consumer<OpRecord> sink) throws IOException {
         for (Path file : list()) {
             long t0 = System.nanoTime();
+            if (Files.size(file) > mapLimit) {
+                SnapshotInfo streamed = loadStreaming(file, sink, t0);
+                if (streamed == null) {
+                    continue;
+                }
+                return streamed;
+            }
             ByteBuffer in = io.nundb.storage.oplog.SegmentReader.map(file);
             String problem = validate(in);
             if (problem != null) {
@@ -229,6 +245,83 @@ public final class SnapshotStore {
             return new SnapshotInfo(file, index, dbs, records, in.limit(), (System.nanoTime() - t0) / 1_000_000);
         }
         return null;
+    }
+
+    private static SnapshotInfo loadStreaming(Path file, Consumer<OpRecord> sink, long t0) throws IOException {
+        long[] counts = new long[3];
+        String problem = stream(file, null, counts);
+        if (problem != null) {
+            log.warn("Ignoring invalid snapshot {}: {}", file, problem);
+            return null;
+        }
+        problem = stream(file, sink, counts);
+        if (problem != null) {
+            throw new IOException("snapshot " + file + " changed while loading: " + problem);
+        }
+        return new SnapshotInfo(
+                file, counts[0], (int) counts[2], counts[1], Files.size(file), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Walks a snapshot of any size record by record; null when it is sound, else what is wrong.
+     * Without a sink it checks checksums; with one it hands the records over (already checked).
+     * {@code out}: index, records, databases.
+     */
+    static String stream(Path file, Consumer<OpRecord> sink, long[] out) throws IOException {
+        long size = Files.size(file);
+        if (size < 32) {
+            return "too short (" + size + " bytes)";
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+            byte[] magic = new byte[8];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                return "not a snapshot file";
+            }
+            out[0] = in.readLong();
+            long end = size - 16;
+            long pos = 16;
+            long count = 0;
+            long dbs = 0;
+            byte[] buf = new byte[64 * 1024];
+            while (pos < end) {
+                if (end - pos < RecordCodec.HEADER_BYTES) {
+                    return "bad record at offset " + pos + ": incomplete header";
+                }
+                int length = in.readInt();
+                int checksum = in.readInt();
+                if (length < 0 || length > RecordCodec.MAX_PAYLOAD_BYTES || pos + 8 + length > end) {
+                    return "bad record at offset " + pos + ": impossible length " + length;
+                }
+                if (buf.length < 8 + length) {
+                    buf = new byte[Math.max(8 + length, buf.length * 2)];
+                }
+                ByteBuffer.wrap(buf).putInt(0, length).putInt(4, checksum);
+                in.readFully(buf, 8, length);
+                RecordCodec.Decoded d =
+                        RecordCodec.decode(ByteBuffer.wrap(buf, 0, 8 + length), 0, sink != null, sink == null);
+                if (d.kind() != RecordCodec.Decoded.Kind.OK) {
+                    return "bad record at offset " + pos + ": " + d.reason();
+                }
+                if (sink != null) {
+                    sink.accept(d.record());
+                    if (d.record().type() == io.nundb.storage.oplog.OpType.CREATE_DB) {
+                        dbs++;
+                    }
+                }
+                count++;
+                pos += 8 + length;
+            }
+            byte[] end8 = new byte[8];
+            in.readFully(end8);
+            if (!Arrays.equals(end8, END)) {
+                return "no end marker (incomplete write)";
+            }
+            long expected = in.readLong();
+            out[1] = count;
+            out[2] = dbs;
+            return count == expected ? null : "holds " + count + " records, footer says " + expected;
+        }
     }
 
     /** Null when {@code bytes} is a complete snapshot with sound records, else what is wrong. */

@@ -175,6 +175,38 @@ class RecoveryTest {
     }
 
     @Test
+    void aSnapshotTooLargeToMapIsStreamed() throws Exception {
+        Map<String, Map<String, String>> before;
+        try (Node node = Node.open(dir)) {
+            node.createDb("a");
+            node.createDb("b");
+            for (int i = 0; i < 500; i++) {
+                node.put(i % 2 == 0 ? "a" : "b", "k" + (i % 70), "value " + i + " ".repeat(i % 300));
+            }
+            node.remove("a", "k0");
+            node.snapshotter.snapshot(false).get(10, TimeUnit.SECONDS);
+            before = node.state();
+            node.crash();
+        }
+        Path snapshot = new SnapshotStore(dir.resolve("snapshots")).list().get(0);
+        SnapshotStore streaming = new SnapshotStore(dir.resolve("snapshots"), 0);
+        io.nundb.storage.Databases loaded = new io.nundb.storage.Databases(
+                io.nundb.storage.Journal.NONE, io.nundb.storage.ChangeListener.NONE, "admin-pwd");
+        SnapshotStore.SnapshotInfo info = streaming.loadNewest(loaded::restore);
+        assertThat(info.index()).isEqualTo(503);
+        assertThat(info.databases()).isEqualTo(2);
+        assertThat(Node.state(loaded)).isEqualTo(before);
+        // a damaged streamed snapshot is refused as a whole, nothing applied
+        byte[] bytes = Files.readAllBytes(snapshot);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(snapshot, bytes);
+        io.nundb.storage.Databases empty = new io.nundb.storage.Databases(
+                io.nundb.storage.Journal.NONE, io.nundb.storage.ChangeListener.NONE, "admin-pwd");
+        assertThat(streaming.loadNewest(empty::restore)).isNull();
+        assertThat(empty.all()).hasSize(1);
+    }
+
+    @Test
     void anIncompleteNewestSnapshotFallsBackToTheOlderOne() throws Exception {
         Map<String, Map<String, String>> before;
         try (Node node = Node.open(dir)) {
