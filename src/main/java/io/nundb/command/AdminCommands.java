@@ -76,6 +76,10 @@ final class AdminCommands {
         if (db == null) {
             return done(Access.noDbSelected());
         }
+        String invalid = Names.invalidKeyReason(key);
+        if (invalid != null) {
+            return done(Response.error(invalid));
+        }
         return writes.write(db, key, value, -1);
     }
 
@@ -222,23 +226,6 @@ final class AdminCommands {
                     session.isAdmin() ? Response.error("Not a valid database name") : Response.error(Access.NOT_AUTH));
         }
         return data.increment(db, c.key(), c.by());
-    }
-
-    /**
-     * resolve: an admin names the database, anyone else resolves in the selected one. Unlike NunDB,
-     * a resolution is checked like the write it is: key validity, secure keys, the user's {@code w}.
-     */
-    CompletableFuture<Response> resolve(Session session, Command.Resolve c) {
-        String invalid = Names.invalidKeyReason(c.key());
-        if (invalid != null) {
-            return done(Response.error(invalid));
-        }
-        if (session.isAdmin()) {
-            Database db = databases.get(c.db());
-            return db == null ? done(Access.noDbSelected()) : conflicts.resolve(db, c);
-        }
-        Response denied = access.checkKey(session, c.key(), 'w');
-        return denied != null ? done(denied) : conflicts.resolve(access.selected(session), c);
     }
 
     private Database namedDb(Session session, String name) {

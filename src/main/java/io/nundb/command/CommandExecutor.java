@@ -22,6 +22,7 @@ public final class CommandExecutor {
 
     private final CommandParser parser = new CommandParser();
     private final SessionCommands sessions;
+    private final ConflictCommands conflictCommands;
     private final DataCommands data;
     private final AdminCommands admin;
     private final CommandObserver observer;
@@ -32,7 +33,8 @@ public final class CommandExecutor {
         Access access = new Access(databases);
         Conflicts conflicts = new Conflicts(watches, databases.oppIds());
         Writes writes = new Writes(conflicts);
-        this.sessions = new SessionCommands(databases, credentials, watches, access, conflicts);
+        this.sessions = new SessionCommands(databases, credentials, watches, access);
+        this.conflictCommands = new ConflictCommands(databases, access, conflicts);
         this.data = new DataCommands(access, writes, watches);
         this.admin = new AdminCommands(databases, access, writes, data, conflicts, ports, commandTime);
         this.observer = ports.observer();
@@ -113,9 +115,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.UseDb u) {
             return done(sessions.useDb(s, u.db(), u.user(), u.token()));
         } else if (c instanceof Command.Arbiter) {
-            return done(sessions.arbiter(s));
+            return done(conflictCommands.arbiter(s));
         } else if (c instanceof Command.Resolve r) {
-            return admin.resolve(s, r);
+            return conflictCommands.resolve(s, r);
         } else if (c instanceof Command.CreateDb cd) {
             return admin.createDb(s, cd);
         } else if (c instanceof Command.CreateUser cu) {

@@ -132,13 +132,32 @@ final class DataCommands {
                 keys.add(k);
             }
         }
-        keys.sort(null);
+        keys.sort(DataCommands::compareAsUtf8);
         // "keys " then ",<key>" per key: an empty list is "keys \n", as NunDB sends it.
         StringBuilder sb = new StringBuilder(16 + keys.size() * 16).append("keys ");
         for (String k : keys) {
             sb.append(',').append(k);
         }
         return Response.ok(sb.append('\n').toString());
+    }
+
+    /**
+     * NunDB sorts keys by their UTF-8 bytes, which is code point order; {@link String#compareTo}
+     * compares UTF-16 units and differs for characters outside the BMP.
+     */
+    static int compareAsUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private Response checkWrite(Session session, String key, char letter) {

@@ -1,27 +1,36 @@
 package io.nundb.command;
 
-/** NunDB's exponential moving average (period 100, k = 2/(period+1); the first sample starts it). */
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * NunDB's exponential moving average (period 100, k = 2/(period+1); the first sample starts it).
+ * Lock-free: every command of every connection adds a sample.
+ */
 public final class MovingAverage {
 
+    private static final long NOT_STARTED = Double.doubleToRawLongBits(Double.NaN);
+
     private final double k;
-    private double value;
-    private boolean started;
+    private final AtomicLong bits = new AtomicLong(NOT_STARTED);
 
     public MovingAverage(int period) {
         this.k = 2.0 / (period + 1);
     }
 
-    public synchronized void add(double sample) {
-        if (!started) {
-            value = sample;
-            started = true;
-        } else {
-            value = sample * k + value * (1 - k);
-        }
+    public void add(double sample) {
+        long previous;
+        long next;
+        do {
+            previous = bits.get();
+            double value = previous == NOT_STARTED ? sample : sample * k + Double.longBitsToDouble(previous) * (1 - k);
+            next = Double.doubleToRawLongBits(value);
+        } while (!bits.compareAndSet(previous, next));
     }
 
-    public synchronized double value() {
-        return value;
+    /** The average, or 0 before the first sample. */
+    public double value() {
+        long b = bits.get();
+        return b == NOT_STARTED ? 0 : Double.longBitsToDouble(b);
     }
 
     /** Rust's {@code {:?}} for f64: shortest text that round-trips, always with a fraction. */

@@ -8,7 +8,7 @@ import io.nundb.storage.Decision;
 import io.nundb.storage.VersionedValue;
 import io.nundb.watch.WatchRegistry;
 
-/** auth, use-db, watch, unwatch, unwatch-all, arbiter, and the end of a session. */
+/** auth, use-db, watch, unwatch, unwatch-all, and the end of a session. */
 final class SessionCommands {
 
     static final Response CLOSED = Response.error("connection closed");
@@ -17,15 +17,12 @@ final class SessionCommands {
     private final AdminCredentials admin;
     private final WatchRegistry watches;
     private final Access access;
-    private final Conflicts conflicts;
 
-    SessionCommands(
-            Databases databases, AdminCredentials admin, WatchRegistry watches, Access access, Conflicts conflicts) {
+    SessionCommands(Databases databases, AdminCredentials admin, WatchRegistry watches, Access access) {
         this.databases = databases;
         this.admin = admin;
         this.watches = watches;
         this.access = access;
-        this.conflicts = conflicts;
     }
 
     /** A wrong password clears an earlier admin login (NunDB kept it: bug 31). */
@@ -89,19 +86,6 @@ final class SessionCommands {
         }
         watches.unwatchAll(session.db(), session.outbox());
         return Response.ok();
-    }
-
-    Response arbiter(Session session) {
-        Database db = access.selected(session);
-        if (db == null) {
-            return Access.noDbSelected();
-        }
-        synchronized (session) {
-            if (session.isClosed()) {
-                return CLOSED;
-            }
-            return conflicts.registerArbiter(db, session.outbox());
-        }
     }
 
     /** The connection is gone: drop every watch it had, in every database, and count it out. */

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  */
 public final class CommandParser {
 
-    /** Every name of NunDB's command table, internal ones included (for the {@code ;} rule). */
+    /** Every name of NunDB's command table, internal ones included. */
     public static final Set<String> ALL_NAMES = Set.of(
             "ack",
             "arbiter",
@@ -68,14 +68,21 @@ public final class CommandParser {
     /** The client-facing names, sorted (the {@code list-commands} reply). */
     public static final List<String> CLIENT_NAMES;
 
+    private static final Set<String> CLIENT_NAME_SET;
+
     static {
         TreeSet<String> names = new TreeSet<>(ALL_NAMES);
         names.removeAll(INTERNAL_NAMES);
         CLIENT_NAMES = List.copyOf(names);
+        CLIENT_NAME_SET = Set.copyOf(names);
     }
 
+    /**
+     * Whether {@code word} names a command this server runs for clients (the {@code ;} rule): a
+     * value like {@code x;election} stays whole, since {@code election} is no client command.
+     */
     public static boolean isCommandName(String word) {
-        return ALL_NAMES.contains(word);
+        return CLIENT_NAME_SET.contains(word);
     }
 
     /**

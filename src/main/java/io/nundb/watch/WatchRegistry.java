@@ -35,7 +35,13 @@ public final class WatchRegistry implements ChangeListener {
     /** Registers {@code outbox} for changes of {@code key}; watching twice has no extra effect. */
     public void watch(String db, String key, Outbox outbox) {
         DbKey k = new DbKey(db, key);
-        watchers.computeIfAbsent(k, x -> ConcurrentHashMap.newKeySet()).add(outbox);
+        // Add inside compute: an unwatch that empties the set drops it from the map, so a set
+        // fetched outside the map's lock could be an orphan and the watch silently lost.
+        watchers.compute(k, (x, set) -> {
+            Set<Outbox> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(outbox);
+            return s;
+        });
         byOutbox.computeIfAbsent(outbox, x -> ConcurrentHashMap.newKeySet()).add(k);
     }
 

@@ -133,6 +133,7 @@ class AdminCommandsTest {
         assertThat(MovingAverage.format(1e-7)).isEqualTo("0.0000001");
         assertThat(MovingAverage.format(Double.NaN)).isEqualTo("NaN");
         MovingAverage avg = new MovingAverage(100);
+        assertThat(avg.value()).isZero();
         avg.add(10);
         assertThat(avg.value()).isEqualTo(10);
         avg.add(111);

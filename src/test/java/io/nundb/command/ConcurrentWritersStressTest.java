@@ -147,4 +147,33 @@ class ConcurrentWritersStressTest {
         }
         admin.expect("get-safe k", "value-version 3 r" + (requests.size() - 1) + "\n", "ok \n");
     }
+
+    /** A connection closing while its use-db runs is never left counted in $connections (B.12). */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closeRacingUseDbLeavesNoConnectionCounted() throws Exception {
+        TestEngine engine = new TestEngine();
+        engine.adminOn("db", "none").close();
+        Client watcherOfNothing = engine.client();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        for (int i = 0; i < 2000; i++) {
+            Client c = engine.client();
+            CountDownLatch go = new CountDownLatch(1);
+            Future<?> use = pool.submit(() -> {
+                go.await();
+                return c.send("use-db db db-pwd");
+            });
+            Future<?> close = pool.submit(() -> {
+                go.await();
+                c.close();
+                return null;
+            });
+            go.countDown();
+            use.get(5, TimeUnit.SECONDS);
+            close.get(5, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        watcherOfNothing.expect("use-db db db-pwd", "ok \n");
+        watcherOfNothing.expect("get $connections", "value 1\n", "ok \n");
+    }
 }

@@ -229,6 +229,14 @@ class DataCommandsTest {
     }
 
     @Test
+    void keysSortByUtf8Bytes() {
+        c.expect("set \uffee 1", "ok \n"); // 3 UTF-8 bytes, EF BF AE
+        c.expect("set \ud83d\ude00 1", "ok \n"); // U+1F600, 4 bytes F0 ...: sorts after
+        c.expect("set Z 1", "ok \n");
+        c.expect("keys", "keys ,$connections,Z,\uffee,\ud83d\ude00\n", "ok \n");
+    }
+
+    @Test
     void secureKeysAreListedOnlyForTheAdmin() {
         admin.expect("create-user foo bar", "ok \n");
         admin.expect("keys", "keys ,$$token,$$user_foo,$connections\n", "ok \n");

@@ -60,6 +60,10 @@ class UsersAndPermissionsTest {
         Client nobody = engine.client();
         nobody.expect("use-db db nobody pwd", "ok \n");
         nobody.expect("get x", DENIED, DENIED_FINAL); // named users get nothing by default
+        for (String cmd :
+                new String[] {"get-safe x", "set x 2", "set-safe x 9 2", "increment x", "remove x", "watch x"}) {
+            nobody.expect(cmd, DENIED, DENIED_FINAL);
+        }
         engine.tokenClient("db").expect("get a-suffix", "value 2\n", "ok \n"); // token logins get all
     }
 
@@ -103,6 +107,13 @@ class UsersAndPermissionsTest {
     void setPermissionsParseErrors() {
         engine.client().expect("set-permissions", "error user is mandatory \n");
         engine.client().expect("set-permissions u", "error permission list is mandatory \n");
+    }
+
+    @Test
+    void userNamesAreValidatedLikeKeys() {
+        Client admin = engine.adminOn("db", "none");
+        admin.expect("create-user a\u0001b pwd", "error Key must not contain control characters \n");
+        admin.expect("set-permissions " + "u".repeat(1024) + " r *", "error Key is longer than 1024 characters \n");
     }
 
     @Test

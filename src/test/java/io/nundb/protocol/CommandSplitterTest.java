@@ -35,5 +35,8 @@ class CommandSplitterTest {
     @Test
     void aSemicolonBeforeAnUnknownWordStays() {
         assertThat(CommandSplitter.split("set a 1;unknown;get a")).containsExactly("set a 1;unknown", "get a");
+        // cluster-internal names are not client commands (compatibility B.7)
+        assertThat(CommandSplitter.split("set a x;election;rp 1")).containsExactly("set a x;election;rp 1");
+        assertThat(CommandSplitter.split("set a x;ls")).containsExactly("set a x", "ls");
     }
 }

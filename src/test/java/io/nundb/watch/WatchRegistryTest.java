@@ -88,6 +88,38 @@ class WatchRegistryTest {
         assertThat(outbox.offer("d")).isFalse();
     }
 
+    /** One connection's watch must not be lost while another connection unwatches the same key. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aWatchSurvivesAConcurrentUnwatchOfTheSameKey() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        Outbox mine = m -> {
+            received.incrementAndGet();
+            return true;
+        };
+        Outbox other = m -> true;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread churn = new Thread(() -> {
+            while (!stop.get()) {
+                registry.watch("db", "k", other);
+                registry.unwatch("db", "k", other);
+            }
+        });
+        churn.start();
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                registry.watch("db", "k", mine);
+                int before = received.get();
+                registry.push("db", "k", "x");
+                assertThat(received.get()).as("iteration %d", i).isEqualTo(before + 1);
+                registry.unwatch("db", "k", mine);
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
+        }
+    }
+
     private static final class TestOutbox extends BoundedOutbox {
         final AtomicInteger drainsScheduled = new AtomicInteger();
         final AtomicInteger overflows = new AtomicInteger();

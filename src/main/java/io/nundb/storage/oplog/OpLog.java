@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,12 @@ public final class OpLog implements Journal, AutoCloseable {
 
     private volatile Runnable sizeExceeded = () -> {};
     private Thread writer;
+    // completing a future wakes its waiter (a syscall each): done off the writer thread, in batch order
+    private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nundb-oplog-ack");
+        t.setDaemon(true);
+        return t;
+    });
 
     // writer thread only
     private SegmentChannel channel;
@@ -208,12 +216,14 @@ public final class OpLog implements Journal, AutoCloseable {
             lock.notifyAll();
             w = writer;
         }
-        if (w != null) {
-            try {
+        try {
+            if (w != null) {
                 w.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            acks.shutdown();
+            acks.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -248,7 +258,7 @@ public final class OpLog implements Journal, AutoCloseable {
             }
             if (!batch.isEmpty()) {
                 writeBatch(batch);
-                batch.clear();
+                batch = new ArrayList<>();
             }
             if (interval && dirty && System.nanoTime() - lastForceNanos >= intervalNanos) {
                 forceQuietly();
@@ -312,9 +322,11 @@ public final class OpLog implements Journal, AutoCloseable {
         }
         active.grew(written, batch.size());
         health.recovered();
-        for (Pending p : batch) {
-            p.durable().complete(p.record().index());
-        }
+        acks.execute(() -> {
+            for (Pending p : batch) {
+                p.durable().complete(p.record().index());
+            }
+        });
         if (active.bytes() >= options.segmentBytes()) {
             try {
                 roll();
@@ -381,9 +393,11 @@ public final class OpLog implements Journal, AutoCloseable {
     private void fail(List<Pending> batch, String why) {
         health.failed(why);
         IOException error = new IOException(why);
-        for (Pending p : batch) {
-            p.durable().completeExceptionally(error);
-        }
+        acks.execute(() -> {
+            for (Pending p : batch) {
+                p.durable().completeExceptionally(error);
+            }
+        });
     }
 
     private void forceQuietly() {

@@ -83,6 +83,14 @@ public final class RecordCodec {
 
     /** Like {@link #decode(ByteBuffer, int)}; without {@code materialize} only the framing and checksum are checked. */
     public static Decoded decode(ByteBuffer in, int offset, boolean materialize) {
+        return decode(in, offset, materialize, true);
+    }
+
+    /**
+     * Like {@link #decode(ByteBuffer, int, boolean)}; {@code verify=false} skips the checksum, for
+     * data a previous pass has already checked.
+     */
+    public static Decoded decode(ByteBuffer in, int offset, boolean materialize, boolean verify) {
         int limit = in.limit();
         int remaining = limit - offset;
         if (remaining < HEADER_BYTES) {
@@ -103,9 +111,7 @@ public final class RecordCodec {
         }
         int payloadStart = offset + HEADER_BYTES;
         int end = payloadStart + length;
-        CRC32C crc = new CRC32C();
-        crc.update(in.duplicate().position(payloadStart).limit(end));
-        if ((int) crc.getValue() != checksum) {
+        if (verify && checksum(in, payloadStart, end) != checksum) {
             return end == limit || zerosFrom(in, end)
                     ? Decoded.torn(offset, "checksum mismatch in the last record")
                     : Decoded.corrupt(offset, "checksum mismatch");
@@ -131,6 +137,14 @@ public final class RecordCodec {
         }
     }
 
+    private static int checksum(ByteBuffer in, int from, int to) {
+        CRC32C crc = new CRC32C();
+        crc.update(in.duplicate().position(from).limit(to));
+        return (int) crc.getValue();
+    }
+
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
+
     private static String string(ByteBuffer p) {
         int n = p.getInt();
         if (n < 0 || n > p.remaining()) {
@@ -141,9 +155,13 @@ public final class RecordCodec {
             p.position(p.position() + n);
             return s;
         }
-        byte[] b = new byte[n];
-        p.get(b);
-        return new String(b, StandardCharsets.UTF_8);
+        // a mapped file: copy through a reused buffer rather than a fresh array per string
+        byte[][] holder = SCRATCH.get();
+        if (holder[0].length < n) {
+            holder[0] = new byte[Math.max(n, holder[0].length * 2)];
+        }
+        p.get(holder[0], 0, n);
+        return new String(holder[0], 0, n, StandardCharsets.UTF_8);
     }
 
     private static boolean zerosFrom(ByteBuffer in, int offset) {

@@ -25,33 +25,71 @@ public interface SegmentChannel extends AutoCloseable {
         SegmentChannel open(Path file) throws IOException;
     }
 
-    /** Real files. */
-    Opener FILES = file -> {
-        FileChannel ch = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        return new SegmentChannel() {
-            @Override
-            public void writeFully(ByteBuffer buffer) throws IOException {
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-            }
+    /**
+     * Real files, grown ahead of the data in zero-filled chunks: an fsync after a write inside
+     * space the file already has need not commit a size change, which makes {@code always} about
+     * twice as fast on ext4. The zero tail reads as the end of the log; {@link #close} cuts it off.
+     */
+    Opener FILES = file -> new PreallocatedFile(
+            FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+            4L * 1024 * 1024);
 
-            @Override
-            public void force() throws IOException {
-                ch.force(false);
-            }
+    /** See {@link #FILES}. */
+    final class PreallocatedFile implements SegmentChannel {
+        private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024);
 
-            @Override
-            public void truncate(long size) throws IOException {
-                ch.truncate(size);
-                ch.position(size);
-            }
+        private final FileChannel ch;
+        private final long chunk;
+        private long position;
+        private long allocated;
 
-            @Override
-            public void close() throws IOException {
+        PreallocatedFile(FileChannel ch, long chunk) {
+            this.ch = ch;
+            this.chunk = chunk;
+        }
+
+        @Override
+        public void writeFully(ByteBuffer buffer) throws IOException {
+            long end = position + buffer.remaining();
+            if (end > allocated) {
+                grow(Math.max(end, allocated + chunk));
+            }
+            while (buffer.hasRemaining()) {
+                position += ch.write(buffer, position);
+            }
+        }
+
+        private void grow(long newEnd) throws IOException {
+            long at = allocated;
+            while (at < newEnd) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), newEnd - at));
+                at += ch.write(z, at);
+            }
+            ch.force(true);
+            allocated = newEnd;
+        }
+
+        @Override
+        public void force() throws IOException {
+            ch.force(false);
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+            ch.truncate(size);
+            position = size;
+            allocated = size;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                ch.truncate(position);
+            } finally {
                 ch.close();
             }
-        };
-    };
+        }
+    }
 }

@@ -2,8 +2,10 @@ package io.nundb.storage.oplog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,14 +50,24 @@ public final class SegmentReader {
         return files;
     }
 
+    /** Maps {@code file} read-only (no copy on the heap); files over 2 GB are not supported. */
+    public static ByteBuffer map(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IOException(file + " is larger than 2 GB");
+            }
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+
     /** Hands every readable record of {@code file} to {@code sink}, in order, up to the first bad one. */
     public static Scan scan(Path file, Consumer<OpRecord> sink) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        ByteBuffer in = map(file);
         int offset = 0;
         long records = 0;
         long lastIndex = 0;
-        while (offset < bytes.length) {
+        while (offset < in.limit()) {
             RecordCodec.Decoded d = RecordCodec.decode(in, offset);
             if (d.kind() != RecordCodec.Decoded.Kind.OK) {
                 return new Scan(records, offset, lastIndex, d);

@@ -202,20 +202,20 @@ public final class SnapshotStore {
     public SnapshotInfo loadNewest(Consumer<OpRecord> sink) throws IOException {
         for (Path file : list()) {
             long t0 = System.nanoTime();
-            byte[] bytes = Files.readAllBytes(file);
-            String problem = validate(bytes);
+            ByteBuffer in = io.nundb.storage.oplog.SegmentReader.map(file);
+            String problem = validate(in);
             if (problem != null) {
                 log.warn("Ignoring invalid snapshot {}: {}", file, problem);
                 continue;
             }
-            ByteBuffer in = ByteBuffer.wrap(bytes);
             long index = in.getLong(8);
-            int end = bytes.length - 16;
+            int end = in.limit() - 16;
+            ByteBuffer body = in.duplicate().limit(end);
             int offset = 16;
             long records = 0;
             int dbs = 0;
             while (offset < end) {
-                RecordCodec.Decoded d = RecordCodec.decode(in.limit(end), offset, true);
+                RecordCodec.Decoded d = RecordCodec.decode(body, offset, true, false);
                 if (d.kind() != RecordCodec.Decoded.Kind.OK) {
                     throw new IOException("snapshot " + file + " unreadable at offset " + offset + ": " + d.reason());
                 }
@@ -226,25 +226,26 @@ public final class SnapshotStore {
                 }
                 offset = d.next();
             }
-            return new SnapshotInfo(file, index, dbs, records, bytes.length, (System.nanoTime() - t0) / 1_000_000);
+            return new SnapshotInfo(file, index, dbs, records, in.limit(), (System.nanoTime() - t0) / 1_000_000);
         }
         return null;
     }
 
     /** Null when {@code bytes} is a complete snapshot with sound records, else what is wrong. */
-    static String validate(byte[] bytes) {
-        if (bytes.length < 32) {
-            return "too short (" + bytes.length + " bytes)";
+    static String validate(ByteBuffer file) {
+        int length = file.limit();
+        if (length < 32) {
+            return "too short (" + length + " bytes)";
         }
-        if (!Arrays.equals(bytes, 0, 8, MAGIC, 0, 8)) {
+        if (!Arrays.equals(bytesAt(file, 0), MAGIC)) {
             return "not a snapshot file";
         }
-        int end = bytes.length - 16;
-        if (!Arrays.equals(bytes, end, end + 8, END, 0, 8)) {
+        int end = length - 16;
+        if (!Arrays.equals(bytesAt(file, end), END)) {
             return "no end marker (incomplete write)";
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes).limit(end);
-        long expected = ByteBuffer.wrap(bytes).getLong(end + 8);
+        ByteBuffer in = file.duplicate().limit(end);
+        long expected = file.getLong(end + 8);
         long count = 0;
         int offset = 16;
         while (offset < end) {
@@ -256,6 +257,12 @@ public final class SnapshotStore {
             offset = d.next();
         }
         return count == expected ? null : "holds " + count + " records, footer says " + expected;
+    }
+
+    private static byte[] bytesAt(ByteBuffer b, int at) {
+        byte[] out = new byte[8];
+        b.get(at, out);
+        return out;
     }
 
     /** Deletes snapshots older than {@code index} and leftover temp files. */

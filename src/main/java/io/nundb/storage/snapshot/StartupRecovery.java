@@ -110,7 +110,10 @@ public final class StartupRecovery implements Recovery {
                 kept.add(Segment.existing(file, scan.validBytes(), scan.records()));
                 break;
             }
-            if (scan.torn()) {
+            if (scan.torn() && scan.stop().reason().startsWith("zero-filled")) {
+                log.debug("Op-log segment {} ends in preallocated space at {}", file.getFileName(), scan.validBytes());
+                truncate(file, scan.validBytes());
+            } else if (scan.torn()) {
                 log.warn(
                         "Op-log segment {} ends in a torn record at offset {} ({}): cut off, it was never acknowledged",
                         file.getFileName(),

@@ -162,12 +162,15 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         } else {
             result = CompletableFuture.completedFuture(Response.error("invalid UTF-8"));
         }
-        if (inFlight.isEmpty() && result.isDone()) {
+        // Read isDone once: a write can complete on the op-log thread between two reads, and a
+        // reply queued as "not done" must always get its flush, or the client waits forever.
+        boolean done = result.isDone();
+        if (inFlight.isEmpty() && done) {
             reply(result);
             return;
         }
         inFlight.add(result);
-        if (!result.isDone()) {
+        if (!done) {
             result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
         }
     }

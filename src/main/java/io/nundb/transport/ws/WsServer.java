@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.nundb.command.CommandExecutor;
 import io.nundb.watch.DeliveryStats;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * commands by the {@code ;} rule and every reply message sent as its own frame.
  */
 public final class WsServer implements SmartLifecycle {
+
+    private final AtomicInteger openConnections = new AtomicInteger();
 
     private static final Logger log = LoggerFactory.getLogger(WsServer.class);
 
@@ -70,6 +73,7 @@ public final class WsServer implements SmartLifecycle {
     }
 
     private Publisher<Void> serve(WebsocketInbound in, WebsocketOutbound out, int hardLimit) {
+        openConnections.incrementAndGet();
         AtomicReference<Connection> conn = new AtomicReference<>();
         in.withConnection(conn::set);
         Connection connection = conn.get();
@@ -86,8 +90,16 @@ public final class WsServer implements SmartLifecycle {
         return in.aggregateFrames(hardLimit)
                 .receiveFrames()
                 .doOnNext(client::onFrame)
-                .doFinally(signal -> client.close())
+                .doFinally(signal -> {
+                    openConnections.decrementAndGet();
+                    client.close();
+                })
                 .then();
+    }
+
+    /** Open WebSocket connections (read by the connection metrics). */
+    public int connectionCount() {
+        return openConnections.get();
     }
 
     @Override

@@ -31,7 +31,9 @@ class OpLogTest {
         List<OpRecord> out = new ArrayList<>();
         for (Path f : SegmentReader.list(logDir)) {
             SegmentReader.Scan scan = SegmentReader.scan(f, out::add);
-            assertThat(scan.stop()).as("%s", f).isNull();
+            if (scan.stop() != null) { // an open segment ends in preallocated zeros
+                assertThat(scan.stop().reason()).as("%s", f).startsWith("zero-filled");
+            }
         }
         return out;
     }
@@ -52,9 +54,9 @@ class OpLogTest {
         assertThat(onDisk).hasSize(500);
         assertThat(onDisk.get(499)).isEqualTo(new OpRecord(541, 0, OpType.PUT, "db", "k499", 499, "v499"));
         assertThat(log.totalRecords()).isEqualTo(500);
+        log.close();
         assertThat(log.totalBytes())
                 .isEqualTo(Files.size(SegmentReader.list(dir).get(0)));
-        log.close();
         assertThatThrownBy(() -> log.append(OpRecord.put("db", "late", 0, "x")).get())
                 .hasCauseInstanceOf(IOException.class);
     }

@@ -159,7 +159,7 @@ class RecoveryTest {
         long offset;
         try (Node node = Node.open(dir)) {
             node.createDb("a");
-            offset = Files.size(SegmentReader.list(dir.resolve("oplog")).get(0));
+            offset = node.opLog.totalBytes();
             node.put("a", "k1", "v1");
             node.put("a", "k2", "v2");
             node.crash();

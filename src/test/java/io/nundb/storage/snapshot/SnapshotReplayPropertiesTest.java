@@ -19,7 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Any sequence of operations, snapshots anywhere, a crash or a clean stop: recovery gives the same state. */
-class SnapshotReplayProperties {
+class SnapshotReplayPropertiesTest {
 
     sealed interface Op {}
 

@@ -1,0 +1,2 @@
+/** Micrometer meters of the server: commands, connections, watches, delivery, databases. */
+package io.nundb.metrics;

@@ -1,0 +1,58 @@
+package io.nundb.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Settings, from system properties ({@code -Dbench.duration=10} …). The defaults finish the
+ * whole program in about a minute and a half.
+ *
+ * @param duration measured seconds of each phase ({@code bench.duration}, default 5)
+ * @param warmup unmeasured seconds before each phase, and of each half of the warm-up round
+ *     ({@code bench.warmup}, default 1)
+ * @param rounds times each phase runs per server, alternating servers; the median is reported
+ *     ({@code bench.rounds}, default 1)
+ * @param rate writes per second of the paced latency phase ({@code bench.rate}, default 1000)
+ * @param connections connections of the throughput phases ({@code bench.connections}, default 50)
+ * @param pipeline commands in flight per connection when pipelining ({@code bench.pipeline}, 16)
+ * @param keys distinct keys of the throughput phases ({@code bench.keys}, default 1000)
+ * @param valueSize bytes per value of the throughput phases ({@code bench.valueSize}, default 32)
+ * @param redis redis-server executable, a name on the PATH or a path; {@code none} skips Redis
+ *     ({@code bench.redis}, default {@code redis-server})
+ * @param only runs only the phases whose title contains this text, case-insensitive, e.g.
+ *     {@code "SET, 50 conns, pipeline"} when profiling ({@code bench.only}, default: all)
+ */
+record BenchOptions(
+        Duration duration,
+        Duration warmup,
+        int rounds,
+        int rate,
+        int connections,
+        int pipeline,
+        int keys,
+        int valueSize,
+        String redis,
+        String only) {
+
+    static BenchOptions fromSystemProperties() {
+        return new BenchOptions(
+                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.duration", "5")))),
+                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.warmup", "1")))),
+                Math.max(1, Integer.getInteger("bench.rounds", 1)),
+                Integer.getInteger("bench.rate", 1000),
+                Integer.getInteger("bench.connections", 50),
+                Integer.getInteger("bench.pipeline", 16),
+                Integer.getInteger("bench.keys", 1000),
+                Integer.getInteger("bench.valueSize", 32),
+                System.getProperty("bench.redis", "redis-server"),
+                System.getProperty("bench.only", ""));
+    }
+
+    boolean selected(String phaseTitle) {
+        return phaseTitle.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT));
+    }
+
+    boolean redisEnabled() {
+        return !"none".equalsIgnoreCase(redis);
+    }
+}

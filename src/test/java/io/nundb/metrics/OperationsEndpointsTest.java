@@ -1,0 +1,290 @@
+package io.nundb.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.protocol.Response;
+import io.nundb.transport.tcp.TcpListener;
+import io.nundb.transport.ws.WsServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "nundb.user=nun",
+            "nundb.pwd=nun-pwd",
+            "nundb.tcp-addr=127.0.0.1:0",
+            "nundb.ws-addr=127.0.0.1:0",
+            "nundb.rsocket-addr=127.0.0.1:0"
+        })
+@AutoConfigureWebTestClient
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OperationsEndpointsTest {
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("nundb.dbs-dir", () -> dataDir.toString());
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    CommandExecutor executor;
+
+    @Autowired
+    ConnectionCounter connections;
+
+    @Autowired
+    TcpListener tcp;
+
+    @Autowired
+    WsServer wsServer;
+
+    @Test
+    void livenessAndReadinessAreUpWithDetails() {
+        web.get()
+                .uri("/actuator/health/liveness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+        web.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.nundb.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.nundb.details.dataDirectory")
+                .isEqualTo(dataDir.toAbsolutePath().toString())
+                .jsonPath("$.components.nundb.details.conditions['storage loaded']")
+                .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.conditions['http bound']")
+                .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.conditions['tcp bound']")
+                .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.conditions['storage writable']")
+                .isEqualTo(true)
+                .jsonPath("$.components.nundb.details.databases")
+                .isNumber();
+        web.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+    }
+
+    @Test
+    void documentedMetersExistAndMoveWhenCommandsRun() throws Exception {
+        String before = scrape();
+        for (String name : List.of(
+                "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}",
+                "nundb_connections_open{application=\"nundb\",transport=\"ws\"}",
+                "nundb_watches_active{",
+                "nundb_notifications_sent_total{",
+                "nundb_notifications_dropped_total{",
+                "nundb_slow_consumers_disconnected_total{",
+                "nundb_databases{",
+                "nundb_keys{",
+                "nundb_oplog_bytes{",
+                "nundb_replication_pending_ops{")) {
+            assertThat(before).as(name).contains(name);
+        }
+        String tcpOpen = "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}";
+
+        try (Lines admin = new Lines(tcp.port());
+                Lines user = new Lines(tcp.port())) {
+            assertThat(admin.call("auth nun nun-pwd")).contains("valid auth");
+            assertThat(admin.call("create-db metrics-db metrics-token")).contains("create-db success");
+            assertThat(user.call("use-db metrics-db metrics-token")).last().isEqualTo("ok ");
+            assertThat(user.call("watch k")).last().isEqualTo("ok ");
+            assertThat(user.call("set k 1")).last().isEqualTo("ok ");
+            assertThat(user.call("set-safe k 0 2")).last().isEqualTo("ok ");
+            assertThat(user.call("set-safe k 0 3")).last().isEqualTo("error Invalid version! ");
+            assertThat(user.call("no-such-command")).last().asString().startsWith("error ");
+
+            String after = scrape();
+            assertThat(value(
+                            after,
+                            "nundb_commands_seconds_count{application=\"nundb\",command=\"set\",outcome=\"ok\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(
+                            value(
+                                    after,
+                                    "nundb_commands_seconds_count{application=\"nundb\",command=\"set-safe\",outcome=\"version_error\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(
+                            value(
+                                    after,
+                                    "nundb_commands_seconds_count{application=\"nundb\",command=\"invalid\",outcome=\"error\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(after)
+                    .contains("nundb_commands_seconds_bucket{application=\"nundb\",command=\"set\",outcome=\"ok\",le=");
+            assertThat(after).doesNotContain("command=\"k\"").doesNotContain("metrics-db\"");
+            assertThat(value(after, tcpOpen)).isEqualTo(value(before, tcpOpen) + 2);
+            assertThat(value(after, "nundb_watches_active{application=\"nundb\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(after, "nundb_notifications_sent_total{application=\"nundb\"}"))
+                    .isGreaterThan(value(before, "nundb_notifications_sent_total{application=\"nundb\"}"));
+            assertThat(value(after, "nundb_databases{application=\"nundb\"}"))
+                    .isEqualTo(value(before, "nundb_databases{application=\"nundb\"}") + 1);
+            assertThat(value(after, "nundb_keys{application=\"nundb\"}"))
+                    .isGreaterThan(value(before, "nundb_keys{application=\"nundb\"}"));
+            assertThat(value(after, "nundb_oplog_bytes{application=\"nundb\"}"))
+                    .as("durable storage reports its op log")
+                    .isGreaterThan(value(before, "nundb_oplog_bytes{application=\"nundb\"}"));
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String closed = scrape();
+            assertThat(value(closed, tcpOpen)).isEqualTo(value(before, tcpOpen));
+            assertThat(value(closed, "nundb_watches_active{application=\"nundb\"}"))
+                    .isEqualTo(value(before, "nundb_watches_active{application=\"nundb\"}"));
+        });
+    }
+
+    @Test
+    void webSocketConnectionsAreCounted() throws Exception {
+        String ws = "nundb_connections_open{application=\"nundb\",transport=\"ws\"}";
+        double before = value(scrape(), ws);
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + wsServer.port() + "/"), new WebSocket.Listener() {})
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(value(scrape(), ws)).isEqualTo(before + 1));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(value(scrape(), ws)).isEqualTo(before));
+        web.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.nundb.details.conditions['ws bound']")
+                .isEqualTo(true);
+    }
+
+    @Test
+    void transportsWithoutTheirOwnCountUseTheHook() {
+        String rsocket = "nundb_connections_open{application=\"nundb\",transport=\"rsocket\"}";
+        double before = value(scrape(), rsocket);
+        connections.opened("rsocket");
+        assertThat(value(scrape(), rsocket)).isEqualTo(before + 1);
+        connections.closed("rsocket");
+        assertThat(value(scrape(), rsocket)).isEqualTo(before);
+    }
+
+    @Test
+    void metricsEndpointListsTheCommandTimer() {
+        run(new Session("http", m -> true), "list-commands");
+        web.get()
+                .uri("/actuator/metrics/nundb.commands")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.name")
+                .isEqualTo("nundb.commands");
+    }
+
+    /** NunDB's TCP line protocol: greeting, then per command its lines ending with the final one. */
+    static final class Lines implements AutoCloseable {
+        private final Socket socket = new Socket();
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        Lines(int port) throws IOException {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            assertThat(in.readLine()).isEqualTo("ok ");
+        }
+
+        List<String> call(String command) throws IOException {
+            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            List<String> lines = new ArrayList<>();
+            while (true) {
+                String line = in.readLine();
+                assertThat(line).as("reply to " + command).isNotNull();
+                lines.add(line);
+                if (line.equals("ok ") || (line.startsWith("error ") && !line.equals("error no-db-selected"))) {
+                    return lines;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private Response run(Session session, String command) {
+        return executor.execute(session, command)
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
+    }
+
+    private String scrape() {
+        return web.mutate()
+                .responseTimeout(Duration.ofSeconds(20))
+                .build()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    /** The sample value of the series whose name and labels start with {@code series}. */
+    private static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "\\S*\\s+(\\S+)")
+                .matcher(scrape);
+        assertThat(m.find()).as("series " + series + " in scrape").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
