@@ -35,7 +35,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        new Bench(BenchOptions.fromSystemProperties(), System.out).run();
+        new Bench(BenchOptions.fromSystemProperties().validated(), System.out).run();
     }
 
     private interface PhaseBody {

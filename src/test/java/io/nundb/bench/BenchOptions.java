@@ -48,6 +48,22 @@ record BenchOptions(
                 System.getProperty("bench.only", ""));
     }
 
+    /** Rejects settings the generator cannot run, before anything starts. */
+    BenchOptions validated() {
+        if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {
+            throw new IllegalArgumentException("bench.duration must be positive and bench.warmup not negative");
+        }
+        if (rate < 1 || connections < 1 || pipeline < 1 || keys < 1 || valueSize < 1) {
+            throw new IllegalArgumentException(
+                    "bench.rate, bench.connections, bench.pipeline, bench.keys and bench.valueSize must be positive");
+        }
+        // a pipelined batch is encoded into one 64 KiB buffer per connection
+        if ((long) pipeline * (valueSize + 64) > 60_000) {
+            throw new IllegalArgumentException("bench.pipeline × bench.valueSize must stay under about 60 KB");
+        }
+        return this;
+    }
+
     boolean selected(String phaseTitle) {
         return phaseTitle.toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT));
     }
