@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -32,8 +32,12 @@ public class HttpCommandController {
     }
 
     @PostMapping(path = "/", consumes = MediaType.ALL_VALUE)
-    public Mono<ResponseEntity<String>> run(@RequestBody(required = false) String body) {
-        List<String> commands = CommandSplitter.split(body == null ? "" : body);
+    public Mono<ResponseEntity<String>> run(ServerHttpRequest request) {
+        return RequestText.read(request).flatMap(this::runAll);
+    }
+
+    private Mono<ResponseEntity<String>> runAll(String body) {
+        List<String> commands = CommandSplitter.split(body);
         // HTTP has no connection to push watch notifications to: they are dropped.
         Session session = new Session("http", message -> false);
         List<String> pieces = new ArrayList<>(commands.size());

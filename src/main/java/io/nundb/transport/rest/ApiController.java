@@ -2,6 +2,7 @@ package io.nundb.transport.rest;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.protocol.Command;
+import io.nundb.transport.http.RequestText;
 import io.nundb.transport.stream.ValueVersion;
 import io.nundb.transport.stream.WatchStreams;
 import java.net.URI;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -116,17 +118,17 @@ public class ApiController {
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @PathVariable String db,
             @PathVariable String key,
-            @RequestBody(required = false) String body) {
-        String value = body == null ? "" : body;
+            ServerHttpRequest request) {
         Integer expected = parseIfMatch(ifMatch);
-        return engine.withSession(Credentials.forDb(auth, db), step -> {
+        return RequestText.read(request)
+                .flatMap(value -> engine.withSession(Credentials.forDb(auth, db), step -> {
                     if (expected != null) {
                         return step.run(new Command.SetSafe(key, expected, value))
                                 .map(r -> new ApiModels.KeyValue(key, expected + 1, value));
                     }
                     // The version reported is read right after the write; a concurrent writer may have moved it on.
                     return step.run(new Command.Set(key, value)).then(read(step, key));
-                })
+                }))
                 .map(kv -> withEtag(ResponseEntity.ok(), kv));
     }
 

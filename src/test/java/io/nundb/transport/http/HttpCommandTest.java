@@ -63,6 +63,21 @@ class HttpCommandTest {
     }
 
     @Test
+    void aFormEncodedBodyAsCurlDashDSendsItIsReadAsCommands() {
+        String reply = http.post()
+                .uri("/")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("auth nun nun-pwd; create-db formdb t; use-db formdb t; set a x=1&y=2; get a")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(reply).isEqualTo("valid auth\n;create-db success\n;empty;empty;value x=1&y=2\n");
+    }
+
+    @Test
     void errorsArePairedStrictlyWithNoLeftoverMessage() {
         post("auth nun nun-pwd; create-db httpdb2 t2");
         // NunDB's FIFO pairing would shift the pushed error copy onto "get-safe"; we do not.

@@ -75,7 +75,7 @@ class RestApiTest {
         return http.put()
                 .uri("/api/v1/dbs/{db}/keys/{key}", db, key)
                 .headers(h -> h.setBearerAuth("tok"))
-                .contentType(MediaType.TEXT_PLAIN)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED) // what curl --data-binary sends
                 .bodyValue(value);
     }
 
