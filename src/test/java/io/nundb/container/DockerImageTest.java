@@ -8,18 +8,13 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
-import java.io.BufferedReader;
+import io.nundb.testing.LineClient;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +96,7 @@ class DockerImageTest {
             first.start();
             assertThat(http(first, "/actuator/health/readiness").statusCode()).isEqualTo(200);
 
-            try (Tcp tcp = new Tcp(first.getHost(), first.getMappedPort(TCP))) {
+            try (LineClient tcp = new LineClient(first.getHost(), first.getMappedPort(TCP))) {
                 assertThat(tcp.call("auth nun " + PWD)).contains("valid auth");
                 assertThat(tcp.call("create-db box box-token")).contains("create-db success");
                 assertThat(tcp.call("use-db box box-token")).last().isEqualTo("ok ");
@@ -132,7 +127,7 @@ class DockerImageTest {
 
         try (GenericContainer<?> second = node()) {
             second.start();
-            try (Tcp tcp = new Tcp(second.getHost(), second.getMappedPort(TCP))) {
+            try (LineClient tcp = new LineClient(second.getHost(), second.getMappedPort(TCP))) {
                 assertThat(tcp.call("use-db box box-token")).last().isEqualTo("ok ");
                 assertThat(tcp.call("get greeting")).contains("value hello");
                 assertThat(tcp.call("get from-ws")).contains("value 42");
@@ -187,41 +182,6 @@ class DockerImageTest {
             return null;
         }
         return null;
-    }
-
-    /** NunDB's TCP protocol: greeting, then per command its data lines and one final line. */
-    private static final class Tcp implements AutoCloseable {
-        private final Socket socket = new Socket();
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Tcp(String host, int port) throws IOException {
-            socket.connect(new InetSocketAddress(host, port), 10_000);
-            socket.setSoTimeout(15_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = socket.getOutputStream();
-            assertThat(in.readLine()).isEqualTo("ok ");
-        }
-
-        /** Sends one command and returns its lines, the final {@code ok }/{@code error …} last. */
-        List<String> call(String command) throws IOException {
-            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            List<String> lines = new ArrayList<>();
-            while (true) {
-                String line = in.readLine();
-                assertThat(line).as("reply to " + command).isNotNull();
-                lines.add(line);
-                if (line.equals("ok ") || (line.startsWith("error ") && !line.equals("error no-db-selected"))) {
-                    return lines;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 
     /** Collects whole text frames (the JDK may hand a frame over in parts). */

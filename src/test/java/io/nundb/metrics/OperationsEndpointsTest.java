@@ -6,21 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.Response;
+import io.nundb.testing.LineClient;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.transport.ws.WsServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -131,8 +124,8 @@ class OperationsEndpointsTest {
         }
         String tcpOpen = "nundb_connections_open{application=\"nundb\",transport=\"tcp\"}";
 
-        try (Lines admin = new Lines(tcp.port());
-                Lines user = new Lines(tcp.port())) {
+        try (LineClient admin = new LineClient(tcp.port());
+                LineClient user = new LineClient(tcp.port())) {
             assertThat(admin.call("auth nun nun-pwd")).contains("valid auth");
             assertThat(admin.call("create-db metrics-db metrics-token")).contains("create-db success");
             assertThat(user.call("use-db metrics-db metrics-token")).last().isEqualTo("ok ");
@@ -224,40 +217,6 @@ class OperationsEndpointsTest {
                 .expectBody()
                 .jsonPath("$.name")
                 .isEqualTo("nundb.commands");
-    }
-
-    /** NunDB's TCP line protocol: greeting, then per command its lines ending with the final one. */
-    static final class Lines implements AutoCloseable {
-        private final Socket socket = new Socket();
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Lines(int port) throws IOException {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = socket.getOutputStream();
-            assertThat(in.readLine()).isEqualTo("ok ");
-        }
-
-        List<String> call(String command) throws IOException {
-            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            List<String> lines = new ArrayList<>();
-            while (true) {
-                String line = in.readLine();
-                assertThat(line).as("reply to " + command).isNotNull();
-                lines.add(line);
-                if (line.equals("ok ") || (line.startsWith("error ") && !line.equals("error no-db-selected"))) {
-                    return lines;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 
     private Response run(Session session, String command) {
