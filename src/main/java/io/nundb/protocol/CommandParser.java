@@ -92,10 +92,21 @@ public final class CommandParser {
      */
     public Command parse(String text) {
         String line = strip(text);
-        String[] parts = line.split(" ", 3);
-        String cmd = parts[0];
-        String arg1 = parts.length > 1 ? parts[1] : null;
-        String rest = parts.length > 2 ? parts[2] : null;
+        // As line.split(" ", 3), without the array and list: empty parts are kept.
+        String cmd = line;
+        String arg1 = null;
+        String rest = null;
+        int first = line.indexOf(' ');
+        if (first >= 0) {
+            cmd = line.substring(0, first);
+            int second = line.indexOf(' ', first + 1);
+            if (second < 0) {
+                arg1 = line.substring(first + 1);
+            } else {
+                arg1 = line.substring(first + 1, second);
+                rest = line.substring(second + 1);
+            }
+        }
         if (cmd.isEmpty()) {
             throw new ProtocolException("empty command");
         }

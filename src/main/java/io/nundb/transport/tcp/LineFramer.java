@@ -3,7 +3,7 @@ package io.nundb.transport.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.ByteBuffer;
+import io.netty.util.ByteProcessor;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -28,6 +28,8 @@ final class LineFramer {
 
     private static final TooLong TOO_LONG = new TooLong();
     private static final InvalidUtf8 INVALID_UTF8 = new InvalidUtf8();
+    /** Stops at the first byte of a multi-byte UTF-8 sequence (or an invalid one). */
+    private static final ByteProcessor IS_ASCII = value -> value >= 0;
 
     private final int maxLength;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8
@@ -86,7 +88,7 @@ final class LineFramer {
             if (end - start > maxLength) {
                 return TOO_LONG;
             }
-            return decode(buffer.nioBuffer(start, end - start));
+            return decode(start, end - start);
         }
         compact();
         return null;
@@ -100,9 +102,13 @@ final class LineFramer {
         }
     }
 
-    private Frame decode(ByteBuffer bytes) {
+    private Frame decode(int start, int length) {
+        if (buffer.forEachByte(start, length, IS_ASCII) < 0) {
+            // Plain ASCII (the usual command): every byte is its own char, no decoder needed.
+            return new Line(buffer.toString(start, length, StandardCharsets.ISO_8859_1));
+        }
         try {
-            CharBuffer chars = utf8.reset().decode(bytes);
+            CharBuffer chars = utf8.reset().decode(buffer.nioBuffer(start, length));
             return new Line(chars.toString());
         } catch (CharacterCodingException e) {
             return INVALID_UTF8;

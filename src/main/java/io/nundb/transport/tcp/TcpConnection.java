@@ -208,7 +208,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes queued messages while the socket takes them, flushing once per batch. When the socket is
+     * Writes queued messages while the socket takes them, one buffer and one flush per batch. When the socket is
      * full the outbox keeps its "drain scheduled" mark, so the writability event resumes here.
      */
     private void drain() {
@@ -220,18 +220,23 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             Channel channel = ctx.channel();
             while (true) {
                 boolean empty = false;
-                int written = 0;
-                while (channel.isWritable()) {
+                // One buffer per batch, not per message; filled until it would make the channel
+                // unwritable, as writing the messages one by one would.
+                ByteBuf batch = null;
+                long room = channel.bytesBeforeUnwritable();
+                while (room > 0) {
                     String message = outbox.poll();
                     if (message == null) {
                         empty = true;
                         break;
                     }
-                    ctx.write(ByteBufUtil.writeUtf8(ctx.alloc(), message), ctx.voidPromise());
-                    written++;
+                    if (batch == null) {
+                        batch = ctx.alloc().buffer();
+                    }
+                    room -= ByteBufUtil.writeUtf8(batch, message);
                 }
-                if (written > 0) {
-                    ctx.flush();
+                if (batch != null) {
+                    ctx.writeAndFlush(batch, ctx.voidPromise());
                 }
                 if (empty) {
                     outbox.drained();
