@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<CompletableFuture<Response>> inFlight = new ArrayDeque<>();
     private final Runnable drainTask = this::drain;
     private final Runnable flushRepliesTask = this::flushReplies;
+    /** Set while a flush task is queued: a pipelined batch completing at once wakes the loop once. */
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+
     private final Runnable processTask = this::processLines;
     private ChannelHandlerContext ctx;
     /** Reading is off: lines wait in the framer until the back-pressure clears. */
@@ -171,12 +175,18 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         }
         inFlight.add(result);
         if (!done) {
-            result.whenComplete((r, e) -> ctx.executor().execute(flushRepliesTask));
+            result.whenComplete((r, e) -> {
+                if (flushQueued.compareAndSet(false, true)) {
+                    ctx.executor().execute(flushRepliesTask);
+                }
+            });
         }
     }
 
     /** Sends the replies of the commands that are done, up to the first one still waiting. */
     private void flushReplies() {
+        // cleared before looking, so a completion racing this flush queues another one
+        flushQueued.set(false);
         while (!closing && !inFlight.isEmpty() && inFlight.peek().isDone()) {
             reply(inFlight.poll());
         }
