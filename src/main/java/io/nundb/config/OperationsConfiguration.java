@@ -7,8 +7,11 @@ import io.nundb.health.ReadinessGate;
 import io.nundb.metrics.CommandMetrics;
 import io.nundb.metrics.ConnectionCounter;
 import io.nundb.metrics.EngineMeters;
+import io.nundb.metrics.StorageMetrics;
 import io.nundb.storage.Databases;
 import io.nundb.storage.oplog.DiskHealth;
+import io.nundb.storage.oplog.OpLog;
+import io.nundb.storage.snapshot.Snapshotter;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
@@ -38,6 +41,16 @@ public class OperationsConfiguration {
     @Bean
     CommandMetrics commandMetrics(MeterRegistry registry) {
         return new CommandMetrics(registry);
+    }
+
+    /** Fsync and snapshot timers, handed to the op log and the snapshotter. */
+    @Bean
+    StorageMetrics storageMetrics(
+            MeterRegistry registry, ObjectProvider<OpLog> opLog, ObjectProvider<Snapshotter> snapshotter) {
+        StorageMetrics metrics = new StorageMetrics(registry);
+        opLog.ifAvailable(log -> log.timings(metrics));
+        snapshotter.ifAvailable(s -> s.timings(metrics));
+        return metrics;
     }
 
     @Bean

@@ -42,16 +42,10 @@ public final class MeterNames {
     /** Gauge: replication entries not yet acknowledged by every secondary. */
     public static final String PENDING_OPS = "nundb.replication.pending.ops";
 
-    /**
-     * Timer: one op-log fsync. Reserved for the storage engine, which registers it with this name
-     * (no tags) when it lands.
-     */
+    /** Timer: one op-log fsync (no tags); registered by {@link StorageMetrics}. */
     public static final String OPLOG_FSYNC = "nundb.oplog.fsync";
 
-    /**
-     * Timer: one snapshot run. Reserved for the storage engine, which registers it with this name and
-     * tag {@code reclaim=true|false} when it lands.
-     */
+    /** Timer: one snapshot run, tag {@code reclaim=true|false}; registered by {@link StorageMetrics}. */
     public static final String SNAPSHOT_DURATION = "nundb.snapshot.duration";
 
     public static final String TAG_COMMAND = "command";

@@ -165,11 +165,18 @@ class OperationsEndpointsTest {
             assertThat(value(after, "nundb_oplog_bytes{application=\"nundb\"}"))
                     .as("durable storage reports its op log")
                     .isGreaterThan(value(before, "nundb_oplog_bytes{application=\"nundb\"}"));
+            assertThat(admin.call("use-db metrics-db metrics-token")).last().isEqualTo("ok ");
+            assertThat(admin.call("snapshot")).last().isEqualTo("ok ");
         }
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String closed = scrape();
             assertThat(value(closed, tcpOpen)).isEqualTo(value(before, tcpOpen));
+            assertThat(value(closed, "nundb_snapshot_duration_seconds_count{application=\"nundb\",reclaim=\"false\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(closed, "nundb_oplog_fsync_seconds_count{application=\"nundb\"}"))
+                    .as("the interval policy fsyncs the writes above")
+                    .isGreaterThanOrEqualTo(1);
             assertThat(value(closed, "nundb_watches_active{application=\"nundb\"}"))
                     .isEqualTo(value(before, "nundb_watches_active{application=\"nundb\"}"));
         });

@@ -1,6 +1,7 @@
 package io.nundb.storage.oplog;
 
 import io.nundb.storage.Journal;
+import io.nundb.storage.StorageTimings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * exceptionally: nothing is acknowledged that is not in the file.
  */
 public final class OpLog implements Journal, AutoCloseable {
+
+    private volatile StorageTimings timings = StorageTimings.NONE;
 
     private static final Logger log = LoggerFactory.getLogger(OpLog.class);
 
@@ -310,7 +313,7 @@ public final class OpLog implements Journal, AutoCloseable {
         try {
             channel.writeFully(buffer);
             if (options.fsync() == FsyncPolicy.ALWAYS) {
-                channel.force();
+                force();
                 lastForceNanos = System.nanoTime();
             } else {
                 dirty = true;
@@ -358,7 +361,7 @@ public final class OpLog implements Journal, AutoCloseable {
 
     private void roll() throws IOException {
         try {
-            channel.force();
+            force();
             lastForceNanos = System.nanoTime();
             dirty = false;
         } finally {
@@ -400,12 +403,23 @@ public final class OpLog implements Journal, AutoCloseable {
         });
     }
 
+    /** Where fsync durations go (metrics); set once at wiring time. */
+    public void timings(StorageTimings t) {
+        this.timings = t == null ? StorageTimings.NONE : t;
+    }
+
+    private void force() throws IOException {
+        long start = System.nanoTime();
+        channel.force();
+        timings.fsync(System.nanoTime() - start);
+    }
+
     private void forceQuietly() {
         if (channel == null || !dirty) {
             return;
         }
         try {
-            channel.force();
+            force();
             dirty = false;
         } catch (IOException e) {
             health.failed("op-log fsync failed in " + active.path() + ": " + describe(e));

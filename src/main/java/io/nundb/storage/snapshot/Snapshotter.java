@@ -1,6 +1,7 @@
 package io.nundb.storage.snapshot;
 
 import io.nundb.storage.Databases;
+import io.nundb.storage.StorageTimings;
 import io.nundb.storage.oplog.OpLog;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * so the snapshot holds it or a later state of the same key.
  */
 public final class Snapshotter implements AutoCloseable {
+
+    private volatile StorageTimings timings = StorageTimings.NONE;
 
     private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
 
@@ -125,7 +128,13 @@ public final class Snapshotter implements AutoCloseable {
         }
     }
 
+    /** Where snapshot durations go (metrics); set once at wiring time. */
+    public void timings(StorageTimings t) {
+        this.timings = t == null ? StorageTimings.NONE : t;
+    }
+
     private SnapshotStore.SnapshotInfo takeSnapshot(boolean reclaim) throws IOException {
+        long start = System.nanoTime();
         opLog.requestRoll();
         long index = opLog.lastAssignedIndex();
         SnapshotStore.SnapshotInfo info = store.write(databases, index, reclaim);
@@ -133,6 +142,7 @@ public final class Snapshotter implements AutoCloseable {
         lastSnapshot = info;
         store.deleteOlderThan(index);
         int dropped = opLog.dropCoveredBy(index);
+        timings.snapshot(reclaim, System.nanoTime() - start);
         log.info(
                 "Snapshot {} written{}: {} databases, {} records, {} bytes in {} ms; {} op-log segments dropped",
                 info.file().getFileName(),

@@ -1,0 +1,40 @@
+package io.nundb.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nundb.storage.StorageTimings;
+import java.util.concurrent.TimeUnit;
+
+/** Op-log fsync latency and snapshot duration as Micrometer timers. */
+public final class StorageMetrics implements StorageTimings {
+
+    private final Timer fsync;
+    private final Timer snapshot;
+    private final Timer reclaimSnapshot;
+
+    public StorageMetrics(MeterRegistry registry) {
+        this.fsync = Timer.builder(MeterNames.OPLOG_FSYNC)
+                .description("Op-log fsync latency")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.snapshot = snapshotTimer(registry, "false");
+        this.reclaimSnapshot = snapshotTimer(registry, "true");
+    }
+
+    private static Timer snapshotTimer(MeterRegistry registry, String reclaim) {
+        return Timer.builder(MeterNames.SNAPSHOT_DURATION)
+                .description("Time to write one snapshot")
+                .tag("reclaim", reclaim)
+                .register(registry);
+    }
+
+    @Override
+    public void fsync(long nanos) {
+        fsync.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void snapshot(boolean reclaim, long nanos) {
+        (reclaim ? reclaimSnapshot : snapshot).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}
