@@ -46,8 +46,12 @@ public class OperationsConfiguration {
     /** Fsync and snapshot timers, handed to the op log and the snapshotter. */
     @Bean
     StorageMetrics storageMetrics(
-            MeterRegistry registry, ObjectProvider<OpLog> opLog, ObjectProvider<Snapshotter> snapshotter) {
+            MeterRegistry registry,
+            ObjectProvider<OpLog> opLog,
+            ObjectProvider<Snapshotter> snapshotter,
+            ObjectProvider<DiskHealth> disk) {
         StorageMetrics metrics = new StorageMetrics(registry);
+        disk.ifAvailable(health -> metrics.bindWritable(registry, health::writable));
         opLog.ifAvailable(log -> log.timings(metrics));
         snapshotter.ifAvailable(s -> s.timings(metrics));
         return metrics;

@@ -48,6 +48,9 @@ public final class MeterNames {
     /** Timer: one snapshot run, tag {@code reclaim=true|false}; registered by {@link StorageMetrics}. */
     public static final String SNAPSHOT_DURATION = "nundb.snapshot.duration";
 
+    /** Gauge: 1 while the op log can store writes, 0 after a disk failure (writes answer an error). */
+    public static final String STORAGE_WRITABLE = "nundb.storage.writable";
+
     public static final String TAG_COMMAND = "command";
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_TRANSPORT = "transport";

@@ -119,6 +119,7 @@ class OperationsEndpointsTest {
                 "nundb_databases{",
                 "nundb_keys{",
                 "nundb_oplog_bytes{",
+                "nundb_storage_writable{",
                 "nundb_replication_pending_ops{")) {
             assertThat(before).as(name).contains(name);
         }
@@ -165,6 +166,8 @@ class OperationsEndpointsTest {
             assertThat(value(after, "nundb_oplog_bytes{application=\"nundb\"}"))
                     .as("durable storage reports its op log")
                     .isGreaterThan(value(before, "nundb_oplog_bytes{application=\"nundb\"}"));
+            assertThat(value(after, "nundb_storage_writable{application=\"nundb\"}"))
+                    .isEqualTo(1);
             assertThat(admin.call("use-db metrics-db metrics-token")).last().isEqualTo("ok ");
             assertThat(admin.call("snapshot")).last().isEqualTo("ok ");
         }
