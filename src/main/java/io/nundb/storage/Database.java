@@ -1,6 +1,5 @@
 package io.nundb.storage;
 
-import io.nundb.storage.oplog.OpRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,13 +93,13 @@ public final class Database {
             VersionedValue previous = data.get(key);
             Decision decision = decide.apply(previous);
             VersionedValue current;
-            OpRecord record;
+            LogEntry record;
             if (decision instanceof Decision.Put put) {
                 current = VersionedValue.live(put.value(), put.version(), oppIds.next());
-                record = OpRecord.put(name, key, put.version(), put.value());
+                record = LogEntry.put(name, key, put.version(), put.value());
             } else if (decision instanceof Decision.Remove remove) {
                 current = VersionedValue.tombstone(remove.version(), oppIds.next());
-                record = OpRecord.remove(name, key, remove.version());
+                record = LogEntry.remove(name, key, remove.version());
             } else {
                 return new WriteResult(previous, decision, previous, CompletableFuture.completedFuture(0L));
             }

@@ -1,6 +1,5 @@
 package io.nundb.storage;
 
-import io.nundb.storage.oplog.OpRecord;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +63,7 @@ public final class Databases {
                 return null;
             }
             Database db = install(name, token, strategy);
-            CompletableFuture<Long> durable = journal.append(OpRecord.createDb(name, token, strategy.word()));
+            CompletableFuture<Long> durable = journal.append(LogEntry.createDb(name, token, strategy.word()));
             listener.onChange(name, Database.TOKEN_KEY, db.get(Database.TOKEN_KEY));
             return durable;
         }
@@ -83,7 +82,7 @@ public final class Databases {
     }
 
     /** Applies one recovered op-log record (replay); idempotent, in index order. */
-    public void restore(OpRecord record) {
+    public void restore(LogEntry record) {
         switch (record.type()) {
             case CREATE_DB -> restoreDatabase(record.db(), record.key(), Strategy.fromWord(record.value()));
             case PUT ->
@@ -95,7 +94,7 @@ public final class Databases {
         }
     }
 
-    private Database requireForReplay(OpRecord record) {
+    private Database requireForReplay(LogEntry record) {
         Database db = databases.get(record.db());
         if (db == null) {
             throw new IllegalStateException(

@@ -1,6 +1,5 @@
 package io.nundb.storage;
 
-import io.nundb.storage.oplog.OpRecord;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,14 +15,14 @@ public interface Journal {
      * Enqueues a record. The future completes (with the record's index) once the record is written
      * as the fsync policy demands, or exceptionally when it could not be stored (disk full...).
      */
-    CompletableFuture<Long> append(OpRecord record);
+    CompletableFuture<Long> append(LogEntry record);
 
     /** A journal that stores nothing: for the in-memory engine in tests and benchmarks. */
     Journal NONE = new Journal() {
         private final CompletableFuture<Long> done = CompletableFuture.completedFuture(0L);
 
         @Override
-        public CompletableFuture<Long> append(OpRecord record) {
+        public CompletableFuture<Long> append(LogEntry record) {
             return done;
         }
     };

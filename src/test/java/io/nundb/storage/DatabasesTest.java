@@ -3,8 +3,6 @@ package io.nundb.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nundb.storage.oplog.OpRecord;
-import io.nundb.storage.oplog.OpType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The store: creation, journaling order, what is not journaled, and replay. */
 class DatabasesTest {
 
-    private final List<OpRecord> journaled = new ArrayList<>();
+    private final List<LogEntry> journaled = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private final Journal journal = r -> {
         journaled.add(r);
@@ -34,7 +32,7 @@ class DatabasesTest {
     void createIsJournaledOnceAndListedInAdmin() {
         assertThat(dbs.create("app", "tok", Strategy.ARBITER)).isNotNull();
         assertThat(dbs.create("app", "other", Strategy.NONE)).isNull();
-        assertThat(journaled).containsExactly(OpRecord.createDb("app", "tok", "arbiter"));
+        assertThat(journaled).containsExactly(LogEntry.createDb("app", "tok", "arbiter"));
         assertThat(dbs.get(Databases.ADMIN_DB).getLive("app").value()).isEqualTo("{}");
         assertThat(dbs.get("app").getLive(Database.TOKEN_KEY).value()).isEqualTo("tok");
     }
@@ -52,9 +50,9 @@ class DatabasesTest {
         assertThat(rejected.rejection()).isEqualTo("why");
         assertThat(journaled.subList(1, journaled.size()))
                 .containsExactly(
-                        OpRecord.put("app", "k", 0, "a"),
-                        OpRecord.put("app", "k", 1, "b"),
-                        OpRecord.remove("app", "k", 2));
+                        LogEntry.put("app", "k", 0, "a"),
+                        LogEntry.put("app", "k", 1, "b"),
+                        LogEntry.remove("app", "k", 2));
         assertThat(events).containsExactly("app/$$token@0", "app/k@0", "app/k@1", "app/k@2", "app/$connections@0");
         assertThat(db.liveKeys()).containsExactlyInAnyOrder(Database.TOKEN_KEY, Database.CONNECTIONS_KEY);
         assertThat(db.get("k").deleted()).isTrue();
@@ -63,11 +61,11 @@ class DatabasesTest {
     @Test
     void replayRebuildsTheStateWithoutJournalingOrEvents() {
         Databases fresh = new Databases(journal, (db, key, v) -> events.add(key), "admin-pwd");
-        fresh.restore(OpRecord.createDb("app", "tok", "newer"));
-        fresh.restore(OpRecord.put("app", "k", 4, "v"));
-        fresh.restore(OpRecord.put("app", "gone", 1, "v"));
-        fresh.restore(OpRecord.remove("app", "gone", 2));
-        fresh.restore(OpRecord.createDb("app", "tok", "newer")); // idempotent
+        fresh.restore(LogEntry.createDb("app", "tok", "newer"));
+        fresh.restore(LogEntry.put("app", "k", 4, "v"));
+        fresh.restore(LogEntry.put("app", "gone", 1, "v"));
+        fresh.restore(LogEntry.remove("app", "gone", 2));
+        fresh.restore(LogEntry.createDb("app", "tok", "newer")); // idempotent
         assertThat(journaled).isEmpty();
         assertThat(events).isEmpty();
         Database db = fresh.get("app");
@@ -78,7 +76,7 @@ class DatabasesTest {
         db.purgeTombstone("k");
         assertThat(db.get("gone")).isNull();
         assertThat(db.get("k")).isNotNull();
-        assertThatThrownBy(() -> fresh.restore(new OpRecord(7, 0, OpType.PUT, "nope", "k", 0, "v")))
+        assertThatThrownBy(() -> fresh.restore(new LogEntry(7, 0, OpType.PUT, "nope", "k", 0, "v")))
                 .hasMessageContaining("never created");
     }
 

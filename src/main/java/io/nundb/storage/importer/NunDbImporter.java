@@ -2,8 +2,8 @@ package io.nundb.storage.importer;
 
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.Strategy;
-import io.nundb.storage.oplog.OpRecord;
 import io.nundb.storage.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,10 +96,10 @@ public final class NunDbImporter {
                 if (token == null) {
                     log.warn("Database {} has no $$token key: nobody will be able to use it", db.name);
                 }
-                out.accept(OpRecord.createDb(db.name, token == null ? "" : token.value, db.strategy.word()));
+                out.accept(LogEntry.createDb(db.name, token == null ? "" : token.value, db.strategy.word()));
                 db.entries.forEach((key, e) -> {
                     if (!Database.TOKEN_KEY.equals(key)) {
-                        out.accept(OpRecord.put(db.name, key, e.version, e.value));
+                        out.accept(LogEntry.put(db.name, key, e.version, e.value));
                     }
                 });
             }

@@ -1,6 +1,7 @@
 package io.nundb.storage.oplog;
 
 import io.nundb.storage.Journal;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.StorageTimings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,7 +66,7 @@ public final class OpLog implements Journal, AutoCloseable {
     private long lastForceNanos = System.nanoTime();
     private volatile boolean rollRequested;
 
-    private record Pending(OpRecord record, CompletableFuture<Long> durable) {}
+    private record Pending(LogEntry record, CompletableFuture<Long> durable) {}
 
     public OpLog(Path dir, OpLogOptions options) {
         this(dir, options, SegmentChannel.FILES);
@@ -109,7 +110,7 @@ public final class OpLog implements Journal, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Long> append(OpRecord record) {
+    public CompletableFuture<Long> append(LogEntry record) {
         CompletableFuture<Long> durable = new CompletableFuture<>();
         synchronized (lock) {
             if (!started || closing) {
@@ -295,7 +296,7 @@ public final class OpLog implements Journal, AutoCloseable {
         }
         buffer.clear();
         for (Pending p : batch) {
-            OpRecord r = p.record();
+            LogEntry r = p.record();
             byte[] db = RecordCodec.bytes(r.db());
             byte[] key = RecordCodec.bytes(r.key());
             byte[] value = RecordCodec.bytes(r.value());

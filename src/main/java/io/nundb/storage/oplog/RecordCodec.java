@@ -1,11 +1,13 @@
 package io.nundb.storage.oplog;
 
+import io.nundb.storage.LogEntry;
+import io.nundb.storage.OpType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * The binary form of one {@link OpRecord}, shared by op-log segments and snapshots.
+ * The binary form of one {@link LogEntry}, shared by op-log segments and snapshots.
  *
  * <pre>
  * u32 length (of the payload) · u32 CRC32C (of the payload) · payload
@@ -33,14 +35,14 @@ public final class RecordCodec {
     }
 
     /** Appends {@code record} to {@code out}, which must have room for {@link #encodedSize}. */
-    public static void encode(OpRecord record, ByteBuffer out) {
+    public static void encode(LogEntry record, ByteBuffer out) {
         byte[] db = bytes(record.db());
         byte[] key = bytes(record.key());
         byte[] value = bytes(record.value());
         encode(record, db, key, value, out);
     }
 
-    static void encode(OpRecord record, byte[] db, byte[] key, byte[] value, ByteBuffer out) {
+    static void encode(LogEntry record, byte[] db, byte[] key, byte[] value, ByteBuffer out) {
         int start = out.position();
         int payloadLength = FIXED_PAYLOAD_BYTES + db.length + key.length + value.length;
         out.putInt(payloadLength);
@@ -60,7 +62,7 @@ public final class RecordCodec {
     }
 
     /** Encodes one record into a fresh array (tests, small writes). */
-    public static byte[] encode(OpRecord record) {
+    public static byte[] encode(LogEntry record) {
         byte[] db = bytes(record.db());
         byte[] key = bytes(record.key());
         byte[] value = bytes(record.value());
@@ -131,7 +133,7 @@ public final class RecordCodec {
             if (p.hasRemaining()) {
                 return Decoded.corrupt(offset, "record has " + p.remaining() + " unexpected trailing bytes");
             }
-            return Decoded.ok(new OpRecord(index, term, type, db, key, version, value), offset, end);
+            return Decoded.ok(new LogEntry(index, term, type, db, key, version, value), offset, end);
         } catch (RuntimeException e) {
             return Decoded.corrupt(offset, "undecodable record with a valid checksum: " + e.getMessage());
         }
@@ -181,7 +183,7 @@ public final class RecordCodec {
      * @param next where the next record starts, when {@link Kind#OK}
      * @param reason why it could not be read
      */
-    public record Decoded(Kind kind, OpRecord record, int offset, int next, String reason) {
+    public record Decoded(Kind kind, LogEntry record, int offset, int next, String reason) {
 
         public enum Kind {
             /** A whole, valid record. */
@@ -192,7 +194,7 @@ public final class RecordCodec {
             CORRUPT
         }
 
-        static Decoded ok(OpRecord record, int offset, int next) {
+        static Decoded ok(LogEntry record, int offset, int next) {
             return new Decoded(Kind.OK, record, offset, next, null);
         }
 

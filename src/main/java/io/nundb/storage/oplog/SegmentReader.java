@@ -1,5 +1,6 @@
 package io.nundb.storage.oplog;
 
+import io.nundb.storage.LogEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -62,7 +63,7 @@ public final class SegmentReader {
     }
 
     /** Hands every readable record of {@code file} to {@code sink}, in order, up to the first bad one. */
-    public static Scan scan(Path file, Consumer<OpRecord> sink) throws IOException {
+    public static Scan scan(Path file, Consumer<LogEntry> sink) throws IOException {
         ByteBuffer in = map(file);
         int offset = 0;
         long records = 0;

@@ -1,8 +1,8 @@
 package io.nundb.storage.snapshot;
 
 import io.nundb.storage.Databases;
-import io.nundb.storage.oplog.OpRecord;
-import io.nundb.storage.oplog.OpType;
+import io.nundb.storage.LogEntry;
+import io.nundb.storage.OpType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,18 +15,18 @@ import java.util.Map;
 final class Replayer {
 
     private final Databases databases;
-    private final Map<String, List<OpRecord>> waiting = new HashMap<>();
+    private final Map<String, List<LogEntry>> waiting = new HashMap<>();
     private long applied;
 
     Replayer(Databases databases) {
         this.databases = databases;
     }
 
-    void apply(OpRecord r) {
+    void apply(LogEntry r) {
         if (r.type() == OpType.CREATE_DB) {
             databases.restore(r);
             applied++;
-            List<OpRecord> early = waiting.remove(r.db());
+            List<LogEntry> early = waiting.remove(r.db());
             if (early != null) {
                 early.forEach(databases::restore);
                 applied += early.size();

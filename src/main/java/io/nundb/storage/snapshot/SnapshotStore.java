@@ -2,8 +2,8 @@ package io.nundb.storage.snapshot;
 
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.VersionedValue;
-import io.nundb.storage.oplog.OpRecord;
 import io.nundb.storage.oplog.RecordCodec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -95,14 +95,14 @@ public final class SnapshotStore {
     }
 
     /** The store's state as records, ready for {@link #write(long, Consumer)}. */
-    public static Consumer<Consumer<OpRecord>> stateOf(Databases databases, boolean reclaim) {
+    public static Consumer<Consumer<LogEntry>> stateOf(Databases databases, boolean reclaim) {
         return out -> {
             for (Database db : databases.all()) {
                 if (Databases.ADMIN_DB.equals(db.name())) {
                     continue; // rebuilt at every start from the admin password and the database list
                 }
                 VersionedValue token = db.get(Database.TOKEN_KEY);
-                out.accept(OpRecord.createDb(
+                out.accept(LogEntry.createDb(
                         db.name(),
                         token == null ? "" : token.value(),
                         db.strategy().word()));
@@ -115,10 +115,10 @@ public final class SnapshotStore {
                         if (reclaim) {
                             purge.add(key);
                         } else {
-                            out.accept(OpRecord.remove(db.name(), key, value.version()));
+                            out.accept(LogEntry.remove(db.name(), key, value.version()));
                         }
                     } else {
-                        out.accept(OpRecord.put(db.name(), key, value.version(), value.value()));
+                        out.accept(LogEntry.put(db.name(), key, value.version(), value.value()));
                     }
                 });
                 if (purge != null) {
@@ -134,7 +134,7 @@ public final class SnapshotStore {
     }
 
     /** Writes the records {@code producer} hands out as the snapshot for {@code index}. */
-    public SnapshotInfo write(long index, Consumer<Consumer<OpRecord>> producer) throws IOException {
+    public SnapshotInfo write(long index, Consumer<Consumer<LogEntry>> producer) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(dir);
         Path target = dir.resolve(fileName(index));
@@ -163,7 +163,7 @@ public final class SnapshotStore {
         return new SnapshotInfo(target, index, (int) counts[1], counts[0], bytes, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static final class WriteSink implements Consumer<OpRecord> {
+    private static final class WriteSink implements Consumer<LogEntry> {
         private final OutputStream out;
         private final long[] counts;
         IOException error;
@@ -174,14 +174,14 @@ public final class SnapshotStore {
         }
 
         @Override
-        public void accept(OpRecord r) {
+        public void accept(LogEntry r) {
             if (error != null) {
                 return;
             }
             try {
                 out.write(RecordCodec.encode(r));
                 counts[0]++;
-                if (r.type() == io.nundb.storage.oplog.OpType.CREATE_DB) {
+                if (r.type() == io.nundb.storage.OpType.CREATE_DB) {
                     counts[1]++;
                 }
             } catch (IOException e) {
@@ -208,7 +208,7 @@ public final class SnapshotStore {
      * Loads the newest valid snapshot into {@code sink}; an invalid one is reported and the next
      * older one tried. Returns null when there is none.
      */
-    public SnapshotInfo loadNewest(Consumer<OpRecord> sink) throws IOException {
+    public SnapshotInfo loadNewest(Consumer<LogEntry> sink) throws IOException {
         for (Path file : list()) {
             long t0 = System.nanoTime();
             if (Files.size(file) > mapLimit) {
@@ -237,7 +237,7 @@ public final class SnapshotStore {
                 }
                 sink.accept(d.record());
                 records++;
-                if (d.record().type() == io.nundb.storage.oplog.OpType.CREATE_DB) {
+                if (d.record().type() == io.nundb.storage.OpType.CREATE_DB) {
                     dbs++;
                 }
                 offset = d.next();
@@ -247,7 +247,7 @@ public final class SnapshotStore {
         return null;
     }
 
-    private static SnapshotInfo loadStreaming(Path file, Consumer<OpRecord> sink, long t0) throws IOException {
+    private static SnapshotInfo loadStreaming(Path file, Consumer<LogEntry> sink, long t0) throws IOException {
         long[] counts = new long[3];
         String problem = stream(file, null, counts);
         if (problem != null) {
@@ -267,7 +267,7 @@ public final class SnapshotStore {
      * Without a sink it checks checksums; with one it hands the records over (already checked).
      * {@code out}: index, records, databases.
      */
-    static String stream(Path file, Consumer<OpRecord> sink, long[] out) throws IOException {
+    static String stream(Path file, Consumer<LogEntry> sink, long[] out) throws IOException {
         long size = Files.size(file);
         if (size < 32) {
             return "too short (" + size + " bytes)";
@@ -305,7 +305,7 @@ public final class SnapshotStore {
                 }
                 if (sink != null) {
                     sink.accept(d.record());
-                    if (d.record().type() == io.nundb.storage.oplog.OpType.CREATE_DB) {
+                    if (d.record().type() == io.nundb.storage.OpType.CREATE_DB) {
                         dbs++;
                     }
                 }

@@ -3,6 +3,8 @@ package io.nundb.storage.oplog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nundb.storage.LogEntry;
+import io.nundb.storage.OpType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -27,8 +29,8 @@ class OpLogTest {
     @TempDir
     Path dir;
 
-    private static List<OpRecord> readAll(Path logDir) throws IOException {
-        List<OpRecord> out = new ArrayList<>();
+    private static List<LogEntry> readAll(Path logDir) throws IOException {
+        List<LogEntry> out = new ArrayList<>();
         for (Path f : SegmentReader.list(logDir)) {
             SegmentReader.Scan scan = SegmentReader.scan(f, out::add);
             if (scan.stop() != null) { // an open segment ends in preallocated zeros
@@ -45,19 +47,19 @@ class OpLogTest {
         log.start(41, List.of());
         List<CompletableFuture<Long>> acks = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            acks.add(log.append(OpRecord.put("db", "k" + i, i, "v" + i)));
+            acks.add(log.append(LogEntry.put("db", "k" + i, i, "v" + i)));
         }
         for (int i = 0; i < acks.size(); i++) {
             assertThat(acks.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(42L + i);
         }
-        List<OpRecord> onDisk = readAll(dir);
+        List<LogEntry> onDisk = readAll(dir);
         assertThat(onDisk).hasSize(500);
-        assertThat(onDisk.get(499)).isEqualTo(new OpRecord(541, 0, OpType.PUT, "db", "k499", 499, "v499"));
+        assertThat(onDisk.get(499)).isEqualTo(new LogEntry(541, 0, OpType.PUT, "db", "k499", 499, "v499"));
         assertThat(log.totalRecords()).isEqualTo(500);
         log.close();
         assertThat(log.totalBytes())
                 .isEqualTo(Files.size(SegmentReader.list(dir).get(0)));
-        assertThatThrownBy(() -> log.append(OpRecord.put("db", "late", 0, "x")).get())
+        assertThatThrownBy(() -> log.append(LogEntry.put("db", "late", 0, "x")).get())
                 .hasCauseInstanceOf(IOException.class);
     }
 
@@ -66,16 +68,16 @@ class OpLogTest {
         OpLog log = new OpLog(dir, OpLogOptions.defaults().withSegmentBytes(1000));
         log.start(0, List.of());
         for (int i = 0; i < 200; i++) {
-            log.append(OpRecord.put("db", "key-" + i, i, "0123456789")).get(5, TimeUnit.SECONDS);
+            log.append(LogEntry.put("db", "key-" + i, i, "0123456789")).get(5, TimeUnit.SECONDS);
         }
         List<Path> files = SegmentReader.list(dir);
         assertThat(files).hasSizeGreaterThan(5);
         for (Path f : files.subList(0, files.size() - 1)) {
             assertThat(Files.size(f)).isBetween(1000L, 1100L);
         }
-        List<OpRecord> all = readAll(dir);
+        List<LogEntry> all = readAll(dir);
         assertThat(all)
-                .extracting(OpRecord::index)
+                .extracting(LogEntry::index)
                 .containsExactlyElementsOf(
                         java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
         // every segment's name bounds its records
@@ -86,7 +88,7 @@ class OpLogTest {
         int before = files.size();
         int dropped = log.dropCoveredBy(100);
         assertThat(dropped).isPositive();
-        List<OpRecord> left = readAll(dir);
+        List<LogEntry> left = readAll(dir);
         assertThat(left.get(0).index()).isLessThanOrEqualTo(101);
         assertThat(left.get(left.size() - 1).index()).isEqualTo(200);
         assertThat(SegmentReader.list(dir)).hasSize(before - dropped);
@@ -100,7 +102,7 @@ class OpLogTest {
         log.onSizeExceeded(signals::incrementAndGet);
         log.start(0, List.of());
         for (int i = 0; i < 100; i++) {
-            log.append(OpRecord.put("db", "key-" + i, i, "0123456789")).get(5, TimeUnit.SECONDS);
+            log.append(LogEntry.put("db", "key-" + i, i, "0123456789")).get(5, TimeUnit.SECONDS);
         }
         assertThat(signals.get()).isPositive();
         log.close();
@@ -111,7 +113,7 @@ class OpLogTest {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         OpLog log = new OpLog(file.resolve("oplog"), OpLogOptions.defaults());
         log.start(0, List.of());
-        CompletableFuture<Long> ack = log.append(OpRecord.put("db", "k", 0, "v"));
+        CompletableFuture<Long> ack = log.append(LogEntry.put("db", "k", 0, "v"));
         assertThatThrownBy(() -> ack.get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IOException.class)
@@ -157,17 +159,17 @@ class OpLogTest {
         };
         OpLog log = new OpLog(dir, OpLogOptions.defaults(), flaky);
         log.start(0, List.of());
-        log.append(OpRecord.put("db", "a", 0, "1")).get(5, TimeUnit.SECONDS);
+        log.append(LogEntry.put("db", "a", 0, "1")).get(5, TimeUnit.SECONDS);
         diskFull.set(true);
-        CompletableFuture<Long> lost = log.append(OpRecord.put("db", "b", 0, "2"));
+        CompletableFuture<Long> lost = log.append(LogEntry.put("db", "b", 0, "2"));
         assertThatThrownBy(() -> lost.get(5, TimeUnit.SECONDS)).hasMessageContaining("No space left on device");
         assertThat(log.health().writable()).isFalse();
         diskFull.set(false);
-        assertThat(log.append(OpRecord.put("db", "c", 0, "3")).get(5, TimeUnit.SECONDS))
+        assertThat(log.append(LogEntry.put("db", "c", 0, "3")).get(5, TimeUnit.SECONDS))
                 .isEqualTo(3L);
         assertThat(log.health().writable()).isTrue();
         log.close();
-        assertThat(readAll(dir)).extracting(OpRecord::key).containsExactly("a", "c");
+        assertThat(readAll(dir)).extracting(LogEntry::key).containsExactly("a", "c");
     }
 
     @Test
@@ -201,7 +203,7 @@ class OpLogTest {
         OpLog log = new OpLog(
                 dir, new OpLogOptions(FsyncPolicy.INTERVAL, Duration.ofMillis(20), 1 << 20, 1 << 30), counting);
         log.start(0, List.of());
-        log.append(OpRecord.put("db", "a", 0, "1")).get(5, TimeUnit.SECONDS);
+        log.append(LogEntry.put("db", "a", 0, "1")).get(5, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> forces.get() >= 1);
         log.close();
     }

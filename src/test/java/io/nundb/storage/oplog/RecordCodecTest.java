@@ -2,16 +2,18 @@ package io.nundb.storage.oplog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nundb.storage.LogEntry;
+import io.nundb.storage.OpType;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
 
-    private static final OpRecord A =
-            new OpRecord(7, 3, OpType.PUT, "db-é", "key 1", 42, "value with spaces; and ü 💥");
-    private static final OpRecord B = new OpRecord(8, 3, OpType.REMOVE, "db", "k", 5, "");
-    private static final OpRecord C = new OpRecord(9, 0, OpType.CREATE_DB, "new-db", "token", 0, "arbiter");
+    private static final LogEntry A =
+            new LogEntry(7, 3, OpType.PUT, "db-é", "key 1", 42, "value with spaces; and ü 💥");
+    private static final LogEntry B = new LogEntry(8, 3, OpType.REMOVE, "db", "k", 5, "");
+    private static final LogEntry C = new LogEntry(9, 0, OpType.CREATE_DB, "new-db", "token", 0, "arbiter");
 
     private static ByteBuffer concat(byte[]... parts) {
         int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();

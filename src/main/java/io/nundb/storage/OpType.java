@@ -1,4 +1,4 @@
-package io.nundb.storage.oplog;
+package io.nundb.storage;
 
 /** What one op-log record does. Every state change of the store is one of these. */
 public enum OpType {
