@@ -43,7 +43,10 @@ public final class History {
 
     /** Call just before sending the request; returns the operation's id. */
     public long invoke(String clientId, String key, Op op) {
-        long id = ids.incrementAndGet();
+        long id;
+        do {
+            id = ids.incrementAndGet();
+        } while (explicit.containsKey(id));
         ops.put(id, new Pending(id, clientId, key, op, clock.incrementAndGet()));
         return id;
     }
@@ -64,7 +67,6 @@ public final class History {
     /** The operation may or may not have happened (a timeout, a connection lost after sending). */
     public void unknown(long id) {
         Pending p = open(id);
-        p.failed = false;
         p.ret = Operation.NEVER - 1; // closed, but still treated as returning at infinity
     }
 
