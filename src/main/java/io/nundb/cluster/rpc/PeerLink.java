@@ -140,7 +140,7 @@ final class PeerLink {
         return ready;
     }
 
-    private synchronized void connectIfIdle() {
+    synchronized void connectIfIdle() {
         if (closed || connecting || socket != null) {
             return;
         }
@@ -174,6 +174,8 @@ final class PeerLink {
             Flux<Payload> outbound = Flux.<RaftMessage>create(s -> sink = s)
                     .onBackpressureBuffer(
                             options.queueCapacity(), m -> dropped.increment(), BufferOverflowStrategy.DROP_OLDEST)
+                    // messages still queued when the channel ends are lost too
+                    .doOnDiscard(RaftMessage.class, m -> dropped.increment())
                     .handle(this::encode);
             // the peer answers nothing on this channel; when it ends the connection is done for
             rs.requestChannel(outbound).subscribe(Payload::release, e -> rs.dispose(), rs::dispose);

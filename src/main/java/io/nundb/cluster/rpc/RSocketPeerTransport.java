@@ -53,8 +53,14 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
 
     private static final Logger log = LoggerFactory.getLogger(RSocketPeerTransport.class);
 
-    /** Frames are at most this large; bigger payloads travel as fragments, reassembled up to the limit. */
-    static final int FRAGMENT_SIZE = 256 * 1024;
+    /**
+     * Frames are at most this large (the same on every node, whatever its payload limit); bigger
+     * payloads travel as fragments, reassembled up to {@link RpcOptions#maxPayloadBytes()}.
+     */
+    static final int FRAGMENT_SIZE = 64 * 1024;
+
+    /** A fragment plus its frame header: a peer that does not fragment cannot send a huge frame. */
+    static final int MAX_FRAME_LENGTH = FRAGMENT_SIZE + 1024;
 
     /** Messages a receiver asks for ahead; the sender's channel stops when they are not consumed. */
     private static final int RECEIVE_WINDOW = 256;
@@ -64,6 +70,9 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
     private final byte[] secretBytes;
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inbound = new ConcurrentHashMap<>();
+    /** Accepted connections: closing the server socket leaves them open, so close() closes them. */
+    private final Set<RSocket> accepted = ConcurrentHashMap.newKeySet();
+
     private final LongAdder received = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final RateLimitedWarning refusedWarning = new RateLimitedWarning(log, Duration.ofSeconds(10));
@@ -92,7 +101,7 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
                 .payloadDecoder(PayloadDecoder.ZERO_COPY)
                 .maxInboundPayloadSize(options.maxPayloadBytes())
                 .fragment(FRAGMENT_SIZE)
-                .bind(TcpServerTransport.create(tcp, maxFrameLength()))
+                .bind(TcpServerTransport.create(tcp, MAX_FRAME_LENGTH))
                 .block(Duration.ofSeconds(10));
         log.info("cluster peer server listening on {}", server.address());
     }
@@ -108,6 +117,16 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
 
     public RpcOptions options() {
         return options;
+    }
+
+    /**
+     * Opens the link to {@code peer} now instead of at the first message, so that the first
+     * heartbeats to known members are not dropped while it connects. Never blocks.
+     */
+    public void connect(String peer) {
+        if (!closed) {
+            link(peer).connectIfIdle();
+        }
     }
 
     @Override
@@ -165,6 +184,7 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
             s.dispose();
             s.onClose().onErrorComplete().block(Duration.ofSeconds(5));
         }
+        accepted.forEach(RSocket::dispose);
     }
 
     private PeerLink link(String peer) {
@@ -180,7 +200,7 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
                             .maxInboundPayloadSize(options.maxPayloadBytes())
                             .fragment(FRAGMENT_SIZE)
                             .keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(6))
-                            .connect(TcpClientTransport.create(tcp, maxFrameLength())));
+                            .connect(TcpClientTransport.create(tcp, MAX_FRAME_LENGTH)));
         });
     }
 
@@ -196,11 +216,6 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
         }
     }
 
-    private static int maxFrameLength() {
-        // a fragment plus its frame header; a peer that does not fragment cannot send a huge frame
-        return FRAGMENT_SIZE + 1024;
-    }
-
     private Mono<RSocket> accept(ConnectionSetupPayload setup, RSocket sendingSocket) {
         PeerSetup peer;
         try {
@@ -213,10 +228,17 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
         }
         String nodeId = peer.nodeId();
         inbound.computeIfAbsent(nodeId, id -> new AtomicInteger()).incrementAndGet();
+        accepted.add(sendingSocket);
         sendingSocket
                 .onClose()
-                .doFinally(signal -> inbound.computeIfPresent(nodeId, (id, n) -> n.decrementAndGet() == 0 ? null : n))
+                .doFinally(signal -> {
+                    accepted.remove(sendingSocket);
+                    inbound.computeIfPresent(nodeId, (id, n) -> n.decrementAndGet() == 0 ? null : n);
+                })
                 .subscribe(v -> {}, e -> {});
+        if (closed) {
+            sendingSocket.dispose();
+        }
         log.debug("cluster peer {} connected", nodeId);
         return Mono.just(new Responder(nodeId));
     }

@@ -33,6 +33,9 @@ public record RpcOptions(
     /** A snapshot chunk size that stays far below {@link #DEFAULT_MAX_PAYLOAD}. */
     public static final int RECOMMENDED_SNAPSHOT_CHUNK = 1024 * 1024;
 
+    /** The smallest payload limit: one whole frame ({@link RSocketPeerTransport#MAX_FRAME_LENGTH}) must fit. */
+    public static final int MIN_MAX_PAYLOAD = 128 * 1024;
+
     public RpcOptions {
         if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("error NUN_CLUSTER_SECRET is required to run clustered");
@@ -41,8 +44,9 @@ public record RpcOptions(
             throw new IllegalArgumentException("error the node id (NUN_EXTERNAL_ADDR) is empty");
         }
         PeerAddress.parse(bindAddress);
-        if (maxPayloadBytes < 1024 || queueCapacity < 1) {
-            throw new IllegalArgumentException("error maxPayloadBytes must be >= 1024 and queueCapacity >= 1");
+        if (maxPayloadBytes < MIN_MAX_PAYLOAD || queueCapacity < 1) {
+            throw new IllegalArgumentException(
+                    "error maxPayloadBytes must be >= " + MIN_MAX_PAYLOAD + " and queueCapacity >= 1");
         }
     }
 
