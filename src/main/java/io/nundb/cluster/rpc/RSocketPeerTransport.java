@@ -101,6 +101,8 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
                 .payloadDecoder(PayloadDecoder.ZERO_COPY)
                 .maxInboundPayloadSize(options.maxPayloadBytes())
                 .fragment(FRAGMENT_SIZE)
+                // a connection that never authenticates does not hold a socket for long
+                .maxTimeToFirstFrame(Duration.ofSeconds(5))
                 .bind(TcpServerTransport.create(tcp, MAX_FRAME_LENGTH))
                 .block(Duration.ofSeconds(10));
         log.info("cluster peer server listening on {}", server.address());
