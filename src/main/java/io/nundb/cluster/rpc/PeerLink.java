@@ -180,7 +180,7 @@ final class PeerLink {
             // the peer answers nothing on this channel; when it ends the connection is done for
             rs.requestChannel(outbound).subscribe(Payload::release, e -> rs.dispose(), rs::dispose);
             pinger = Flux.interval(Duration.ZERO, options.pingInterval())
-                    .concatMap(i -> ping(rs))
+                    .concatMap(i -> ping(rs).timeout(options.pingInterval()).onErrorResume(e -> Mono.empty()))
                     .subscribe(rtt -> lastRttNanos = rtt, e -> {});
             ready.complete(rs);
         }

@@ -8,6 +8,7 @@ import io.nundb.cluster.ForwardReply;
 import io.nundb.cluster.ForwardRequest;
 import io.nundb.cluster.raft.RaftMessage;
 import io.nundb.cluster.raft.RaftMessage.AppendEntries;
+import io.nundb.cluster.raft.RaftMessage.AppendReply;
 import io.nundb.cluster.raft.RaftMessage.InstallSnapshot;
 import io.nundb.cluster.raft.RaftMessage.VoteReply;
 import io.nundb.cluster.raft.RaftMessage.VoteRequest;
@@ -16,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,41 @@ class RSocketPeerTransportTest {
                 assertThat(small.received)
                         .anyMatch(m -> m instanceof InstallSnapshot s && s.chunk().length == fits.chunk().length);
             });
+        }
+    }
+
+    /** A receiver that stops consuming costs the sender a bounded queue, never memory without end. */
+    @Test
+    void aStalledPeerCostsABoundedQueue() throws Exception {
+        int capacity = 100;
+        CountDownLatch release = new CountDownLatch(1);
+        try (PeerNode a = new PeerNode(PeerNode.options("a", "127.0.0.1:0").withQueueCapacity(capacity));
+                PeerNode b = PeerNode.start("b")) {
+            b.onMessage = m -> {
+                try {
+                    // misbehaves on purpose: blocks its event loop, so it asks for no more messages
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            connect(a, b);
+            int total = 20_000;
+            for (int i = 0; i < total; i++) {
+                a.transport.send(b.address(), new AppendReply(1, "a", true, i));
+            }
+            PeerStats stats = a.transport.peerStats().get(b.address());
+            // in flight: what the receiver asked for up front (its window) plus the queue
+            long ceiling = 256 + capacity + 1;
+            assertThat(stats.messagesSent()).isLessThanOrEqualTo(ceiling);
+            assertThat(stats.messagesDropped()).isGreaterThanOrEqualTo(total - ceiling);
+            release.countDown();
+            b.onMessage = m -> {};
+            // the newest survive (the oldest were dropped), and nothing beyond the bound arrives
+            await().atMost(WAIT)
+                    .until(() -> b.received.stream()
+                            .anyMatch(m -> m instanceof AppendReply r && r.matchIndex() == total - 1));
+            assertThat(b.received.size()).isLessThanOrEqualTo((int) ceiling);
         }
     }
 
