@@ -22,7 +22,11 @@ public interface PeerTransport extends AutoCloseable {
     @Override
     void close();
 
-    /** What a node does with its peers' traffic. Called on transport threads: must not block. */
+    /**
+     * What a node does with its peers' traffic. Called on transport threads (for RSocket, the Netty
+     * event loop that serves the sender's connection): must not block, so it hands the message to
+     * the node's own thread (a queue) and returns at once.
+     */
     interface Inbound {
         void onMessage(RaftMessage message);
 
