@@ -187,7 +187,15 @@ public final class Database {
 
     /** The log refused (or the cluster discarded) {@code value}: the overlay no longer shows it. */
     void forget(String key, VersionedValue value) {
-        pending.computeIfPresent(key, (k, v) -> v == value ? null : v);
+        replacePending(key, value, null);
+    }
+
+    /**
+     * If the overlay still shows {@code expected}, it shows {@code replacement} instead (an earlier
+     * decision still waiting to be applied), or nothing when that is null.
+     */
+    void replacePending(String key, VersionedValue expected, VersionedValue replacement) {
+        pending.computeIfPresent(key, (k, v) -> v == expected ? replacement : v);
     }
 
     /** Drops a tombstone for good (used when a snapshot compacts); live keys are kept. */

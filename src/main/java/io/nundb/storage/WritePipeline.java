@@ -1,6 +1,8 @@
 package io.nundb.storage;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -178,8 +180,21 @@ public final class WritePipeline {
                 }
                 keep.next = null;
                 tail = keep;
+                // the overlay shows a key's newest decision: where that is discarded, it must show
+                // the newest one kept (still waiting to be applied), if any
+                Map<Database, Map<String, VersionedValue>> kept = new HashMap<>();
+                for (InFlight k = head.next; k != null; k = k.next) {
+                    if (k.db != null && k.value != null) {
+                        kept.computeIfAbsent(k.db, d -> new HashMap<>()).put(k.key, k.value);
+                    }
+                }
                 for (; f != null; f = f.next) {
-                    forget(f);
+                    if (f.db != null) {
+                        Map<String, VersionedValue> ofDb = kept.get(f.db);
+                        f.db.replacePending(f.key, f.value, ofDb == null ? null : ofDb.get(f.key));
+                    } else {
+                        forget(f);
+                    }
                     f.applied.completeExceptionally(error);
                 }
             }
