@@ -25,14 +25,4 @@ public interface Journal {
         AtomicLong last = new AtomicLong();
         return entry -> CompletableFuture.completedFuture(last.incrementAndGet());
     }
-
-    /** A journal that stores nothing and gives every entry index 0 (not counted as applied). */
-    Journal NONE = new Journal() {
-        private final CompletableFuture<Long> done = CompletableFuture.completedFuture(0L);
-
-        @Override
-        public CompletableFuture<Long> append(LogEntry entry) {
-            return done;
-        }
-    };
 }

@@ -61,6 +61,8 @@ public final class WritePipeline {
         private Throwable error;
         private volatile int state;
         private volatile InFlight next;
+        // guarded by the drain lock
+        private boolean discarded;
         private CompletableFuture<Long> durable;
 
         InFlight(WritePipeline pipeline, LogEntry entry, Database db, String key, VersionedValue value) {
@@ -166,37 +168,34 @@ public final class WritePipeline {
     /**
      * Drops every queued entry not applied yet whose index is above {@code index} (or that has no
      * index yet): the cluster truncated them, or this node lost the lead before they committed.
-     * Their writers get {@code reason}; the decided overlay forgets them.
+     * Their writers get {@code reason} now; the decided overlay shows, for each of their keys, the
+     * newest decision kept (or the applied value). They leave the queue when its head reaches them.
      */
     public void discardAfter(long index, String reason) {
         IOException error = new IOException(reason);
-        synchronized (appendLock) {
-            synchronized (drainLock) {
-                InFlight keep = head;
-                InFlight f = head.next;
-                while (f != null && f.state != InFlight.WAITING && f.entry.index() <= index) {
-                    keep = f;
-                    f = f.next;
+        synchronized (drainLock) {
+            InFlight f = head.next;
+            // the overlay shows a key's newest decision: where that is discarded, it must show the
+            // newest one kept (still waiting to be applied), if any
+            Map<Database, Map<String, VersionedValue>> kept = new HashMap<>();
+            while (f != null && !f.discarded && f.state != InFlight.WAITING && f.entry.index() <= index) {
+                if (f.db != null && f.value != null) {
+                    kept.computeIfAbsent(f.db, d -> new HashMap<>()).put(f.key, f.value);
                 }
-                keep.next = null;
-                tail = keep;
-                // the overlay shows a key's newest decision: where that is discarded, it must show
-                // the newest one kept (still waiting to be applied), if any
-                Map<Database, Map<String, VersionedValue>> kept = new HashMap<>();
-                for (InFlight k = head.next; k != null; k = k.next) {
-                    if (k.db != null && k.value != null) {
-                        kept.computeIfAbsent(k.db, d -> new HashMap<>()).put(k.key, k.value);
-                    }
+                f = f.next;
+            }
+            for (; f != null; f = f.next) {
+                if (f.discarded) {
+                    continue;
                 }
-                for (; f != null; f = f.next) {
-                    if (f.db != null) {
-                        Map<String, VersionedValue> ofDb = kept.get(f.db);
-                        f.db.replacePending(f.key, f.value, ofDb == null ? null : ofDb.get(f.key));
-                    } else {
-                        forget(f);
-                    }
-                    f.applied.completeExceptionally(error);
+                f.discarded = true;
+                if (f.db != null) {
+                    Map<String, VersionedValue> ofDb = kept.get(f.db);
+                    f.db.replacePending(f.key, f.value, ofDb == null ? null : ofDb.get(f.key));
+                } else {
+                    forget(f);
                 }
+                f.applied.completeExceptionally(error);
             }
         }
     }
@@ -216,6 +215,10 @@ public final class WritePipeline {
                 InFlight f = head.next;
                 if (f == null) {
                     return;
+                }
+                if (f.discarded) {
+                    head = f; // its writer was told when it was discarded
+                    continue;
                 }
                 int s = f.state;
                 if (s == InFlight.WAITING) {

@@ -109,7 +109,7 @@ public final class StorageBench {
                 System.out.printf(
                         Locale.ROOT,
                         "| %s | %,.0f | %.2f | %.2f | %.0f %% |%n",
-                        mode.equals("memory") ? "none (Journal.NONE)" : "op log, fsync " + mode,
+                        mode.equals("memory") ? "none (Journal.inMemory())" : "op log, fsync " + mode,
                         r.perSecond,
                         r.p50Ms,
                         r.p99Ms,
