@@ -2,6 +2,7 @@ package io.nundb.command;
 
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
+import io.nundb.protocol.CommandRenderer;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
@@ -26,6 +27,7 @@ public final class CommandExecutor {
     private final DataCommands data;
     private final AdminCommands admin;
     private final CommandObserver observer;
+    private final WritePlacement placement;
     private final MovingAverage commandTime = new MovingAverage(100);
 
     public CommandExecutor(
@@ -38,6 +40,7 @@ public final class CommandExecutor {
         this.data = new DataCommands(access, writes, watches);
         this.admin = new AdminCommands(databases, access, writes, data, conflicts, ports, commandTime);
         this.observer = ports.observer();
+        this.placement = ports.placement();
     }
 
     /** Parses and runs one command text. */
@@ -90,6 +93,15 @@ public final class CommandExecutor {
     }
 
     private CompletableFuture<Response> dispatch(Session s, Command c) {
+        if (c instanceof Command.Mutating m) {
+            WritePlacement.Placement where = placement.place(s, m);
+            if (where instanceof WritePlacement.Forward f) {
+                return placement.forward(s, f.primary(), CommandRenderer.render(c));
+            }
+            if (where instanceof WritePlacement.Refuse r) {
+                return done(Response.error(r.reason()));
+            }
+        }
         if (c instanceof Command.Get g) {
             return done(data.get(s, g.key()));
         } else if (c instanceof Command.GetSafe g) {

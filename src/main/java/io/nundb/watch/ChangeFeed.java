@@ -1,6 +1,7 @@
 package io.nundb.watch;
 
-import io.nundb.storage.ChangeListener;
+import io.nundb.storage.AppliedListener;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.VersionedValue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,15 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Typed change events for streaming doors (SSE, RSocket): live subscriptions by exact key or key
  * prefix, and a bounded per-database history so that a reconnecting stream can be sent what it
- * missed. Fed by the store next to {@link WatchRegistry}; secure ({@code $$}) keys are never kept
- * or streamed, and {@code $connections} is streamed but not kept.
+ * missed. Fed by the state machine; secure ({@code $$}) keys are never kept
+ * or streamed, and {@code $connections} is streamed but not kept. An {@link AppliedListener} of the
+ * state machine, like the {@link WatchRegistry}.
  */
-public final class ChangeFeed implements ChangeListener {
+public final class ChangeFeed implements AppliedListener {
 
     /** One applied change; {@code removed} changes carry the tombstone's version and no value. */
     public record Change(long seq, String db, String key, int version, String value, boolean removed) {}
 
-    /** Receives live changes on the writer's thread, with the key's lock held: must not block. */
+    /**
+     * Receives live changes on the applying thread (standalone: the op log's ack thread), in index
+     * order, so one key's changes in version order: must not block.
+     */
     public interface Subscriber {
         void onChange(Change change);
     }
@@ -74,6 +79,11 @@ public final class ChangeFeed implements ChangeListener {
     }
 
     @Override
+    public void onApplied(LogEntry entry, String key, VersionedValue value) {
+        onChange(entry.db(), key, value);
+    }
+
+    /** {@code key} of {@code db} now holds {@code value}: tell who wants to know. */
     public void onChange(String db, String key, VersionedValue value) {
         if (key.startsWith("$$")) {
             return;

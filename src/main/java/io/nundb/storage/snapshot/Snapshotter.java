@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * interval when something changed, when the op log grows past its limit, and once more on close.
  * After each snapshot the older snapshots and the op-log segments it covers are deleted.
  *
- * <p>The snapshot is fuzzy: writes go on while it is written. It records the last op-log index
- * assigned before it started; a write whose record has a later index is replayed on top of it at
- * recovery, and a write with an earlier index was applied in memory before the snapshot started,
- * so the snapshot holds it or a later state of the same key.
+ * <p>The snapshot is fuzzy: writes go on while it is written. It records the last index applied
+ * before it started; a write whose entry has a later index is replayed on top of it at recovery,
+ * and a write with an earlier index was applied in memory before the snapshot started, so the
+ * snapshot holds it or a later state of the same key.
  */
 public final class Snapshotter implements AutoCloseable {
 
@@ -100,7 +100,7 @@ public final class Snapshotter implements AutoCloseable {
 
     /** True when something was written since the last snapshot. */
     public boolean changedSinceSnapshot() {
-        return opLog.lastAssignedIndex() > lastSnapshotIndex;
+        return databases.stateMachine().appliedIndex() > lastSnapshotIndex;
     }
 
     private void tick() {
@@ -136,7 +136,9 @@ public final class Snapshotter implements AutoCloseable {
     private SnapshotStore.SnapshotInfo takeSnapshot(boolean reclaim) throws IOException {
         long start = System.nanoTime();
         opLog.requestRoll();
-        long index = opLog.lastAssignedIndex();
+        // what memory holds for sure: an entry appended but not yet applied is not in it, so it
+        // must stay in the op log to be replayed on top of this snapshot
+        long index = databases.stateMachine().appliedIndex();
         SnapshotStore.SnapshotInfo info = store.write(databases, index, reclaim);
         lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
         lastSnapshot = info;

@@ -78,6 +78,7 @@ public final class StartupRecovery implements Recovery {
         long fromSnapshot = replayer.applied();
         long base = snapshot == null ? 0 : snapshot.index();
         snapshotIndex = base;
+        databases.stateMachine().restoredUpTo(base);
 
         List<Path> files = SegmentReader.list(opLog.directory());
         List<Segment> kept = new ArrayList<>();

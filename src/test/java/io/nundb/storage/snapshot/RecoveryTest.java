@@ -190,9 +190,8 @@ class RecoveryTest {
         }
         Path snapshot = new SnapshotStore(dir.resolve("snapshots")).list().get(0);
         SnapshotStore streaming = new SnapshotStore(dir.resolve("snapshots"), 0);
-        io.nundb.storage.Databases loaded = new io.nundb.storage.Databases(
-                io.nundb.storage.Journal.NONE, io.nundb.storage.ChangeListener.NONE, "admin-pwd");
-        SnapshotStore.SnapshotInfo info = streaming.loadNewest(loaded::restore);
+        io.nundb.storage.Databases loaded = io.nundb.storage.Databases.inMemory("admin-pwd");
+        SnapshotStore.SnapshotInfo info = streaming.loadNewest(loaded.stateMachine()::apply);
         assertThat(info.index()).isEqualTo(503);
         assertThat(info.databases()).isEqualTo(2);
         assertThat(Node.state(loaded)).isEqualTo(before);
@@ -200,9 +199,8 @@ class RecoveryTest {
         byte[] bytes = Files.readAllBytes(snapshot);
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(snapshot, bytes);
-        io.nundb.storage.Databases empty = new io.nundb.storage.Databases(
-                io.nundb.storage.Journal.NONE, io.nundb.storage.ChangeListener.NONE, "admin-pwd");
-        assertThat(streaming.loadNewest(empty::restore)).isNull();
+        io.nundb.storage.Databases empty = io.nundb.storage.Databases.inMemory("admin-pwd");
+        assertThat(streaming.loadNewest(empty.stateMachine()::apply)).isNull();
         assertThat(empty.all()).hasSize(1);
     }
 

@@ -1,0 +1,185 @@
+package io.nundb.node;
+
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.EnginePorts;
+import io.nundb.command.NodeStats;
+import io.nundb.command.SnapshotPort;
+import io.nundb.security.AdminCredentials;
+import io.nundb.storage.Databases;
+import io.nundb.storage.Journal;
+import io.nundb.storage.StateMachine;
+import io.nundb.storage.WritePipeline;
+import io.nundb.storage.oplog.OpLog;
+import io.nundb.storage.snapshot.SnapshotStore;
+import io.nundb.storage.snapshot.Snapshotter;
+import io.nundb.storage.snapshot.StartupRecovery;
+import io.nundb.watch.ChangeFeed;
+import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.WatchRegistry;
+
+/**
+ * One node, assembled with plain {@code new} from {@link NodeOptions}: the op log, start-up
+ * recovery, the store with its write pipeline and state machine, snapshots, watches, the change
+ * feed and the command engine. Spring's configuration builds one; tests build as many as they
+ * like, each on its own directory.
+ *
+ * <p>The constructor recovers what is on disk (on the calling thread) before any listener is
+ * attached, so recovery tells no watcher. {@link #start} starts the snapshot timer; {@link #close}
+ * takes the last snapshot and closes the op log.
+ */
+public final class NunDbNode implements AutoCloseable {
+
+    private final NodeOptions options;
+    private final OpLog opLog;
+    private final SnapshotStore snapshotStore;
+    private final StartupRecovery recovery;
+    private final Snapshotter snapshotter;
+    private final Databases databases;
+    private final WatchRegistry watches;
+    private final ChangeFeed changeFeed;
+    private final AdminCredentials credentials;
+    private final NodeStats stats;
+    private final CommandExecutor executor;
+
+    /** A node alone, with the standalone ports. */
+    public NunDbNode(NodeOptions options) {
+        this(options, EnginePorts.standalone(options.nodeName()), new DeliveryStats());
+    }
+
+    /**
+     * @param ports cluster view, command observer and write placement (its snapshot and stats
+     *     ports are replaced by this node's own when it has a data directory)
+     * @param deliveryStats where the watch registry counts deliveries
+     */
+    public NunDbNode(NodeOptions options, EnginePorts ports, DeliveryStats deliveryStats) {
+        this.options = options;
+        this.credentials = new AdminCredentials(options.adminUser(), options.adminPassword());
+        if (options.inMemory()) {
+            opLog = null;
+            snapshotStore = null;
+            recovery = null;
+            databases = new Databases(Journal.inMemory(), options.adminPassword(), options.clock());
+            snapshotter = null;
+            stats = NodeStats.NONE;
+        } else {
+            opLog = new OpLog(options.dataDir().resolve("oplog"), options.opLog(), options.segments());
+            snapshotStore = new SnapshotStore(options.dataDir().resolve("snapshots"));
+            recovery = new StartupRecovery(options.dataDir(), opLog, snapshotStore, options.recoveryMode());
+            databases = new Databases(opLog, options.adminPassword(), options.clock());
+            recovery.recoverInto(databases);
+            snapshotter = new Snapshotter(
+                    databases, opLog, snapshotStore, options.declutterInterval(), recovery.snapshotIndex());
+            stats = new OpLogStats(opLog);
+            ports = ports.withSnapshots(snapshotPort(snapshotter)).withStats(stats);
+        }
+        this.watches = new WatchRegistry(deliveryStats);
+        this.changeFeed = new ChangeFeed();
+        databases.stateMachine().addListener(watches);
+        databases.stateMachine().addListener(changeFeed);
+        this.executor = new CommandExecutor(databases, watches, credentials, ports);
+    }
+
+    /** {@code snapshot [reclaim] [dbs]}: one snapshot file covers every database, so it covers those named. */
+    private static SnapshotPort snapshotPort(Snapshotter snapshotter) {
+        return (dbs, reclaim) -> snapshotter.snapshot(reclaim).thenApply(info -> null);
+    }
+
+    /** Starts the background work (the snapshot timer). */
+    public NunDbNode start() {
+        if (snapshotter != null) {
+            snapshotter.start();
+        }
+        return this;
+    }
+
+    /** Takes a last snapshot if anything changed, then writes what is queued and closes the op log. */
+    @Override
+    public void close() {
+        if (snapshotter != null) {
+            snapshotter.shutdown(options.shutdownTimeout());
+        }
+        if (opLog != null) {
+            opLog.close();
+        }
+    }
+
+    public NodeOptions options() {
+        return options;
+    }
+
+    public CommandExecutor executor() {
+        return executor;
+    }
+
+    public Databases databases() {
+        return databases;
+    }
+
+    /** Where the cluster switches the apply policy, applies up to an index and feeds replicated entries. */
+    public WritePipeline pipeline() {
+        return databases.pipeline();
+    }
+
+    public StateMachine stateMachine() {
+        return databases.stateMachine();
+    }
+
+    public WatchRegistry watches() {
+        return watches;
+    }
+
+    public ChangeFeed changeFeed() {
+        return changeFeed;
+    }
+
+    public AdminCredentials credentials() {
+        return credentials;
+    }
+
+    /** The op-log figures for {@code metrics-state} (zeros in memory). */
+    public NodeStats stats() {
+        return stats;
+    }
+
+    /** The op log, or null for a node in memory. */
+    public OpLog opLog() {
+        return opLog;
+    }
+
+    /** The snapshot files, or null for a node in memory. */
+    public SnapshotStore snapshotStore() {
+        return snapshotStore;
+    }
+
+    /** Start-up recovery, or null for a node in memory. */
+    public StartupRecovery recovery() {
+        return recovery;
+    }
+
+    /** The snapshotter, or null for a node in memory. */
+    public Snapshotter snapshotter() {
+        return snapshotter;
+    }
+
+    private record OpLogStats(OpLog opLog) implements NodeStats {
+        @Override
+        public long pendingOps() {
+            return 0;
+        }
+
+        @Override
+        public long opLogBytes() {
+            return opLog.totalBytes();
+        }
+
+        @Override
+        public long opLogRecords() {
+            return opLog.totalRecords();
+        }
+
+        @Override
+        public double replicationTimeMovingAvgMs() {
+            return 0;
+        }
+    }
+}
