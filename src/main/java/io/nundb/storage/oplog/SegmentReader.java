@@ -187,6 +187,31 @@ public final class SegmentReader {
         return result;
     }
 
+    /**
+     * The offset of a whole, valid record after {@code from} whose index follows {@code
+     * afterIndex}, or -1: finding one past a record that looks torn proves that record is damaged in
+     * the middle of the data rather than cut off at its end.
+     */
+    public static long validRecordAfter(Path file, long from, long afterIndex) throws IOException {
+        ByteBuffer in = map(file);
+        int limit = in.limit();
+        for (long off = from + 1; off + RecordCodec.HEADER_BYTES + RecordCodec.FIXED_PAYLOAD_BYTES <= limit; off++) {
+            int o = (int) off;
+            int length = in.getInt(o);
+            if (length < RecordCodec.FIXED_PAYLOAD_BYTES || length > limit - o - RecordCodec.HEADER_BYTES) {
+                continue;
+            }
+            long index = in.getLong(o + RecordCodec.HEADER_BYTES);
+            if (index <= afterIndex || index > afterIndex + 100_000_000L) {
+                continue;
+            }
+            if (RecordCodec.decode(in, o, false).kind() == RecordCodec.Decoded.Kind.OK) {
+                return off;
+            }
+        }
+        return -1;
+    }
+
     /** Hands every readable record of {@code file} to {@code sink}, in order, up to the first bad one. */
     public static Scan scan(Path file, Consumer<LogEntry> sink) throws IOException {
         ByteBuffer in = map(file);
