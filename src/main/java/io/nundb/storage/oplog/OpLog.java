@@ -456,6 +456,9 @@ public final class OpLog implements Journal, AutoCloseable {
             long index, long upTo, int maxEntries, long maxBytes, ReadHint hint, List<LogEntry> out)
             throws IOException {
         List<Segment> segs = segments();
+        if (segs.isEmpty()) {
+            return null;
+        }
         int i = segs.size() - 1;
         while (i > 0 && segs.get(i).firstIndex() > index) {
             i--;
@@ -501,14 +504,7 @@ public final class OpLog implements Journal, AutoCloseable {
         long dropped;
         List<Pending> discarded = new ArrayList<>();
         synchronized (lock) {
-            checkNotWriter();
-            RuntimeException refused = refusal();
-            if (refused != null) {
-                if (refused.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw refused;
-            }
+            checkCanCut();
             if (index >= lastAssigned) {
                 return 0;
             }
@@ -544,14 +540,7 @@ public final class OpLog implements Journal, AutoCloseable {
         Cut cut;
         List<Pending> discarded = new ArrayList<>();
         synchronized (lock) {
-            checkNotWriter();
-            RuntimeException refused = refusal();
-            if (refused != null) {
-                if (refused.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw refused;
-            }
+            checkCanCut();
             takePendingAfter(Long.MIN_VALUE, discarded);
             lastAssigned = index;
             lastWritten = index;
@@ -573,9 +562,17 @@ public final class OpLog implements Journal, AutoCloseable {
         log.info("Op log reset after an installed snapshot at index {} (term {})", index, indexTerm);
     }
 
-    private void checkNotWriter() {
+    /** Under lock: a cut needs a running log and a caller that is not the writer it waits for. */
+    private void checkCanCut() throws IOException {
         if (Thread.currentThread() == writer) {
             throw new IllegalStateException("the op-log writer thread cannot wait for itself");
+        }
+        RuntimeException refused = refusal();
+        if (refused != null) {
+            if (refused.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw refused;
         }
     }
 

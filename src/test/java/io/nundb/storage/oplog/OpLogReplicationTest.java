@@ -223,7 +223,7 @@ class OpLogReplicationTest {
     void truncationFailsTheQueuedEntriesItDropsAndRaceFreeAppendsContinue() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean();
-        SegmentChannel.Opener slow = path -> new Delegating(SegmentChannel.FILES.open(path)) {
+        SegmentChannel.Opener slow = path -> new DelegatingChannel(SegmentChannel.FILES.open(path)) {
             @Override
             public void writeFully(ByteBuffer buffer) throws IOException {
                 if (hold.get()) {
@@ -277,7 +277,7 @@ class OpLogReplicationTest {
         AtomicBoolean diskFull = new AtomicBoolean();
         CountDownLatch failing = new CountDownLatch(1);
         CountDownLatch queued = new CountDownLatch(1);
-        SegmentChannel.Opener flaky = path -> new Delegating(SegmentChannel.FILES.open(path)) {
+        SegmentChannel.Opener flaky = path -> new DelegatingChannel(SegmentChannel.FILES.open(path)) {
             @Override
             public void writeFully(ByteBuffer buffer) throws IOException {
                 if (diskFull.get()) {
@@ -373,34 +373,5 @@ class OpLogReplicationTest {
         log.close();
         assertThat(indexes(OpLogTest.readAll(dir))).containsExactly(1001L);
         assertThat(Files.exists(dir.resolve(Segment.fileName(1001)))).isTrue();
-    }
-
-    /** A real segment file with hooks. */
-    private static class Delegating implements SegmentChannel {
-        private final SegmentChannel real;
-
-        Delegating(SegmentChannel real) {
-            this.real = real;
-        }
-
-        @Override
-        public void writeFully(ByteBuffer buffer) throws IOException {
-            real.writeFully(buffer);
-        }
-
-        @Override
-        public void force() throws IOException {
-            real.force();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            real.truncate(size);
-        }
-
-        @Override
-        public void close() throws IOException {
-            real.close();
-        }
     }
 }
