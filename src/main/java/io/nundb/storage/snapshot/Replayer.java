@@ -48,6 +48,11 @@ final class Replayer {
     }
 
     /** Records of databases that were never created (nothing to apply them to). */
+    /** The databases that records named but that were never created. */
+    java.util.Set<String> orphanDatabases() {
+        return new java.util.TreeSet<>(waiting.keySet());
+    }
+
     long orphans() {
         return waiting.values().stream().mapToLong(List::size).sum();
     }

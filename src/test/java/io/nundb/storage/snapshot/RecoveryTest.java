@@ -68,7 +68,8 @@ class RecoveryTest {
             before = node.state();
             node.crash();
         }
-        assertThat(new SnapshotStore(dir.resolve("snapshots")).list()).hasSize(1);
+        // the previous snapshot stays, to fall back on
+        assertThat(new SnapshotStore(dir.resolve("snapshots")).list()).hasSize(2);
         try (Node again = Node.open(dir)) {
             assertThat(again.state()).isEqualTo(before);
         }
@@ -211,13 +212,15 @@ class RecoveryTest {
             node.createDb("a");
             node.put("a", "k", "v");
             node.snapshotter.snapshot(false).get(10, TimeUnit.SECONDS);
+            node.put("a", "k2", "v2");
             before = node.state();
             node.crash();
         }
         Path good = new SnapshotStore(dir.resolve("snapshots")).list().get(0);
         byte[] bytes = Files.readAllBytes(good);
+        // a newer snapshot, cut short by a crash, at an index the log holds
         Files.write(
-                good.resolveSibling("snapshot-00000000000000000099.snap"),
+                good.resolveSibling("snapshot-00000000000000000003.snap"),
                 java.util.Arrays.copyOf(bytes, bytes.length - 4));
         try (Node again = Node.open(dir)) {
             assertThat(again.state()).isEqualTo(before);
