@@ -374,4 +374,50 @@ class OpLogReplicationTest {
         assertThat(indexes(OpLogTest.readAll(dir))).containsExactly(1001L);
         assertThat(Files.exists(dir.resolve(Segment.fileName(1001)))).isTrue();
     }
+
+    @Test
+    void truncationsRacingAppendsFromManyThreadsLeaveOneContiguousLog() throws Exception {
+        OpLog log = new OpLog(dir, SMALL_SEGMENTS.withFsync(FsyncPolicy.NEVER));
+        log.cacheLimits(50, 1 << 20);
+        log.start(0, List.of());
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            done.add(writers.submit(() -> {
+                for (int i = 0; i < 400; i++) {
+                    log.append(entry(thread * 1000 + i));
+                    if (i % 50 == 0) {
+                        Thread.yield();
+                    }
+                }
+                return null;
+            }));
+        }
+        java.util.Random random = new java.util.Random(42);
+        long truncatedTotal = 0;
+        for (int k = 0; k < 20; k++) {
+            long last = log.lastIndex();
+            if (last > 10) {
+                truncatedTotal += log.truncateAfter(last - 1 - random.nextInt(8));
+            }
+            Thread.sleep(1);
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(20, TimeUnit.SECONDS);
+        }
+        writers.shutdown();
+        assertThat(truncatedTotal).isPositive();
+        CompletableFuture<Long> last = log.append(entry(9999));
+        long lastIndex = last.get(5, TimeUnit.SECONDS);
+        assertThat(lastIndex).isEqualTo(1601 - truncatedTotal);
+        List<LogEntry> read = new ArrayList<>();
+        while (read.size() < lastIndex) {
+            read.addAll(log.readFrom(read.size() + 1, 97));
+        }
+        log.close();
+        List<LogEntry> disk = OpLogTest.readAll(dir);
+        assertThat(indexes(disk)).isEqualTo(range(1, lastIndex));
+        assertThat(read).isEqualTo(disk);
+    }
 }
