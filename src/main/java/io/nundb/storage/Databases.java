@@ -91,6 +91,9 @@ public final class Databases {
             case REMOVE ->
                 requireForReplay(record)
                         .restore(record.key(), VersionedValue.tombstone(record.version(), oppIds.next()));
+            case NOOP -> {
+                // a leader's term marker: no state
+            }
         }
     }
 

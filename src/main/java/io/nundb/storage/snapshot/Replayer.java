@@ -23,6 +23,9 @@ final class Replayer {
     }
 
     void apply(LogEntry r) {
+        if (r.type() == OpType.NOOP) {
+            return; // a leader's term marker changes nothing
+        }
         if (r.type() == OpType.CREATE_DB) {
             databases.restore(r);
             applied++;
