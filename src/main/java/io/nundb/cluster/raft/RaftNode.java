@@ -542,11 +542,11 @@ public final class RaftNode {
     }
 
     private void sendMore(Progress p) {
-        if (p.state == ReplicationState.REPLICATE) {
-            while (p.inflight.size() < options.maxInflight() && p.next <= log.lastIndex()) {
-                if (!sendAppend(p, false)) {
-                    return;
-                }
+        while (p.state == ReplicationState.REPLICATE
+                && p.inflight.size() < options.maxInflight()
+                && p.next <= log.lastIndex()) {
+            if (!sendAppend(p, false)) {
+                return;
             }
         }
     }
