@@ -97,6 +97,9 @@ final class Simulation {
     private final Map<Long, String> leaderOfTerm = new HashMap<>();
     private long[] committedTerm = new long[1024];
     private long[] committedDigest = new long[1024];
+    /** The term in which each index was first known committed (the committing leader's term). */
+    private long[] committedInTerm = new long[1024];
+
     private long committed;
     private final Map<IndexTerm, Long> prefixHashes = new HashMap<>();
     final List<Ready> readies = new ArrayList<>();
@@ -393,15 +396,19 @@ final class Simulation {
         if (i >= committedTerm.length) {
             committedTerm = java.util.Arrays.copyOf(committedTerm, i * 2);
             committedDigest = java.util.Arrays.copyOf(committedDigest, i * 2);
+            committedInTerm = java.util.Arrays.copyOf(committedInTerm, i * 2);
         }
+        // a node learns of commits only from the leader of its current term (or is that leader)
+        long commitTerm = h.raft.term();
+        committedInTerm[i] = commitTerm;
         committedTerm[i] = e.term();
         committedDigest[i] = digest;
         committed = i;
         for (Host other : hosts) {
-            // leader completeness for leaders elected before this entry committed in an older term
+            // leader completeness: leaders of later terms elected before this commit hold it too
             if (other.up
                     && other.raft.role() == RaftNode.Role.LEADER
-                    && other.raft.term() > e.term()
+                    && other.raft.term() > commitTerm
                     && i > other.log.snapshotIndex()
                     && other.log.termAt(i) != e.term()) {
                 throw failure(
@@ -414,7 +421,7 @@ final class Simulation {
 
     private void checkLeaderComplete(Host h) {
         for (long i = h.log.snapshotIndex() + 1; i <= committed; i++) {
-            if (h.log.termAt(i) != committedTerm[(int) i]) {
+            if (committedInTerm[(int) i] < h.raft.term() && h.log.termAt(i) != committedTerm[(int) i]) {
                 throw failure(
                         "leader completeness: " + h.id + " leads term " + h.raft.term() + " with term "
                                 + h.log.termAt(i) + " at committed index " + i + " (committed term "
