@@ -95,6 +95,11 @@ public final class StateMachine {
                                 entry.version(), databases.oppIds().next());
                 db.applied(key, value);
             }
+            case NOOP -> {
+                // a leader's first entry of its term: it holds no state, only an index
+                advance(entry.index());
+                return;
+            }
             default -> throw new IllegalStateException("unknown entry type " + entry.type());
         }
         if (entry.index() > 0) {

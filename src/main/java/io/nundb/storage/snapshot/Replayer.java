@@ -27,6 +27,9 @@ final class Replayer {
     }
 
     void apply(LogEntry r) {
+        if (r.type() == OpType.NOOP) {
+            return; // a leader's term marker changes nothing
+        }
         if (r.type() == OpType.CREATE_DB) {
             machine.apply(r);
             applied++;
