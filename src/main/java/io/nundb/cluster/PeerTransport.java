@@ -19,6 +19,14 @@ public interface PeerTransport extends AutoCloseable {
     /** Runs a client command on {@code peer} (the primary); fails if the peer cannot be reached. */
     CompletableFuture<ForwardReply> forward(String peer, ForwardRequest request);
 
+    /** Opens the link to {@code peer} now rather than at the first message; never blocks. */
+    default void connect(String peer) {}
+
+    /** Whether a link to or from {@code peer} is up now (for {@code cluster-state}). */
+    default boolean isConnected(String peer) {
+        return true;
+    }
+
     @Override
     void close();
 

@@ -146,6 +146,8 @@ public final class CommandExecutor {
             return admin.replicateRemove(s, r);
         } else if (c instanceof Command.ReplicateIncrement r) {
             return admin.replicateIncrement(s, r);
+        } else if (c instanceof Command.Ping) {
+            return done(Response.ok("pong\n"));
         } else if (c instanceof Command.ClusterState) {
             return done(admin.clusterState(s));
         } else if (c instanceof Command.MetricsState) {

@@ -24,6 +24,21 @@ public final class Session {
         this.outbox = outbox;
     }
 
+    /** The transport name of a session that runs a command a secondary forwarded to this primary. */
+    public static final String FORWARDED = "forwarded";
+
+    /**
+     * A session for one command forwarded by a secondary, which authenticated the client: it acts as
+     * that client (its database, user and admin flag). It has no connection, so nothing is pushed.
+     */
+    public static Session forwarded(String db, String user, boolean admin) {
+        Session s = new Session(FORWARDED, message -> false);
+        s.db = db;
+        s.user = user;
+        s.admin = admin;
+        return s;
+    }
+
     public long id() {
         return id;
     }

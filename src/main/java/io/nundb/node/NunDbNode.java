@@ -1,5 +1,8 @@
 package io.nundb.node;
 
+import io.nundb.cluster.ClusterNode;
+import io.nundb.cluster.ClusterOptions;
+import io.nundb.cluster.PeerTransport;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.EnginePorts;
 import io.nundb.command.NodeStats;
@@ -40,6 +43,7 @@ public final class NunDbNode implements AutoCloseable {
     private final AdminCredentials credentials;
     private final NodeStats stats;
     private final CommandExecutor executor;
+    private final ClusterNode clusterNode;
 
     /** A node alone, with the standalone ports. */
     public NunDbNode(NodeOptions options) {
@@ -52,6 +56,19 @@ public final class NunDbNode implements AutoCloseable {
      * @param deliveryStats where the watch registry counts deliveries
      */
     public NunDbNode(NodeOptions options, EnginePorts ports, DeliveryStats deliveryStats) {
+        this(options, ports, deliveryStats, null, null);
+    }
+
+    /**
+     * A node that takes part in a cluster when {@code cluster} is not null: its writes go through
+     * the primary, its peers are reached through {@code transport}.
+     */
+    public NunDbNode(
+            NodeOptions options,
+            EnginePorts ports,
+            DeliveryStats deliveryStats,
+            ClusterOptions cluster,
+            PeerTransport transport) {
         this.options = options;
         this.credentials = new AdminCredentials(options.adminUser(), options.adminPassword());
         if (options.inMemory()) {
@@ -72,11 +89,26 @@ public final class NunDbNode implements AutoCloseable {
             stats = new OpLogStats(opLog);
             ports = ports.withSnapshots(snapshotPort(snapshotter)).withStats(stats);
         }
+        if (cluster != null) {
+            if (opLog == null) {
+                throw new IllegalArgumentException("a clustered node needs a data directory");
+            }
+            clusterNode = new ClusterNode(
+                    cluster, options.dataDir(), opLog, snapshotStore, databases, options.adminPassword(), transport);
+            NodeStats local = stats;
+            ClusterNode c = clusterNode;
+            ports = ports.withCluster(c).withPlacement(c).withStats(new ClusterNodeStats(local, c));
+        } else {
+            clusterNode = null;
+        }
         this.watches = new WatchRegistry(deliveryStats);
         this.changeFeed = new ChangeFeed();
         databases.stateMachine().addListener(watches);
         databases.stateMachine().addListener(changeFeed);
         this.executor = new CommandExecutor(databases, watches, credentials, ports);
+        if (clusterNode != null) {
+            clusterNode.executor(executor);
+        }
     }
 
     /** {@code snapshot [reclaim] [dbs]}: one snapshot file covers every database, so it covers those named. */
@@ -86,6 +118,9 @@ public final class NunDbNode implements AutoCloseable {
 
     /** Starts the background work (the snapshot timer). */
     public NunDbNode start() {
+        if (clusterNode != null) {
+            clusterNode.start();
+        }
         if (snapshotter != null) {
             snapshotter.start();
         }
@@ -95,6 +130,9 @@ public final class NunDbNode implements AutoCloseable {
     /** Takes a last snapshot if anything changed, then writes what is queued and closes the op log. */
     @Override
     public void close() {
+        if (clusterNode != null) {
+            clusterNode.close();
+        }
         if (snapshotter != null) {
             snapshotter.shutdown(options.shutdownTimeout());
         }
@@ -159,6 +197,34 @@ public final class NunDbNode implements AutoCloseable {
     /** The snapshotter, or null for a node in memory. */
     public Snapshotter snapshotter() {
         return snapshotter;
+    }
+
+    /** This node's part in the cluster, or null for a node alone. */
+    public ClusterNode cluster() {
+        return clusterNode;
+    }
+
+    /** The op log's figures with the cluster's pending entries and replication time. */
+    private record ClusterNodeStats(NodeStats local, ClusterNode cluster) implements NodeStats {
+        @Override
+        public long pendingOps() {
+            return cluster.pendingOps();
+        }
+
+        @Override
+        public long opLogBytes() {
+            return local.opLogBytes();
+        }
+
+        @Override
+        public long opLogRecords() {
+            return local.opLogRecords();
+        }
+
+        @Override
+        public double replicationTimeMovingAvgMs() {
+            return cluster.status().replicationMillis();
+        }
     }
 
     private record OpLogStats(OpLog opLog) implements NodeStats {

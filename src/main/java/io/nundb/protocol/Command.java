@@ -129,6 +129,13 @@ public sealed interface Command {
         }
     }
 
+    /** {@code ping}: answers {@code pong}, with no login, for clients and load balancers. */
+    record Ping() implements Command {
+        public String name() {
+            return "ping";
+        }
+    }
+
     record ClusterState() implements Command {
         public String name() {
             return "cluster-state";

@@ -59,6 +59,16 @@ public final class StateMachine {
         apply(entry, null);
     }
 
+    /**
+     * Sets the applied index after memory was brought to the state of the log up to {@code index}
+     * by other means (the cluster resynchronised it after a divergent tail was dropped or a
+     * snapshot was installed); it may go down.
+     */
+    public void resetAppliedIndex(long index) {
+        appliedIndex = index;
+        releaseWaiters();
+    }
+
     /** Marks everything up to {@code index} as applied (a snapshot holding it was loaded). */
     public void restoredUpTo(long index) {
         advance(index);

@@ -125,6 +125,7 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
      * Opens the link to {@code peer} now instead of at the first message, so that the first
      * heartbeats to known members are not dropped while it connects. Never blocks.
      */
+    @Override
     public void connect(String peer) {
         if (!closed) {
             link(peer).connectIfIdle();
@@ -147,6 +148,12 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
             return CompletableFuture.failedFuture(new IllegalStateException("error peer transport closed"));
         }
         return link(peer).forward(request);
+    }
+
+    @Override
+    public boolean isConnected(String peer) {
+        PeerStats stats = peerStats().get(peer);
+        return (stats != null && stats.connected()) || inboundPeers().contains(peer);
     }
 
     @Override

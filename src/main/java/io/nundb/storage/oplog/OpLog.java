@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ public final class OpLog implements Journal, AutoCloseable {
     public static final long DEFAULT_READ_BYTES = 4L * 1024 * 1024;
 
     private volatile StorageTimings timings = StorageTimings.NONE;
+    private volatile LongConsumer writtenListener = i -> {};
 
     private static final Logger log = LoggerFactory.getLogger(OpLog.class);
 
@@ -868,6 +870,7 @@ public final class OpLog implements Journal, AutoCloseable {
         diskLast = batch.get(batch.size() - 1).record().index();
         health.recovered();
         List<Pending> cut = new ArrayList<>();
+        long writtenUpTo;
         synchronized (lock) {
             // a truncate may have come while this was written: its cut follows, so fail what it drops
             for (Pending p : batch) {
@@ -879,7 +882,9 @@ public final class OpLog implements Journal, AutoCloseable {
                     cache.add(e);
                 }
             }
+            writtenUpTo = lastWritten;
         }
+        writtenListener.accept(writtenUpTo);
         acks.execute(() -> {
             for (Pending p : batch) {
                 if (p.durable() != null && !cut.contains(p)) {
@@ -1053,6 +1058,14 @@ public final class OpLog implements Journal, AutoCloseable {
             hints.clear();
         }
         failLater(failed, error);
+    }
+
+    /**
+     * Told, on the writer thread after each batch, the last index written as the fsync policy
+     * demands: a cluster leader ships from there. Must not block.
+     */
+    public void onWritten(LongConsumer listener) {
+        this.writtenListener = listener == null ? i -> {} : listener;
     }
 
     /** Where fsync durations go (metrics); set once at wiring time. */

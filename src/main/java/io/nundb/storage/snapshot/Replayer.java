@@ -28,7 +28,8 @@ final class Replayer {
 
     void apply(LogEntry r) {
         if (r.type() == OpType.NOOP) {
-            return; // a leader's term marker changes nothing
+            machine.apply(r); // a leader's term marker: no state, but its index is applied
+            return;
         }
         if (r.type() == OpType.CREATE_DB) {
             machine.apply(r);
