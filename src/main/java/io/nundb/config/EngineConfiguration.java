@@ -1,5 +1,9 @@
 package io.nundb.config;
 
+import io.nundb.cluster.AckMode;
+import io.nundb.cluster.ClusterOptions;
+import io.nundb.cluster.rpc.RSocketPeerTransport;
+import io.nundb.cluster.rpc.RpcOptions;
 import io.nundb.command.ClusterView;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.CommandObserver;
@@ -75,7 +79,19 @@ public class EngineConfiguration {
                 .withCluster(cluster.getIfAvailable(() -> ClusterView.standalone(props.nodeName())))
                 .withObserver(observer.getIfAvailable(() -> CommandObserver.NONE))
                 .withPlacement(placement.getIfAvailable(() -> WritePlacement.STANDALONE));
-        return new NunDbNode(options, ports, delivery);
+        if (!props.isClustered()) {
+            return new NunDbNode(options, ports, delivery);
+        }
+        ClusterOptions clusterOptions = new ClusterOptions(
+                props.clusterNodeId(),
+                ClusterOptions.parseMembers(props.replicateAddr()),
+                AckMode.parse(props.replicationAck()),
+                props.electionTimeout(),
+                null);
+        RSocketPeerTransport transport = new RSocketPeerTransport(
+                RpcOptions.of(props.clusterNodeId(), props.clusterAddr(), props.clusterSecret())
+                        .withForwardTimeout(clusterOptions.writeWait()));
+        return new NunDbNode(options, ports, delivery, clusterOptions, transport);
     }
 
     static Path dataDir(NunDbProperties props) {

@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     {@code 0.0.0.0:3016}); opened only when the node runs clustered
  * @param clusterSecret the secret peers authenticate with ({@code NUN_CLUSTER_SECRET}); required to
  *     run clustered
+ * @param replicationAck when writes are answered in a cluster: {@code lazy} (default) or {@code
+ *     majority} ({@code NUN_REPLICATION_ACK})
  * @param electionTimeout election timeout ({@code NUN_ELECTION_TIMEOUT}, ms)
  * @param declutterInterval snapshot interval ({@code NUN_DECLUTTER_INTERVAL}, seconds)
  * @param maxOpLogSize op-log size before old segments go after a snapshot ({@code NUN_MAX_OP_LOG_SIZE})
@@ -41,11 +43,17 @@ public record NunDbProperties(
         String replicateAddr,
         String clusterAddr,
         String clusterSecret,
+        String replicationAck,
         Duration electionTimeout,
         Duration declutterInterval,
         long maxOpLogSize,
         int outboxLimit,
         int maxLineLength) {
+
+    /** Whether this node runs in a cluster: {@code NUN_REPLICATE_ADDR} names its members. */
+    public boolean isClustered() {
+        return replicateAddr != null && !replicateAddr.isBlank();
+    }
 
     /** The name this node gives itself in {@code cluster-state}. */
     public String nodeName() {

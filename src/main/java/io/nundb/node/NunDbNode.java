@@ -41,7 +41,7 @@ public final class NunDbNode implements AutoCloseable {
     private final WatchRegistry watches;
     private final ChangeFeed changeFeed;
     private final AdminCredentials credentials;
-    private final NodeStats stats;
+    private NodeStats stats;
     private final CommandExecutor executor;
     private final ClusterNode clusterNode;
 
@@ -95,9 +95,9 @@ public final class NunDbNode implements AutoCloseable {
             }
             clusterNode = new ClusterNode(
                     cluster, options.dataDir(), opLog, snapshotStore, databases, options.adminPassword(), transport);
-            NodeStats local = stats;
             ClusterNode c = clusterNode;
-            ports = ports.withCluster(c).withPlacement(c).withStats(new ClusterNodeStats(local, c));
+            stats = new ClusterNodeStats(stats, c);
+            ports = ports.withCluster(c).withPlacement(c).withStats(stats);
         } else {
             clusterNode = null;
         }
