@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The single door into the engine: every transport hands it one command text at a time per
  * session and writes back the {@link Response}. Reads answer at once; writes answer once the
- * change is durable. Never throws: any failure becomes an {@code error …} reply.
+ * change is durable and applied. Never throws: any failure becomes an {@code error …} reply.
  */
 public final class CommandExecutor {
 
