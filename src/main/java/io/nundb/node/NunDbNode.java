@@ -114,6 +114,17 @@ public final class NunDbNode implements AutoCloseable {
         feedDelivery.shutdown();
     }
 
+    /**
+     * The replication term from now on: stamped by the op log on the entries it writes and by the
+     * pipeline on the entries it hands to listeners. The cluster sets it here, not on one alone.
+     */
+    public void term(long term) {
+        if (opLog != null) {
+            opLog.setTerm(term);
+        }
+        databases.pipeline().term(term);
+    }
+
     public NodeOptions options() {
         return options;
     }
