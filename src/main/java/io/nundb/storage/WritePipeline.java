@@ -36,6 +36,8 @@ public final class WritePipeline {
     // guarded by drainLock: the highest index the cluster allowed to apply
     private long applyLimit;
     private volatile long term;
+    // null while this node may decide writes; else why not (a secondary)
+    private volatile String localWritesRefused;
 
     WritePipeline(Journal journal, StateMachine machine, Databases databases) {
         this.journal = journal;
@@ -95,7 +97,9 @@ public final class WritePipeline {
     InFlight append(LogEntry entry, Database db, String key, VersionedValue value) {
         InFlight f = new InFlight(this, entry, db, key, value);
         synchronized (appendLock) {
-            f.durable = journal.append(entry);
+            String refusal = localWritesRefused;
+            f.durable =
+                    refusal == null ? journal.append(entry) : CompletableFuture.failedFuture(new IOException(refusal));
             tail.next = f;
             tail = f;
         }
@@ -111,6 +115,16 @@ public final class WritePipeline {
     /** A memory-only change ({@code $connections}): applied at once with index 0, never journaled. */
     void applyInMemory(LogEntry entry, VersionedValue value) {
         machine.apply(entry, value);
+    }
+
+    /**
+     * Whether this node may decide writes. A secondary must not: the cluster refuses them here
+     * (besides forwarding in its {@code WritePlacement}) so that nothing decided locally — such as
+     * the clean-up an {@code arbiter} registration does — reaches its log. A refused write fails
+     * with {@code reason} and changes nothing.
+     */
+    public void localWrites(boolean allowed, String reason) {
+        localWritesRefused = allowed ? null : reason;
     }
 
     /** Who decides when appended entries are applied. Standalone: {@link ApplyPolicy#ON_DURABLE}. */

@@ -189,6 +189,22 @@ class WritePipelineTest {
     }
 
     @Test
+    void aNodeThatMayNotDecideRefusesLocalWritesWithoutTouchingTheLog() {
+        put("k", "a");
+        journal.durable(2);
+        dbs.pipeline().localWrites(false, "this node is a secondary");
+        WriteResult refused = put("k", "b");
+        assertThat(refused.durable()).isCompletedExceptionally();
+        assertThat(db.latest("k").value()).isEqualTo("a");
+        assertThat(journal.entries).hasSize(2);
+        dbs.pipeline().localWrites(true, null);
+        WriteResult next = put("k", "c");
+        journal.durable(3);
+        assertThat(next.durable()).isCompletedWithValue(3L);
+        assertThat(events).containsExactly("k=a@0#2", "k=c@1#3");
+    }
+
+    @Test
     void connectionsAreAppliedAtOnceWithoutTheJournal() {
         WriteResult r = db.mutate(Database.CONNECTIONS_KEY, cur -> Decision.put("1", 0));
         assertThat(r.durable()).isDone();
