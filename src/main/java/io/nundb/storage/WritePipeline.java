@@ -243,8 +243,16 @@ public final class WritePipeline {
                     if (policy == ApplyPolicy.EXTERNAL && index > applyLimit) {
                         return;
                     }
-                    machine.apply(f.entry, f.value);
                     head = f;
+                    try {
+                        machine.apply(f.entry, f.value);
+                    } catch (RuntimeException e) {
+                        // an entry that cannot be applied (a replicated one naming an unknown
+                        // database) must not stop the queue behind it
+                        forget(f);
+                        f.applied.completeExceptionally(e);
+                        continue;
+                    }
                     f.applied.complete(index);
                 } else {
                     // the log refused it, and with it everything queued after it
