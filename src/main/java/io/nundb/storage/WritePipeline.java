@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decide → append → apply → notify. A decided entry is appended to the {@link Journal} (which
@@ -21,6 +23,8 @@ import java.util.function.BiConsumer;
  * log's own.
  */
 public final class WritePipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(WritePipeline.class);
 
     private final Journal journal;
     private final StateMachine machine;
@@ -249,6 +253,7 @@ public final class WritePipeline {
                     } catch (RuntimeException e) {
                         // an entry that cannot be applied (a replicated one naming an unknown
                         // database) must not stop the queue behind it
+                        log.error("Entry {} could not be applied: {}", index, e.getMessage());
                         forget(f);
                         f.applied.completeExceptionally(e);
                         continue;
