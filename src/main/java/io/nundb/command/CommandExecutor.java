@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The single door into the engine: every transport hands it one command text at a time per
  * session and writes back the {@link Response}. Reads answer at once; writes answer once the
- * change is durable. Never throws: any failure becomes an {@code error …} reply.
+ * change is durable and applied. Never throws: any failure becomes an {@code error …} reply.
  */
 public final class CommandExecutor {
 
@@ -55,7 +55,37 @@ public final class CommandExecutor {
         return execute(session, command);
     }
 
+    /**
+     * Runs one command of the session. A session's commands take effect in the order they come:
+     * a change is only visible once applied, so a command that comes while the session's earlier
+     * ones are not answered yet waits for them — except a data write behind data writes, which the
+     * write pipeline keeps in order by itself (pipelined writes still share one group commit).
+     */
     public CompletableFuture<Response> execute(Session session, Command command) {
+        CompletableFuture<Response> before = session.unfinished();
+        boolean dataWrite = isDataWrite(command);
+        boolean waiting = before != null && !before.isDone();
+        if (waiting && !(dataWrite && session.unfinishedAreDataWrites())) {
+            CompletableFuture<Response> after = before.handle((r, e) -> null).thenCompose(x -> run(session, command));
+            session.unfinished(after, false);
+            return after;
+        }
+        CompletableFuture<Response> result = run(session, command);
+        if (!result.isDone()) {
+            session.unfinished(result, dataWrite);
+        }
+        return result;
+    }
+
+    /** Changes of keys of the selected database: ordered by the write pipeline itself. */
+    private static boolean isDataWrite(Command c) {
+        return c instanceof Command.Set
+                || c instanceof Command.SetSafe
+                || c instanceof Command.Remove
+                || c instanceof Command.Increment;
+    }
+
+    private CompletableFuture<Response> run(Session session, Command command) {
         long start = System.nanoTime();
         CompletableFuture<Response> result;
         try {

@@ -1,6 +1,8 @@
 package io.nundb.command;
 
+import io.nundb.protocol.Response;
 import io.nundb.watch.Outbox;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,6 +20,9 @@ public final class Session {
     private volatile String db;
     private volatile String user;
     private volatile boolean closed;
+    // the latest command not answered yet that later ones may have to wait for (CommandExecutor)
+    private volatile CompletableFuture<Response> unfinished;
+    private volatile boolean unfinishedAreDataWrites;
 
     public Session(String transport, Outbox outbox) {
         this.transport = transport;
@@ -86,6 +91,19 @@ public final class Session {
         boolean was = closed;
         closed = true;
         return !was;
+    }
+
+    CompletableFuture<Response> unfinished() {
+        return unfinished;
+    }
+
+    boolean unfinishedAreDataWrites() {
+        return unfinishedAreDataWrites;
+    }
+
+    void unfinished(CompletableFuture<Response> command, boolean dataWrites) {
+        unfinished = command;
+        unfinishedAreDataWrites = dataWrites;
     }
 
     @Override

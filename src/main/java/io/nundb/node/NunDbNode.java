@@ -19,6 +19,8 @@ import io.nundb.storage.snapshot.StartupRecovery;
 import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One node, assembled with plain {@code new} from {@link NodeOptions}: the op log, start-up
@@ -26,7 +28,9 @@ import io.nundb.watch.WatchRegistry;
  * feed and the command engine. Spring's configuration builds one; tests build as many as they
  * like, each on its own directory.
  *
- * <p>The constructor recovers what is on disk (on the calling thread) before any listener is
+ * <p>Threads: the op log's writer and ack threads (writes are applied and watchers told on the
+ * ack thread), the snapshotter's, and one that calls the change feed's subscribers (streams),
+ * so a slow stream never holds up writes. The constructor recovers what is on disk (on the calling thread) before any listener is
  * attached, so recovery tells no watcher. {@link #start} starts the snapshot timer; {@link #close}
  * takes the last snapshot and closes the op log.
  */
@@ -40,6 +44,7 @@ public final class NunDbNode implements AutoCloseable {
     private final Databases databases;
     private final WatchRegistry watches;
     private final ChangeFeed changeFeed;
+    private final ExecutorService feedDelivery;
     private final AdminCredentials credentials;
     private NodeStats stats;
     private final CommandExecutor executor;
@@ -102,7 +107,12 @@ public final class NunDbNode implements AutoCloseable {
             clusterNode = null;
         }
         this.watches = new WatchRegistry(deliveryStats);
-        this.changeFeed = new ChangeFeed();
+        this.feedDelivery = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "nundb-change-feed");
+            t.setDaemon(true);
+            return t;
+        });
+        this.changeFeed = new ChangeFeed(feedDelivery);
         databases.stateMachine().addListener(watches);
         databases.stateMachine().addListener(changeFeed);
         this.executor = new CommandExecutor(databases, watches, credentials, ports);
@@ -139,6 +149,18 @@ public final class NunDbNode implements AutoCloseable {
         if (opLog != null) {
             opLog.close();
         }
+        feedDelivery.shutdown();
+    }
+
+    /**
+     * The replication term from now on: stamped by the op log on the entries it writes and by the
+     * pipeline on the entries it hands to listeners. The cluster sets it here, not on one alone.
+     */
+    public void term(long term) {
+        if (opLog != null) {
+            opLog.setTerm(term);
+        }
+        databases.pipeline().term(term);
     }
 
     public NodeOptions options() {

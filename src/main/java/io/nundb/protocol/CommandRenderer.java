@@ -6,7 +6,8 @@ import java.util.List;
  * Turns a {@link Command} back into the text {@link CommandParser} reads, so that a secondary can
  * forward a command to the primary as text. {@code parse(render(c))} equals {@code c} for every
  * command the parser produces, except for values that end in {@code ;} (the protocol strips them
- * from the line) and a {@code replicate-remove} of the empty key.
+ * from the line), a {@code replicate-remove} of the empty key and a {@code replicate-snapshot} of
+ * no database.
  */
 public final class CommandRenderer {
 

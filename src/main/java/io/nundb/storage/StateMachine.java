@@ -3,6 +3,8 @@ package io.nundb.storage;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies log entries to memory: {@link #apply} is the only code that changes the applied state,
@@ -15,6 +17,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * lock held.
  */
 public final class StateMachine {
+
+    private static final Logger log = LoggerFactory.getLogger(StateMachine.class);
 
     private final Databases databases;
     private volatile AppliedListener[] listeners = new AppliedListener[0];
@@ -116,7 +120,12 @@ public final class StateMachine {
             advance(entry.index());
         }
         for (AppliedListener l : listeners) {
-            l.onApplied(entry, key, value);
+            try {
+                l.onApplied(entry, key, value);
+            } catch (RuntimeException e) {
+                // memory already holds the entry: one failing consumer must not stop the others or the log
+                log.error("Listener {} failed on entry {} ({}/{})", l, entry.index(), entry.db(), key, e);
+            }
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decide → append → apply → notify. A decided entry is appended to the {@link Journal} (which
@@ -22,6 +24,8 @@ import java.util.function.BiConsumer;
  */
 public final class WritePipeline {
 
+    private static final Logger log = LoggerFactory.getLogger(WritePipeline.class);
+
     private final Journal journal;
     private final StateMachine machine;
     private final Databases databases;
@@ -36,6 +40,8 @@ public final class WritePipeline {
     // guarded by drainLock: the highest index the cluster allowed to apply
     private long applyLimit;
     private volatile long term;
+    // null while this node may decide writes; else why not (a secondary)
+    private volatile String localWritesRefused;
 
     WritePipeline(Journal journal, StateMachine machine, Databases databases) {
         this.journal = journal;
@@ -95,7 +101,9 @@ public final class WritePipeline {
     InFlight append(LogEntry entry, Database db, String key, VersionedValue value) {
         InFlight f = new InFlight(this, entry, db, key, value);
         synchronized (appendLock) {
-            f.durable = journal.append(entry);
+            String refusal = localWritesRefused;
+            f.durable =
+                    refusal == null ? journal.append(entry) : CompletableFuture.failedFuture(new IOException(refusal));
             tail.next = f;
             tail = f;
         }
@@ -111,6 +119,16 @@ public final class WritePipeline {
     /** A memory-only change ({@code $connections}): applied at once with index 0, never journaled. */
     void applyInMemory(LogEntry entry, VersionedValue value) {
         machine.apply(entry, value);
+    }
+
+    /**
+     * Whether this node may decide writes. A secondary must not: the cluster refuses them here
+     * (besides forwarding in its {@code WritePlacement}) so that nothing decided locally — such as
+     * the clean-up an {@code arbiter} registration does — reaches its log. A refused write fails
+     * with {@code reason} and changes nothing.
+     */
+    public void localWrites(boolean allowed, String reason) {
+        localWritesRefused = allowed ? null : reason;
     }
 
     /** Who decides when appended entries are applied. Standalone: {@link ApplyPolicy#ON_DURABLE}. */
@@ -229,8 +247,17 @@ public final class WritePipeline {
                     if (policy == ApplyPolicy.EXTERNAL && index > applyLimit) {
                         return;
                     }
-                    machine.apply(f.entry, f.value);
                     head = f;
+                    try {
+                        machine.apply(f.entry, f.value);
+                    } catch (RuntimeException e) {
+                        // an entry that cannot be applied (a replicated one naming an unknown
+                        // database) must not stop the queue behind it
+                        log.error("Entry {} could not be applied: {}", index, e.getMessage());
+                        forget(f);
+                        f.applied.completeExceptionally(e);
+                        continue;
+                    }
                     f.applied.complete(index);
                 } else {
                     // the log refused it, and with it everything queued after it

@@ -2,11 +2,14 @@ package io.nundb.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.oplog.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,11 @@ class NunDbNodeTest {
             assertThat(cb.send("remove k")).isEqualTo("ok \n");
             assertThat(cb.send("set other 1")).isEqualTo("ok \n");
             assertThat(a.stateMachine().appliedIndex()).isEqualTo(3); // create-db + 2 sets
+            List<LogEntry> applied = new ArrayList<>();
+            a.stateMachine().addListener((entry, key, value) -> applied.add(entry));
+            a.term(7);
+            assertThat(ca.send("set t x")).isEqualTo("ok \n");
+            assertThat(applied).containsExactly(LogEntry.put("app", "t", 0, "x").withIndex(4, 7));
             assertThat(b.stateMachine().appliedIndex()).isEqualTo(4);
         }
         try (NunDbNode a = node(one, "a");
@@ -63,11 +71,12 @@ class NunDbNodeTest {
             assertThat(cb.send("get k")).isEqualTo("value <Empty>\nok \n");
             assertThat(cb.send("get other")).isEqualTo("value 1\nok \n");
             assertThat(ca.send("get other")).isEqualTo("value <Empty>\nok \n");
+            assertThat(ca.send("get t")).isEqualTo("value x\nok \n");
             // the old admin password of the other node is not this one's
             assertThat(new NodeClient(a).send("auth nun pwd-b")).isEqualTo("invalid auth\nok \n");
             // the op log carries on after the recovered entries
             assertThat(ca.send("set k third")).isEqualTo("ok \n");
-            assertThat(a.stateMachine().appliedIndex()).isGreaterThan(3);
+            assertThat(a.stateMachine().appliedIndex()).isGreaterThan(4);
         }
     }
 

@@ -186,6 +186,31 @@ class WritePipelineTest {
         assertThat(dbs.exists("more")).isTrue();
         assertThat(events).containsExactly("k=x@5#2", "$$token=t@0#3", "k=<Empty>@6#4");
         assertThat(journal.entries).hasSize(1); // only the create-db of the set-up: the cluster logs replicated entries
+
+        // an entry that cannot be applied fails alone; the queue goes on
+        CompletableFuture<Long> unknown =
+                pipeline.applyReplicated(LogEntry.put("nope", "k", 0, "v").withIndex(5, 1));
+        CompletableFuture<Long> after =
+                pipeline.applyReplicated(LogEntry.put("app", "j", 0, "v").withIndex(6, 1));
+        assertThat(unknown).isCompletedExceptionally();
+        assertThat(after).isCompletedWithValue(6L);
+        assertThat(db.get("j").value()).isEqualTo("v");
+    }
+
+    @Test
+    void aNodeThatMayNotDecideRefusesLocalWritesWithoutTouchingTheLog() {
+        put("k", "a");
+        journal.durable(2);
+        dbs.pipeline().localWrites(false, "this node is a secondary");
+        WriteResult refused = put("k", "b");
+        assertThat(refused.durable()).isCompletedExceptionally();
+        assertThat(db.latest("k").value()).isEqualTo("a");
+        assertThat(journal.entries).hasSize(2);
+        dbs.pipeline().localWrites(true, null);
+        WriteResult next = put("k", "c");
+        journal.durable(3);
+        assertThat(next.durable()).isCompletedWithValue(3L);
+        assertThat(events).containsExactly("k=a@0#2", "k=c@1#3");
     }
 
     @Test
