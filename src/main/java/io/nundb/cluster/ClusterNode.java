@@ -131,6 +131,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         opLog.beginTerm(Math.max(opLog.currentTerm(), term), false);
         pipeline.term(opLog.currentTerm());
         pipeline.applyPolicy(options.ack() == AckMode.MAJORITY ? ApplyPolicy.EXTERNAL : ApplyPolicy.ON_DURABLE);
+        pipeline.localWrites(false, NOT_PRIMARY);
         opLog.onWritten(this::onLeaderWritten);
         opLog.oldestIndexStillNeeded(this::oldestNeeded);
         transport.start(this);
@@ -173,6 +174,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             }
         }
         pipeline.term(Math.max(opLog.currentTerm(), newTerm));
+        // a safety net under the placement port: only the primary decides writes
+        pipeline.localWrites(newRole == RaftNode.Role.LEADER, NOT_PRIMARY);
         if (newRole == RaftNode.Role.CANDIDATE && was != RaftNode.Role.CANDIDATE) {
             elections.incrementAndGet();
         }

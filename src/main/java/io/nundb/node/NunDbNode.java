@@ -158,7 +158,7 @@ public final class NunDbNode implements AutoCloseable {
      */
     public void term(long term) {
         if (opLog != null) {
-            opLog.setTerm(term);
+            opLog.beginTerm(Math.max(opLog.currentTerm(), term), opLog.isLeader());
         }
         databases.pipeline().term(term);
     }
