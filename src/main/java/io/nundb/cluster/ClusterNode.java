@@ -81,7 +81,6 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
 
     // the leader's own writes reach Raft coalesced: one task in flight at a time
-    private final AtomicLong writtenUpTo = new AtomicLong();
     private final AtomicBoolean writtenPosted = new AtomicBoolean();
 
     // Raft thread only: when entries became durable here, to time how long a majority takes
@@ -132,7 +131,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         pipeline.term(opLog.currentTerm());
         pipeline.applyPolicy(options.ack() == AckMode.MAJORITY ? ApplyPolicy.EXTERNAL : ApplyPolicy.ON_DURABLE);
         pipeline.localWrites(false, NOT_PRIMARY);
-        opLog.onWritten(this::onLeaderWritten);
+        opLog.onWritten(this::onWritten);
         opLog.oldestIndexStillNeeded(this::oldestNeeded);
         transport.start(this);
         for (String peer : options.members()) {
@@ -250,13 +249,22 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         was.complete(null);
     }
 
-    /** On the op log's writer thread: what it wrote; a leader ships from there. */
+    /** The primary's no-op is durable (reported by its append, not by the writer). */
     private void onLeaderWritten(long index) {
-        writtenUpTo.accumulateAndGet(index, Math::max);
+        onWritten(index, 0);
+    }
+
+    /**
+     * On the op log's writer thread: something was written; a leader ships from there, and Raft
+     * counts it as durable here. The Raft task reads the op log's written index itself rather than
+     * trusting the report, which may predate a truncation (and name entries appended again since,
+     * not yet written).
+     */
+    private void onWritten(long index, long epoch) {
         if (writtenPosted.compareAndSet(false, true)) {
             raftThread.execute(() -> {
                 writtenPosted.set(false);
-                long upTo = writtenUpTo.get();
+                long upTo = opLog.lastWrittenIndex();
                 if (role == RaftNode.Role.LEADER) {
                     Long last = durableAt.isEmpty() ? null : durableAt.lastKey();
                     if (last == null || upTo > last) {

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,7 @@ public final class OpLog implements Journal, AutoCloseable {
     public static final long DEFAULT_READ_BYTES = 4L * 1024 * 1024;
 
     private volatile StorageTimings timings = StorageTimings.NONE;
-    private volatile LongConsumer writtenListener = i -> {};
+    private volatile WrittenListener writtenListener = (i, e) -> {};
 
     private static final Logger log = LoggerFactory.getLogger(OpLog.class);
 
@@ -871,6 +870,7 @@ public final class OpLog implements Journal, AutoCloseable {
         health.recovered();
         List<Pending> cut = new ArrayList<>();
         long writtenUpTo;
+        long writtenEpoch;
         synchronized (lock) {
             // a truncate may have come while this was written: its cut follows, so fail what it drops
             for (Pending p : batch) {
@@ -883,8 +883,9 @@ public final class OpLog implements Journal, AutoCloseable {
                 }
             }
             writtenUpTo = lastWritten;
+            writtenEpoch = epoch;
         }
-        writtenListener.accept(writtenUpTo);
+        writtenListener.written(writtenUpTo, writtenEpoch);
         acks.execute(() -> {
             for (Pending p : batch) {
                 if (p.durable() != null && !cut.contains(p)) {
@@ -1060,12 +1061,27 @@ public final class OpLog implements Journal, AutoCloseable {
         failLater(failed, error);
     }
 
-    /**
-     * Told, on the writer thread after each batch, the last index written as the fsync policy
-     * demands: a cluster leader ships from there. Must not block.
-     */
-    public void onWritten(LongConsumer listener) {
-        this.writtenListener = listener == null ? i -> {} : listener;
+    /** Told what the writer thread wrote; see {@link #onWritten}. */
+    @FunctionalInterface
+    public interface WrittenListener {
+        /**
+         * Entries up to {@code lastIndex} are written as the fsync policy demands, as the log was
+         * at {@code epoch} (a report whose epoch is no longer {@link #epoch()} predates a truncation
+         * and may name entries that are gone).
+         */
+        void written(long lastIndex, long epoch);
+    }
+
+    /** Told, on the writer thread after each batch, what is written: a cluster leader ships from there. Must not block. */
+    public void onWritten(WrittenListener listener) {
+        this.writtenListener = listener == null ? (i, e) -> {} : listener;
+    }
+
+    /** Goes up with every truncation or reset of the log. */
+    public long epoch() {
+        synchronized (lock) {
+            return epoch;
+        }
     }
 
     /** Where fsync durations go (metrics); set once at wiring time. */
