@@ -223,4 +223,24 @@ class RaftNodeTest {
                 .containsExactly(3L);
         assertThat(c.node.commitIndex()).isEqualTo(2);
     }
+
+    @Test
+    void aDeposedLeaderAcksItsOwnWritesOnceTheyAreDurable() {
+        ManualCluster c = new ManualCluster("n1", 0);
+        c.electLeader(); // term 1, no-op at 1
+        c.log.appendLeader(put(2, 1));
+        c.log.appendLeader(put(3, 1));
+
+        c.node.handle(new AppendEntries(2, "n2", 3, 1, List.of(), 0)); // a new leader whose log matches
+        assertThat(c.node.role()).isEqualTo(RaftNode.Role.FOLLOWER);
+        assertThat(c.drain(AppendReply.class))
+                .singleElement()
+                .extracting(AppendReply::matchIndex)
+                .isEqualTo(0L);
+
+        c.flushDisk(); // one report per write: the no-op, then 2, then 3
+        assertThat(c.drain(AppendReply.class))
+                .extracting(AppendReply::matchIndex)
+                .containsExactly(1L, 2L, 3L);
+    }
 }
