@@ -177,17 +177,11 @@ public final class RaftNode {
     /**
      * The leader's own log made entries up to {@code lastIndex} durable (the no-op from {@link
      * RaftLog#appendLeader} and the writes the op log appended in this term): ship them and count
-     * this node in the majority. Ignored unless leading.
+     * this node in the majority. Also valid after the node stepped down (see {@link RaftLog} for how
+     * reports relate to truncations).
      */
     public void localAppended(long lastIndex) {
-        if (role != Role.LEADER) {
-            return;
-        }
-        durableIndex = Math.max(durableIndex, Math.min(lastIndex, log.lastIndex()));
-        maybeCommit();
-        for (Progress p : progress.values()) {
-            sendMore(p);
-        }
+        onDurable(lastIndex);
     }
 
     /** Replaces the member set (self included or not); see the class comment for the limits. */
@@ -697,8 +691,17 @@ public final class RaftNode {
     }
 
     private void handleAppend(AppendEntries a) {
-        followLeader(a.from());
         long prev = a.prevLogIndex();
+        for (int i = 0; i < a.entries().size(); i++) {
+            LogEntry e = a.entries().get(i);
+            if (e.index() != prev + 1 + i || e.term() > a.term() || e.term() < 0) {
+                return; // not something a leader sends: drop it rather than corrupt the log
+            }
+        }
+        if (prev < 0) {
+            return;
+        }
+        followLeader(a.from());
         long snap = log.snapshotIndex();
         if (prev > log.lastIndex()) {
             reply(a.from(), false, log.lastIndex());
@@ -726,7 +729,7 @@ public final class RaftNode {
             break;
         }
         if (first >= 0) {
-            log.appendFollower(entries.subList(first, entries.size()), this::onFollowerDurable);
+            log.appendFollower(entries.subList(first, entries.size()), this::onDurable);
         }
         long lastNew = prev + entries.size();
         verifiedIndex = Math.max(verifiedIndex, lastNew);
@@ -771,15 +774,18 @@ public final class RaftNode {
         }
     }
 
-    private void onFollowerDurable(long lastIndex) {
+    private void onDurable(long lastIndex) {
         durableIndex = Math.max(durableIndex, Math.min(lastIndex, log.lastIndex()));
-        if (role == Role.FOLLOWER && leaderId != null) {
+        if (role == Role.LEADER) {
+            maybeCommit();
+            for (Progress p : progress.values()) {
+                sendMore(p);
+            }
+        } else if (role == Role.FOLLOWER && leaderId != null) {
             long ack = Math.min(verifiedIndex, durableIndex);
             if (ack > lastAcked) {
                 reply(leaderId, true, ack);
             }
-        } else if (role == Role.LEADER) {
-            maybeCommit();
         }
     }
 

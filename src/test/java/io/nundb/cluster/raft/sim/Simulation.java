@@ -48,8 +48,9 @@ final class Simulation {
         static Config random(Random rnd, int nodes) {
             long[] timeouts = {100, 300, 1000};
             long t = timeouts[rnd.nextInt(timeouts.length)];
-            RaftOptions options =
-                    new RaftOptions(t, t / 10, 1 + rnd.nextInt(64), 64 + rnd.nextInt(4096), 1 + rnd.nextInt(8));
+            // small batches let a follower ack old entries before the new leader's no-op (figure 8)
+            int maxEntries = rnd.nextBoolean() ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(64);
+            RaftOptions options = new RaftOptions(t, t / 10, maxEntries, 64 + rnd.nextInt(4096), 1 + rnd.nextInt(8));
             return new Config(
                     nodes,
                     options,
