@@ -107,11 +107,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.raftThread = new RaftThread(options.self(), transport);
         this.raftLog = new OpLogRaftLog(opLog, snapshots, pipeline, raftThread, this::onLeaderWritten);
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
-        long half = Math.max(10, options.electionTimeout().toMillis() / 2);
         this.raft = new RaftNode(
                 options.self(),
                 options.members(),
-                RaftOptions.fromElectionTimeout(half),
+                RaftOptions.forNode(options.electionTimeout().toMillis()),
                 raftThread,
                 store,
                 raftLog,
