@@ -10,11 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -134,7 +131,7 @@ class ClusterFailoverProcessTest {
                 String digest = ProcessClusterProbe.awaitSameDigest(c, Duration.ofSeconds(30));
                 System.out.printf("[%s] all three nodes converged: %s%n", ack, digest);
 
-                List<Write> lostAcked = checkLedgers(c, ack, writers, killNanos);
+                List<Write> lostAcked = Ledgers.check(c, ack, DB, TOKEN, writers, killNanos);
                 String finalWatched = ProcessClusterProbe.values(c, watched, DB, TOKEN, List.of(WATCHED))
                         .get(WATCHED);
                 await("the watcher's last change is the value every node holds")
@@ -148,72 +145,6 @@ class ClusterFailoverProcessTest {
                 return new Result(killNanos, lostAcked, missed);
             }
         }
-    }
-
-    /**
-     * Every node holds exactly the same keys; acknowledged writes are there (returns those that are
-     * not), refused ones are not, unknown ones may be.
-     */
-    private static List<Write> checkLedgers(ProcessCluster c, String ack, List<LedgerWriter> writers, long killNanos)
-            throws Exception {
-        Map<String, Write> lastWrite = new LinkedHashMap<>();
-        Map<Outcome, Integer> counts = new LinkedHashMap<>();
-        Set<String> refusals = new TreeSet<>();
-        for (LedgerWriter w : writers) {
-            for (Write write : w.ledger()) {
-                counts.merge(write.outcome(), 1, Integer::sum);
-                if (write.outcome() == Outcome.REFUSED) {
-                    refusals.add(write.reply());
-                }
-            }
-            lastWrite.putAll(w.byKey());
-        }
-        System.out.printf("[%s] writes: %s; refusals: %s%n", ack, counts, refusals);
-        List<Map<String, String>> perNode = new ArrayList<>();
-        for (int i = 0; i < c.size(); i++) {
-            perNode.add(ProcessClusterProbe.values(c, i, DB, TOKEN, lastWrite.keySet()));
-        }
-        assertThat(perNode.get(1)).as("node 1 holds what node 0 holds").isEqualTo(perNode.get(0));
-        assertThat(perNode.get(2)).as("node 2 holds what node 0 holds").isEqualTo(perNode.get(0));
-        Map<String, String> data = perNode.get(0);
-        List<Write> lost = new ArrayList<>();
-        List<String> wrong = new ArrayList<>();
-        for (LedgerWriter w : writers) {
-            if (w.name().equals(WATCHED)) {
-                continue; // one key many times: checked against the watcher and its last write
-            }
-            for (Write write : w.ledger()) {
-                String held = data.get(write.key());
-                switch (write.outcome()) {
-                    case ACKED -> {
-                        if (held == null) {
-                            lost.add(write);
-                        } else if (!held.equals(write.value())) {
-                            wrong.add(write + " holds " + held);
-                        }
-                    }
-                    case REFUSED -> {
-                        if (held != null) {
-                            wrong.add("refused " + write + " is present");
-                        }
-                    }
-                    case UNKNOWN -> {
-                        if (held != null && !held.equals(write.value())) {
-                            wrong.add(write + " holds " + held);
-                        }
-                    }
-                }
-            }
-        }
-        long lostWindowMs = lost.stream()
-                .mapToLong(w -> TimeUnit.NANOSECONDS.toMillis(killNanos - w.answeredNanos()))
-                .max()
-                .orElse(0);
-        System.out.printf(
-                "[%s] acknowledged writes lost: %d (the oldest answered %d ms before the kill)%n",
-                ack, lost.size(), lostWindowMs);
-        assertThat(wrong).as("refused writes present or wrong values").isEmpty();
-        return lost;
     }
 
     /**

@@ -74,6 +74,10 @@ final class LedgerWriter implements AutoCloseable {
         return name;
     }
 
+    boolean singleKey() {
+        return singleKey;
+    }
+
     int acked() {
         return acked.get();
     }
