@@ -105,6 +105,11 @@ class ClusterPartitionProcessTest {
                         .as("the isolated old primary answers its writes with an error within a bound")
                         .isLessThan(10 * ELECTION_TIMEOUT_MS);
 
+                for (int j : majority) {
+                    assertThat(c.proxy(j).originDroppedBytes())
+                            .as("node %d's proxy dropped what the isolated node sent it", j)
+                            .isPositive();
+                }
                 long healedAt = System.nanoTime();
                 assertThat(onOld.ledger().stream()
                                 .filter(w -> w.sentNanos() > isolatedAt + TimeUnit.MILLISECONDS.toNanos(100)

@@ -74,13 +74,22 @@ final class Ledgers {
                 }
             }
         }
-        long lostWindowMs = lost.stream()
-                .mapToLong(w -> TimeUnit.NANOSECONDS.toMillis(faultNanos - w.answeredNanos()))
-                .max()
-                .orElse(0);
         System.out.printf(
-                "[%s] acknowledged writes lost: %d (the oldest answered %d ms before the fault)%n",
-                label, lost.size(), lostWindowMs);
+                "[%s] acknowledged writes lost: %d%s%n",
+                label,
+                lost.size(),
+                lost.isEmpty()
+                        ? ""
+                        : String.format(
+                                " (answered from %d ms before to %d ms after the fault)",
+                                lost.stream()
+                                        .mapToLong(w -> TimeUnit.NANOSECONDS.toMillis(faultNanos - w.answeredNanos()))
+                                        .max()
+                                        .orElseThrow(),
+                                lost.stream()
+                                        .mapToLong(w -> TimeUnit.NANOSECONDS.toMillis(w.answeredNanos() - faultNanos))
+                                        .max()
+                                        .orElseThrow()));
         assertThat(wrong).as("refused writes present or wrong values").isEmpty();
         return lost;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A TCP proxy on a loopback port in front of one loopback target, for putting faults between
@@ -46,6 +47,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean blackholed;
     /** Node ids whose connections are blackholed (matched against the first bytes each connection sends). */
     private final Set<String> blockedOrigins = ConcurrentHashMap.newKeySet();
+    /** Bytes dropped because their connection came from a blocked origin (not by {@link #blackhole()}). */
+    private final LongAdder originDropped = new LongAdder();
 
     private volatile long delayNanos;
     private volatile boolean closed;
@@ -119,6 +122,11 @@ public final class FaultProxy implements AutoCloseable {
                 link.reset();
             }
         }
+    }
+
+    /** Bytes dropped so far on connections from an origin blocked with {@link #blackholeFrom(String)}. */
+    public long originDroppedBytes() {
+        return originDropped.sum();
     }
 
     /** Connections open now. */
@@ -225,7 +233,7 @@ public final class FaultProxy implements AutoCloseable {
                     if (from == client) {
                         remember(buffer, n);
                     }
-                    if (dropping()) {
+                    if (dropping(n)) {
                         lostBytes = true;
                         continue;
                     }
@@ -277,12 +285,13 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
 
-        private boolean dropping() {
+        private boolean dropping(int bytes) {
             if (blackholed) {
                 return true;
             }
             for (String origin : blockedOrigins) {
                 if (containsToken(head, origin.getBytes(StandardCharsets.UTF_8))) {
+                    originDropped.add(bytes);
                     return true;
                 }
             }

@@ -169,6 +169,7 @@ class FaultProxyTest {
             fromA.getOutputStream().write("lost".getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> fromA.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             assertThat(echo.received.get()).isEqualTo(before);
+            assertThat(proxy.originDroppedBytes()).isEqualTo(4);
             try (Socket again = connect()) {
                 again.setSoTimeout(300);
                 again.getOutputStream().write("\u0000setup 127.0.0.1:4000\u0001".getBytes(StandardCharsets.UTF_8));
