@@ -80,6 +80,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private final AtomicLong forwardFailures = new AtomicLong();
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
 
+    /**
+     * Answers of writes decided here that are not given yet. A majority-mode write waits for its
+     * entry to commit; if this node loses the lead first (deposed, or cut off from the majority)
+     * nothing here may ever settle it, so it is answered as unknown after {@code writeWait}.
+     */
+    private final Set<CompletableFuture<Response>> pendingHere = ConcurrentHashMap.newKeySet();
+
     // the leader's own writes reach Raft coalesced: one task in flight at a time
     private final AtomicBoolean writtenPosted = new AtomicBoolean();
 
@@ -167,6 +174,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         leader = newLeader;
         if (newRole != RaftNode.Role.LEADER) {
             leaderReady = false;
+            if (was == RaftNode.Role.LEADER) {
+                pendingHere.forEach(this::expireLater);
+            }
             if (opLog.isLeader() || opLog.currentTerm() < newTerm) {
                 opLog.beginTerm(Math.max(opLog.currentTerm(), newTerm), false);
             }
@@ -420,6 +430,36 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             return "timed out";
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    @Override
+    public CompletableFuture<Response> decidedHere(Session session, CompletableFuture<Response> local) {
+        if (local.isDone()) {
+            return local;
+        }
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        pendingHere.add(answer);
+        local.whenComplete((r, e) -> {
+            pendingHere.remove(answer);
+            if (e != null) {
+                answer.completeExceptionally(e);
+            } else {
+                answer.complete(r);
+            }
+        });
+        if (role != RaftNode.Role.LEADER) {
+            expireLater(answer); // the lead went between placing the write and now
+        }
+        return answer;
+    }
+
+    /** The entry may still commit under a new primary (then the write stands) or be dropped: unknown. */
+    private void expireLater(CompletableFuture<Response> answer) {
+        answer.completeOnTimeout(
+                Response.error("this node stopped being the primary before the write committed;"
+                        + " the write may or may not have been applied"),
+                options.writeWait().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ views

@@ -131,7 +131,12 @@ public final class CommandExecutor {
             if (where instanceof WritePlacement.Refuse r) {
                 return done(Response.error(r.reason()));
             }
+            return placement.decidedHere(s, runHere(s, c));
         }
+        return runHere(s, c);
+    }
+
+    private CompletableFuture<Response> runHere(Session s, Command c) {
         if (c instanceof Command.Get g) {
             return done(data.get(s, g.key()));
         } else if (c instanceof Command.GetSafe g) {

@@ -190,6 +190,28 @@ public final class ProcessCluster implements AutoCloseable {
         return proxy;
     }
 
+    /**
+     * A partition around node {@code i}: its own proxy drops what peers send it, and the peers'
+     * proxies drop the connections it opens to them (recognised by its node id, see {@link
+     * FaultProxy#blackholeFrom(String)}), so it neither sends to nor hears from any peer. Its client
+     * ports stay reachable.
+     */
+    public void isolate(int i) {
+        proxy(i).blackhole();
+        for (int j = 0; j < nodes.size(); j++) {
+            if (j != i) {
+                proxy(j).blackholeFrom(nodes.get(i).externalAddress());
+            }
+        }
+    }
+
+    /** Ends every partition and delay on every proxy. */
+    public void heal() {
+        for (int j = 0; j < nodes.size(); j++) {
+            proxy(j).resume();
+        }
+    }
+
     /** The environment node {@code i} runs with (besides {@code NUN_DBS_DIR}, which follows its data dir). */
     public Map<String, String> environment(int i) {
         Node n = nodes.get(i);
