@@ -1,5 +1,7 @@
 package io.nundb.cli;
 
+import io.nundb.transport.http.HttpCommandController;
+import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -11,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Run ';'-separated commands over HTTP as admin; prints Response \"<reply>\".",
             "POSTs 'auth USER PWD; COMMANDS' to --host. The reply has one piece per command,",
-            "joined with ';'; line feeds are shown as \\n (as NunDB's CLI prints them)."
+            "joined with ';'; line feeds are shown as \\n (as NunDB's CLI prints them).",
+            "Exits 1 when any command answered with an error."
         })
 final class ExecCommand implements Callable<Integer> {
 
@@ -30,10 +33,20 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String body = "auth " + cli.user + " " + cli.requirePassword() + "; " + commands;
-        String reply = HttpClientCommands.post(cli.host(), body);
+        HttpResponse<String> response = HttpClientCommands.exchange(cli.host(), body);
+        String reply = response.body();
         cli.out().println("Response " + RustDebug.quote(reply));
         if (reply.startsWith("invalid auth")) {
             throw new CliException(NunDbCli.EXIT_AUTH, "authentication failed: wrong user or password");
+        }
+        // An error piece reads like a value; our server counts the failures in a header (NunDB has none).
+        long failed = response.headers()
+                .firstValueAsLong(HttpCommandController.FAILED_HEADER)
+                .orElse(0);
+        if (failed > 0) {
+            throw new CliException(
+                    NunDbCli.EXIT_SERVER_ERROR,
+                    failed + (failed == 1 ? " command" : " commands") + " failed (the reply shows which)");
         }
         return NunDbCli.EXIT_OK;
     }

@@ -121,6 +121,17 @@ class NunDbCliTest {
     }
 
     @Test
+    void execExitsOneWhenACommandFails() {
+        Run r = cli("-u", "nun", "-p", "nun-pwd", "--host", httpUrl(), "exec", "use-db no-such-db tok; get k");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("Response \"valid auth\\n;");
+        assertThat(r.err()).contains("nun-db: 2 commands failed");
+        Run one = cli("-u", "nun", "-p", "nun-pwd", "--host", httpUrl(), "exec", "create-db ef t; create-db ef t");
+        assertThat(one.code()).isEqualTo(1);
+        assertThat(one.err()).contains("nun-db: 1 command failed");
+    }
+
+    @Test
     void createDbPrintsNunDbsReplyAndFailsOnDuplicate() {
         Run r = cli("-u", "nun", "-p", "nun-pwd", "-h", httpUrl(), "create-db", "-d", "shop", "-t", "tok");
         assertThat(r.code()).isZero();
