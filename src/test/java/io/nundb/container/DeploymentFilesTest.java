@@ -40,8 +40,14 @@ class DeploymentFilesTest {
                 .contains("USER 10001:10001")
                 .contains("VOLUME [\"/data\"]")
                 .contains("EXPOSE 3012 3013 3014 3015")
-                .contains("HEALTHCHECK")
-                .contains("NUN_DBS_DIR=/data");
+                .contains("NUN_DBS_DIR=/data")
+                // the health check is the static probe, not a JVM every 10 s
+                .contains("CMD [\"/usr/local/bin/nun-db-probe\"]")
+                .contains("gcc -static");
+        String healthcheck =
+                dockerfile.substring(dockerfile.indexOf("\nHEALTHCHECK "), dockerfile.indexOf("\nENTRYPOINT"));
+        assertThat(healthcheck).doesNotContain("NONE").doesNotContain("java");
+        assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("!docker/probe.c");
     }
 
     @Test
