@@ -132,6 +132,45 @@ class NunDbCliTest {
     }
 
     @Test
+    void execExpectWaitsForTheReplyToContainTheText() throws Exception {
+        cli("-u", "nun", "-p", "nun-pwd", "--host", httpUrl(), "exec", "create-db ex t; use-db ex t; set k old");
+        CompletableFuture<Run> waiting = CompletableFuture.supplyAsync(() -> cli(
+                "-u",
+                "nun",
+                "-p",
+                "nun-pwd",
+                "--host",
+                httpUrl(),
+                "exec",
+                "--expect",
+                "value new",
+                "--timeout",
+                "30",
+                "use-db ex t; get k"));
+        Run early = cli(
+                "-u",
+                "nun",
+                "-p",
+                "nun-pwd",
+                "--host",
+                httpUrl(),
+                "exec",
+                "--expect",
+                "value new",
+                "--timeout",
+                "1",
+                "use-db ex t; get k");
+        assertThat(early.code()).isEqualTo(1);
+        assertThat(early.out()).contains("value old");
+        assertThat(early.err()).contains("did not contain 'value new' within 1");
+        assertThat(waiting).isNotDone();
+        cli("-u", "nun", "-p", "nun-pwd", "--host", httpUrl(), "exec", "use-db ex t; set k new");
+        Run later = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(later.code()).as(later.err()).isZero();
+        assertThat(later.out()).contains("value new");
+    }
+
+    @Test
     void createDbPrintsNunDbsReplyAndFailsOnDuplicate() {
         Run r = cli("-u", "nun", "-p", "nun-pwd", "-h", httpUrl(), "create-db", "-d", "shop", "-t", "tok");
         assertThat(r.code()).isZero();
