@@ -74,29 +74,22 @@ class DeploymentFilesTest {
         Map<String, Object> values = yaml("helm/nundb/values.yaml");
         Pattern ref = Pattern.compile("\\.Values\\.([A-Za-z0-9_.]+)");
         List<String> missing = new ArrayList<>();
-        try (Stream<Path> templates = Files.list(ROOT.resolve("helm/nundb/templates"))) {
-            for (Path t : templates.toList()) {
+        try (Stream<Path> templates = Files.walk(ROOT.resolve("helm/nundb/templates"))) {
+            for (Path t : templates.filter(Files::isRegularFile).toList()) {
                 Matcher m = ref.matcher(Files.readString(t));
                 while (m.find()) {
                     Object v = values;
                     for (String part : m.group(1).split("\\.")) {
                         v = v instanceof Map<?, ?> mm && mm.containsKey(part) ? mm.get(part) : null;
                     }
-                    if (v == null && !m.group(1).equals("adminPassword")) {
+                    if (v == null) {
                         missing.add(t.getFileName() + ": .Values." + m.group(1));
                     }
                 }
             }
         }
         assertThat(missing).isEmpty();
-        Map<String, Object> probes = map(values.get("probes"));
-        assertThat(map(probes.get("liveness")).get("path")).isEqualTo("/actuator/health/liveness");
-        assertThat(map(probes.get("readiness")).get("path")).isEqualTo("/actuator/health/readiness");
-        String statefulSet = Files.readString(ROOT.resolve("helm/nundb/templates/statefulset.yaml"));
-        assertThat(statefulSet)
-                .contains("secretKeyRef")
-                .contains("volumeClaimTemplates")
-                .contains("runAsNonRoot: true");
+        // what the rendered chart must do is checked by real Helm in HelmChartTest
     }
 
     @Test
