@@ -78,8 +78,8 @@ ENV NUN_USER=nun \
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
-# 3012 WebSocket, 3013 HTTP (commands, Actuator), 3014 TCP, 3015 RSocket
-EXPOSE 3012 3013 3014 3015
+# 3012 WebSocket, 3013 HTTP (commands, Actuator), 3014 TCP, 3015 RSocket, 3016 cluster peers (RSocket)
+EXPOSE 3012 3013 3014 3015 3016
 
 # The image has no shell or curl: a static probe asks /readyz on NUN_HTTP_ADDR's port (docker/probe.c).
 # Starting the nun-db CLI's JVM for this every 10 s cost about half a CPU-second each time.

@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -39,7 +42,7 @@ class DeploymentFilesTest {
                 .contains("FROM scratch")
                 .contains("USER 10001:10001")
                 .contains("VOLUME [\"/data\"]")
-                .contains("EXPOSE 3012 3013 3014 3015")
+                .contains("EXPOSE 3012 3013 3014 3015 3016")
                 .contains("NUN_DBS_DIR=/data")
                 // the health check is the static probe, not a JVM every 10 s
                 .contains("CMD [\"/usr/local/bin/nun-db-probe\"]")
@@ -52,19 +55,90 @@ class DeploymentFilesTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void composeFileRunsTheNodeAndScrapesIt() throws IOException {
+    void composeFileRunsAThreeNodeClusterAndScrapesEveryNode() throws IOException {
         Map<String, Object> compose = yaml("docker-compose.yml");
         Map<String, Object> services = map(compose.get("services"));
-        assertThat(services).containsKeys("nundb", "prometheus", "grafana");
-        Map<String, Object> node = map(services.get("nundb"));
-        assertThat((List<Object>) node.get("ports"))
-                .contains("127.0.0.1:3012:3012", "127.0.0.1:3013:3013", "127.0.0.1:3014:3014");
-        assertThat((List<Object>) node.get("volumes")).contains("nundb-data:/data");
+        assertThat(services).containsOnlyKeys("nundb-1", "nundb-2", "nundb-3", "prometheus", "grafana");
+        Set<String> volumes = new HashSet<>();
+        for (int i = 1; i <= 3; i++) {
+            String name = "nundb-" + i;
+            Map<String, Object> node = map(services.get(name));
+            assertThat(node).doesNotContainKey("profiles");
+            Map<String, Object> env = map(node.get("environment"));
+            // peers by service name, this node by its own
+            assertThat(env)
+                    .containsEntry("NUN_REPLICATE_ADDR", "nundb-1:3016,nundb-2:3016,nundb-3:3016")
+                    .containsEntry("NUN_EXTERNAL_ADDR", name + ":3016")
+                    .containsEntry("NUN_CLUSTER_ADDR", "0.0.0.0:3016");
+            // secrets come from .env (docker/gen-env.sh), required, never a default in the file
+            assertThat(env.get("NUN_PWD").toString()).startsWith("${NUN_PWD:?run docker/gen-env.sh");
+            assertThat(env.get("NUN_CLUSTER_SECRET").toString())
+                    .startsWith("${NUN_CLUSTER_SECRET:?run docker/gen-env.sh");
+            List<Object> mounts = (List<Object>) node.get("volumes");
+            assertThat(mounts).containsExactly(name + "-data:/data");
+            volumes.add(mounts.get(0).toString());
+            assertThat((List<Object>) node.get("ports"))
+                    .allSatisfy(p -> assertThat(p.toString()).startsWith("127.0.0.1:"));
+        }
+        assertThat(volumes).hasSize(3);
+        assertThat(map(compose.get("volumes"))).containsKeys("nundb-1-data", "nundb-2-data", "nundb-3-data");
+        assertThat((List<Object>) map(services.get("nundb-1")).get("ports"))
+                .contains("127.0.0.1:3012:3012", "127.0.0.1:3013:3013", "127.0.0.1:3014:3014", "127.0.0.1:3015:3015");
+
+        for (String monitoring : List.of("prometheus", "grafana")) {
+            assertThat((List<Object>) map(services.get(monitoring)).get("profiles"))
+                    .containsExactly("monitoring");
+        }
+        assertThat((List<Object>) map(services.get("grafana")).get("volumes"))
+                .contains(
+                        "./ops/grafana/provisioning:/etc/grafana/provisioning:ro",
+                        "./ops/grafana/nundb-dashboard.json:/var/lib/grafana/dashboards/nundb-dashboard.json:ro");
 
         Map<String, Object> prometheus = yaml("ops/prometheus/prometheus.yml");
         Map<String, Object> job = map(((List<?>) prometheus.get("scrape_configs")).get(0));
         assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
-        assertThat(job.toString()).contains("nundb:3013");
+        Map<String, Object> targets = map(((List<?>) job.get("static_configs")).get(0));
+        assertThat((List<Object>) targets.get("targets"))
+                .containsExactly("nundb-1:3013", "nundb-2:3013", "nundb-3:3013");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSingleNodeFileStaysAndNeedsNoPassword() throws IOException {
+        Map<String, Object> services = map(yaml("docker-compose.single.yml").get("services"));
+        assertThat(services).containsOnlyKeys("nundb");
+        Map<String, Object> node = map(services.get("nundb"));
+        assertThat(map(node.get("environment")).get("NUN_PWD")).isEqualTo("${NUN_PWD:-}");
+        assertThat((List<Object>) node.get("volumes")).contains("nundb-data:/data");
+    }
+
+    @Test
+    @Timeout(30)
+    void genEnvWritesThePrivateEnvFileOnceAndKeepsIt(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("docker"));
+        Path script = Files.copy(ROOT.resolve("docker/gen-env.sh"), dir.resolve("docker/gen-env.sh"));
+        assertThat(Files.isExecutable(ROOT.resolve("docker/gen-env.sh"))).isTrue();
+        assertThat(run(script)).isZero();
+        Path env = dir.resolve(".env");
+        String first = Files.readString(env);
+        assertThat(first)
+                .containsPattern("(?m)^NUN_PWD=[0-9a-f]{24}$")
+                .containsPattern("(?m)^NUN_CLUSTER_SECRET=[0-9a-f]{48}$");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(env)))
+                .isEqualTo("rw-------");
+        assertThat(run(script)).isZero();
+        assertThat(Files.readString(env)).isEqualTo(first);
+        assertThat(run(script, "--force")).isZero();
+        assertThat(Files.readString(env)).isNotEqualTo(first);
+        assertThat(Files.readString(ROOT.resolve(".gitignore"))).containsPattern("(?m)^\\.env$");
+    }
+
+    private static int run(Path script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return p.waitFor();
     }
 
     @Test
