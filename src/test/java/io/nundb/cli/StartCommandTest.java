@@ -15,14 +15,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -220,6 +226,54 @@ class StartCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void managementAuthPutsActuatorButNotTheProbesBehindTheAdminPassword(boolean ownPort) throws Exception {
+        NunDbCli cli = new NunDbCli(new ByteArrayInputStream(new byte[0]));
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of(
+                "-u",
+                "admin",
+                "-p",
+                "pw",
+                "start",
+                "--tcp-address",
+                "127.0.0.1:0",
+                "--ws-address",
+                "127.0.0.1:0",
+                "--http-address",
+                "127.0.0.1:0",
+                "--rsocket-address",
+                "127.0.0.1:0",
+                "--dbs-dir",
+                data.toString(),
+                "--nundb.management-auth=true"));
+        if (ownPort) {
+            args.add("--nundb.management-addr=127.0.0.1:0");
+        }
+        int code = NunDbCli.execute(
+                cli, args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        try (var ctx = cli.server) {
+            int http = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+            int management = ownPort
+                    ? Integer.parseInt(ctx.getEnvironment().getRequiredProperty("local.management.port"))
+                    : http;
+            String good = "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8));
+            String bad = "Basic " + Base64.getEncoder().encodeToString("admin:no".getBytes(StandardCharsets.UTF_8));
+            for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/metrics")) {
+                assertThat(status(management, path, null)).as(path).isEqualTo(401);
+                assertThat(status(management, path, bad)).as(path).isEqualTo(401);
+                assertThat(status(management, path, good)).as(path).isEqualTo(200);
+            }
+            for (String path : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+                assertThat(status(management, path, null)).as(path).isEqualTo(200);
+            }
+            assertThat(status(http, "/readyz", null)).isEqualTo(200);
+            assertThat(status(http, "/livez", null)).isEqualTo(200);
+        }
+    }
+
     @Test
     void aTcpPortInUseIsOneLineNotAStackTrace(CapturedOutput output) throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -258,11 +312,16 @@ class StartCommandTest {
     }
 
     private static int status(int port, String path) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        return client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding())
+        return status(port, path, null);
+    }
+
+    private static int status(int port, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
