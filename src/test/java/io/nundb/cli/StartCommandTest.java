@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -182,34 +183,47 @@ class StartCommandTest {
         assertThat(noValue[0]).isEqualTo("2");
     }
 
-    @Test
-    void passthroughSettingsAndTheRSocketFlagTakeEffect() throws Exception {
+    /** {@code nun-db -u admin -p pw start} on loopback port 0 for every listener, in the temp dir, plus extras. */
+    private List<String> startArgs(String tcp, String http, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "-u",
+                "admin",
+                "-p",
+                "pw",
+                "start",
+                "--tcp-address",
+                tcp,
+                "--ws-address",
+                "127.0.0.1:0",
+                "--http-address",
+                http,
+                "--rsocket-address",
+                "127.0.0.1:0",
+                "--dbs-dir",
+                data.toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    /** Starts the server with {@link #startArgs} and the extras; the caller closes its context. */
+    private ConfigurableApplicationContext started(String... extra) {
         NunDbCli cli = new NunDbCli(new ByteArrayInputStream(new byte[0]));
         StringWriter err = new StringWriter();
         int code = NunDbCli.execute(
                 cli,
-                new String[] {
-                    "-p",
-                    "pw",
-                    "start",
-                    "--tcp-address",
-                    "127.0.0.1:0",
-                    "--ws-address",
-                    "127.0.0.1:0",
-                    "--http-address",
-                    "127.0.0.1:0",
-                    "--rsocket-address",
-                    "127.0.0.1:0",
-                    "--dbs-dir",
-                    data.toString(),
-                    "--nundb.declutter-interval=5m",
-                    "--nundb.storage.shutdown-timeout=90",
-                    "--nundb.management-addr=127.0.0.1:0"
-                },
+                startArgs("127.0.0.1:0", "127.0.0.1:0", extra).toArray(String[]::new),
                 new PrintWriter(new StringWriter()),
                 new PrintWriter(err));
         assertThat(code).as(err.toString()).isZero();
-        try (var ctx = cli.server) {
+        return cli.server;
+    }
+
+    @Test
+    void passthroughSettingsAndTheRSocketFlagTakeEffect() throws Exception {
+        try (var ctx = started(
+                "--nundb.declutter-interval=5m",
+                "--nundb.storage.shutdown-timeout=90",
+                "--nundb.management-addr=127.0.0.1:0")) {
             assertThat(ctx.getBean(NunDbProperties.class).declutterInterval()).isEqualTo(Duration.ofMinutes(5));
             assertThat(ctx.getBean(StorageProperties.class).shutdownTimeout()).isEqualTo(Duration.ofSeconds(90));
             assertThat(ctx.getEnvironment().getProperty("spring.rsocket.server.address"))
@@ -229,32 +243,10 @@ class StartCommandTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void managementAuthPutsActuatorButNotTheProbesBehindTheAdminPassword(boolean ownPort) throws Exception {
-        NunDbCli cli = new NunDbCli(new ByteArrayInputStream(new byte[0]));
-        StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of(
-                "-u",
-                "admin",
-                "-p",
-                "pw",
-                "start",
-                "--tcp-address",
-                "127.0.0.1:0",
-                "--ws-address",
-                "127.0.0.1:0",
-                "--http-address",
-                "127.0.0.1:0",
-                "--rsocket-address",
-                "127.0.0.1:0",
-                "--dbs-dir",
-                data.toString(),
-                "--nundb.management-auth=true"));
-        if (ownPort) {
-            args.add("--nundb.management-addr=127.0.0.1:0");
-        }
-        int code = NunDbCli.execute(
-                cli, args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err));
-        assertThat(code).as(err.toString()).isZero();
-        try (var ctx = cli.server) {
+        String[] extra = ownPort
+                ? new String[] {"--nundb.management-auth=true", "--nundb.management-addr=127.0.0.1:0"}
+                : new String[] {"--nundb.management-auth=true"};
+        try (var ctx = started(extra)) {
             int http = ((WebServerApplicationContext) ctx).getWebServer().getPort();
             int management = ownPort
                     ? Integer.parseInt(ctx.getEnvironment().getRequiredProperty("local.management.port"))
@@ -294,21 +286,8 @@ class StartCommandTest {
     }
 
     private String[] startWithPorts(String tcp, String http) {
-        return run(
-                "",
-                "-p",
-                "pw",
-                "start",
-                "--tcp-address",
-                tcp,
-                "--ws-address",
-                "127.0.0.1:0",
-                "--http-address",
-                http,
-                "--rsocket-address",
-                "127.0.0.1:0",
-                "--dbs-dir",
-                data.toString());
+        List<String> args = startArgs(tcp, http);
+        return run("", args.toArray(String[]::new));
     }
 
     private static int status(int port, String path) throws Exception {
