@@ -75,6 +75,13 @@ class DurationSettingsTest {
     }
 
     private static Duration bind(Setting setting, Map<String, Object> env, String... args) {
+        try (ConfigurableApplicationContext ctx = context(env, args)) {
+            return setting.read().apply(ctx);
+        }
+    }
+
+    /** The settings beans bound by Spring with application.yml, {@code env} as the process environment. */
+    static ConfigurableApplicationContext context(Map<String, Object> env, String... args) {
         StandardEnvironment environment = new StandardEnvironment();
         environment
                 .getPropertySources()
@@ -82,13 +89,11 @@ class DurationSettingsTest {
                         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                         new SystemEnvironmentPropertySource(
                                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, env));
-        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PropertiesOnly.class)
+        return new SpringApplicationBuilder(PropertiesOnly.class)
                 .environment(environment)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
-                .run(args)) {
-            return setting.read().apply(ctx);
-        }
+                .run(args);
     }
 
     @ParameterizedTest
