@@ -80,6 +80,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheRpcPackageOfTheClusterTalksRSocket() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.nundb.cluster..")
+                .and()
+                .resideOutsideOfPackage("io.nundb.cluster.rpc..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.rsocket..", "reactor.netty..", "io.netty..")
+                .because("the cluster reaches peers through PeerTransport; cluster.rpc implements it over RSocket")
+                .check(classes);
+    }
+
+    @Test
     void watchDependsOnlyOnProtocolAndStorageOfOurs() {
         noClasses()
                 .that()

@@ -19,10 +19,22 @@ public interface PeerTransport extends AutoCloseable {
     /** Runs a client command on {@code peer} (the primary); fails if the peer cannot be reached. */
     CompletableFuture<ForwardReply> forward(String peer, ForwardRequest request);
 
+    /** Opens the link to {@code peer} now rather than at the first message; never blocks. */
+    default void connect(String peer) {}
+
+    /** Whether a link to or from {@code peer} is up now (for {@code cluster-state}). */
+    default boolean isConnected(String peer) {
+        return true;
+    }
+
     @Override
     void close();
 
-    /** What a node does with its peers' traffic. Called on transport threads: must not block. */
+    /**
+     * What a node does with its peers' traffic. Called on transport threads (for RSocket, the Netty
+     * event loop that serves the sender's connection): must not block, so it hands the message to
+     * the node's own thread (a queue) and returns at once.
+     */
     interface Inbound {
         void onMessage(RaftMessage message);
 

@@ -8,6 +8,7 @@ import io.nundb.security.Names;
 import io.nundb.security.Permissions;
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
+import io.nundb.storage.StateDigest;
 import io.nundb.storage.Strategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +184,13 @@ final class AdminCommands {
                 lines.sort(null);
                 return Response.ok("dbs-list \n" + String.join("\n", lines) + "\n");
             }
+            case "cluster":
+                return Response.ok(ports.cluster().details());
+            case "digest":
+                return Response.ok("digest " + StateDigest.of(databases) + "\n");
+            case "force-election":
+                ports.cluster().forceElection();
+                return Response.ok();
             case "process-info":
                 return Response.ok(
                         "process-info \nprocess_id: " + ProcessHandle.current().pid() + "\n");

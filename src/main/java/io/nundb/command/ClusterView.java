@@ -12,6 +12,14 @@ public interface ClusterView {
 
     Response leave(String address);
 
+    /** The admin view ({@code debug cluster}): term, indexes and each member's lag. */
+    default String details() {
+        return "cluster-info standalone\n";
+    }
+
+    /** {@code debug force-election}: nothing to do alone. */
+    default void forceElection() {}
+
     /** A node on its own: it is the primary. */
     static ClusterView standalone(String name) {
         return new ClusterView() {

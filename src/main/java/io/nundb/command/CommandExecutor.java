@@ -2,6 +2,7 @@ package io.nundb.command;
 
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
+import io.nundb.protocol.CommandRenderer;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The single door into the engine: every transport hands it one command text at a time per
  * session and writes back the {@link Response}. Reads answer at once; writes answer once the
- * change is durable. Never throws: any failure becomes an {@code error …} reply.
+ * change is durable and applied. Never throws: any failure becomes an {@code error …} reply.
  */
 public final class CommandExecutor {
 
@@ -26,6 +27,7 @@ public final class CommandExecutor {
     private final DataCommands data;
     private final AdminCommands admin;
     private final CommandObserver observer;
+    private final WritePlacement placement;
     private final MovingAverage commandTime = new MovingAverage(100);
 
     public CommandExecutor(
@@ -38,6 +40,7 @@ public final class CommandExecutor {
         this.data = new DataCommands(access, writes, watches);
         this.admin = new AdminCommands(databases, access, writes, data, conflicts, ports, commandTime);
         this.observer = ports.observer();
+        this.placement = ports.placement();
     }
 
     /** Parses and runs one command text. */
@@ -52,7 +55,37 @@ public final class CommandExecutor {
         return execute(session, command);
     }
 
+    /**
+     * Runs one command of the session. A session's commands take effect in the order they come:
+     * a change is only visible once applied, so a command that comes while the session's earlier
+     * ones are not answered yet waits for them — except a data write behind data writes, which the
+     * write pipeline keeps in order by itself (pipelined writes still share one group commit).
+     */
     public CompletableFuture<Response> execute(Session session, Command command) {
+        CompletableFuture<Response> before = session.unfinished();
+        boolean dataWrite = isDataWrite(command);
+        boolean waiting = before != null && !before.isDone();
+        if (waiting && !(dataWrite && session.unfinishedAreDataWrites())) {
+            CompletableFuture<Response> after = before.handle((r, e) -> null).thenCompose(x -> run(session, command));
+            session.unfinished(after, false);
+            return after;
+        }
+        CompletableFuture<Response> result = run(session, command);
+        if (!result.isDone()) {
+            session.unfinished(result, dataWrite);
+        }
+        return result;
+    }
+
+    /** Changes of keys of the selected database: ordered by the write pipeline itself. */
+    private static boolean isDataWrite(Command c) {
+        return c instanceof Command.Set
+                || c instanceof Command.SetSafe
+                || c instanceof Command.Remove
+                || c instanceof Command.Increment;
+    }
+
+    private CompletableFuture<Response> run(Session session, Command command) {
         long start = System.nanoTime();
         CompletableFuture<Response> result;
         try {
@@ -90,6 +123,15 @@ public final class CommandExecutor {
     }
 
     private CompletableFuture<Response> dispatch(Session s, Command c) {
+        if (c instanceof Command.Mutating m) {
+            WritePlacement.Placement where = placement.place(s, m);
+            if (where instanceof WritePlacement.Forward f) {
+                return placement.forward(s, f.primary(), CommandRenderer.render(c));
+            }
+            if (where instanceof WritePlacement.Refuse r) {
+                return done(Response.error(r.reason()));
+            }
+        }
         if (c instanceof Command.Get g) {
             return done(data.get(s, g.key()));
         } else if (c instanceof Command.GetSafe g) {
@@ -134,6 +176,8 @@ public final class CommandExecutor {
             return admin.replicateRemove(s, r);
         } else if (c instanceof Command.ReplicateIncrement r) {
             return admin.replicateIncrement(s, r);
+        } else if (c instanceof Command.Ping) {
+            return done(Response.ok("pong\n"));
         } else if (c instanceof Command.ClusterState) {
             return done(admin.clusterState(s));
         } else if (c instanceof Command.MetricsState) {

@@ -89,7 +89,7 @@ final class Conflicts {
         watches.watch(db.name(), ARBITERS_KEY, outbox);
         List<String> pending = new ArrayList<>();
         for (String k : sortedRecords(db, RECORD_PREFIX)) {
-            VersionedValue v = db.getLive(k);
+            VersionedValue v = latestLive(db, k);
             if (v == null) {
                 continue;
             }
@@ -121,7 +121,7 @@ final class Conflicts {
         WriteResult record = Writes.overwrite(db, recordKey, RESOLVED + " " + r.value());
         boolean stillPending = records(db, r.key()).stream()
                 .filter(k -> !k.equals(recordKey))
-                .map(db::getLive)
+                .map(k -> latestLive(db, k))
                 .anyMatch(v -> v != null && !v.value().startsWith(RESOLVED));
         WriteResult write = db.mutate(r.key(), current -> {
             if (stillPending) {
@@ -143,7 +143,7 @@ final class Conflicts {
     List<String> pendingRecords(Database db) {
         List<String> out = new ArrayList<>();
         for (String k : sortedRecords(db, RECORD_PREFIX)) {
-            VersionedValue v = db.getLive(k);
+            VersionedValue v = latestLive(db, k);
             if (v != null && !v.value().startsWith(RESOLVED)) {
                 out.add(k);
             }
@@ -171,9 +171,18 @@ final class Conflicts {
         return true;
     }
 
+    /**
+     * Conflict records chain one decision to the next, so they are read as decided (a record
+     * written a moment ago may not be applied yet).
+     */
+    private static VersionedValue latestLive(Database db, String key) {
+        VersionedValue v = db.latest(key);
+        return v == null || v.deleted() ? null : v;
+    }
+
     private static List<String> sortedRecords(Database db, String prefix) {
         List<String> out = new ArrayList<>();
-        for (String k : db.liveKeys()) {
+        for (String k : db.latestLiveKeys()) {
             if (k.startsWith(prefix)) {
                 out.add(k);
             }

@@ -1,6 +1,8 @@
 package io.nundb.command;
 
+import io.nundb.protocol.Response;
 import io.nundb.watch.Outbox;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,10 +20,28 @@ public final class Session {
     private volatile String db;
     private volatile String user;
     private volatile boolean closed;
+    // the latest command not answered yet that later ones may have to wait for (CommandExecutor)
+    private volatile CompletableFuture<Response> unfinished;
+    private volatile boolean unfinishedAreDataWrites;
 
     public Session(String transport, Outbox outbox) {
         this.transport = transport;
         this.outbox = outbox;
+    }
+
+    /** The transport name of a session that runs a command a secondary forwarded to this primary. */
+    public static final String FORWARDED = "forwarded";
+
+    /**
+     * A session for one command forwarded by a secondary, which authenticated the client: it acts as
+     * that client (its database, user and admin flag). It has no connection, so nothing is pushed.
+     */
+    public static Session forwarded(String db, String user, boolean admin) {
+        Session s = new Session(FORWARDED, message -> false);
+        s.db = db;
+        s.user = user;
+        s.admin = admin;
+        return s;
     }
 
     public long id() {
@@ -71,6 +91,19 @@ public final class Session {
         boolean was = closed;
         closed = true;
         return !was;
+    }
+
+    CompletableFuture<Response> unfinished() {
+        return unfinished;
+    }
+
+    boolean unfinishedAreDataWrites() {
+        return unfinishedAreDataWrites;
+    }
+
+    void unfinished(CompletableFuture<Response> command, boolean dataWrites) {
+        unfinished = command;
+        unfinishedAreDataWrites = dataWrites;
     }
 
     @Override

@@ -1,19 +1,25 @@
 package io.nundb.config;
 
+import io.nundb.cluster.AckMode;
+import io.nundb.cluster.ClusterOptions;
+import io.nundb.cluster.rpc.RSocketPeerTransport;
+import io.nundb.cluster.rpc.RpcOptions;
 import io.nundb.command.ClusterView;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.CommandObserver;
 import io.nundb.command.EnginePorts;
-import io.nundb.command.NodeStats;
-import io.nundb.command.SnapshotPort;
+import io.nundb.command.WritePlacement;
+import io.nundb.node.NodeOptions;
+import io.nundb.node.NunDbNode;
 import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Databases;
-import io.nundb.storage.Journal;
-import io.nundb.storage.Recovery;
+import io.nundb.storage.oplog.OpLogOptions;
 import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +28,12 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the framework-free core with {@code new}; storage, cluster and metrics plug in as beans. */
+/**
+ * Builds the node ({@link NunDbNode}, plain Java) once and exposes its parts as the beans the
+ * transports and operations inject; the cluster and metrics plug in as beans.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(NunDbProperties.class)
+@EnableConfigurationProperties({NunDbProperties.class, StorageProperties.class})
 public class EngineConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EngineConfiguration.class);
@@ -51,49 +60,61 @@ public class EngineConfiguration {
         return new DeliveryStats();
     }
 
+    /** The node: recovery runs here, before any listener or transport starts. */
     @Bean
-    WatchRegistry watchRegistry(DeliveryStats stats) {
-        return new WatchRegistry(stats);
-    }
-
-    @Bean
-    ChangeFeed changeFeed() {
-        return new ChangeFeed();
-    }
-
-    @Bean
-    Databases databases(
-            AdminCredentials admin,
-            WatchRegistry watches,
-            ChangeFeed feed,
-            ObjectProvider<Journal> journal,
-            ObjectProvider<Recovery> recovery) {
-        Databases databases = new Databases(
-                journal.getIfAvailable(() -> Journal.NONE),
-                (db, key, value) -> {
-                    watches.onChange(db, key, value);
-                    feed.onChange(db, key, value);
-                },
-                admin.password());
-        recovery.ifAvailable(r -> r.recoverInto(databases));
-        return databases;
-    }
-
-    @Bean
-    CommandExecutor commandExecutor(
-            Databases databases,
-            WatchRegistry watches,
+    NunDbNode nunDbNode(
             AdminCredentials admin,
             NunDbProperties props,
-            ObjectProvider<SnapshotPort> snapshots,
+            StorageProperties storage,
+            DeliveryStats delivery,
             ObjectProvider<ClusterView> cluster,
-            ObjectProvider<NodeStats> stats,
-            ObjectProvider<CommandObserver> observer) {
+            ObjectProvider<CommandObserver> observer,
+            ObjectProvider<WritePlacement> placement) {
+        Duration declutter = props.declutterInterval() == null ? Duration.ofSeconds(300) : props.declutterInterval();
+        NodeOptions options = NodeOptions.onDisk(dataDir(props), props.nodeName(), admin.user(), admin.password())
+                .withOpLog(new OpLogOptions(
+                        storage.fsyncPolicy(), storage.fsyncInterval(), storage.segmentSize(), props.maxOpLogSize()))
+                .withRecovery(storage.recoveryMode(), declutter, storage.shutdownTimeout());
         EnginePorts ports = EnginePorts.standalone(props.nodeName())
-                .withSnapshots(snapshots.getIfAvailable(() -> SnapshotPort.NONE))
                 .withCluster(cluster.getIfAvailable(() -> ClusterView.standalone(props.nodeName())))
-                .withStats(stats.getIfAvailable(() -> NodeStats.NONE))
-                .withObserver(observer.getIfAvailable(() -> CommandObserver.NONE));
-        return new CommandExecutor(databases, watches, admin, ports);
+                .withObserver(observer.getIfAvailable(() -> CommandObserver.NONE))
+                .withPlacement(placement.getIfAvailable(() -> WritePlacement.STANDALONE));
+        if (!props.isClustered()) {
+            return new NunDbNode(options, ports, delivery);
+        }
+        ClusterOptions clusterOptions = new ClusterOptions(
+                props.clusterNodeId(),
+                ClusterOptions.parseMembers(props.replicateAddr()),
+                AckMode.parse(props.replicationAck()),
+                props.electionTimeout(),
+                null);
+        RSocketPeerTransport transport = new RSocketPeerTransport(
+                RpcOptions.of(props.clusterNodeId(), props.clusterAddr(), props.clusterSecret())
+                        .withForwardTimeout(clusterOptions.writeWait()));
+        return new NunDbNode(options, ports, delivery, clusterOptions, transport);
+    }
+
+    static Path dataDir(NunDbProperties props) {
+        return Path.of(props.dbsDir() == null || props.dbsDir().isBlank() ? "dbs" : props.dbsDir());
+    }
+
+    @Bean
+    WatchRegistry watchRegistry(NunDbNode node) {
+        return node.watches();
+    }
+
+    @Bean
+    ChangeFeed changeFeed(NunDbNode node) {
+        return node.changeFeed();
+    }
+
+    @Bean
+    Databases databases(NunDbNode node) {
+        return node.databases();
+    }
+
+    @Bean
+    CommandExecutor commandExecutor(NunDbNode node) {
+        return node.executor();
     }
 }

@@ -18,8 +18,16 @@ import org.springframework.boot.convert.DurationUnit;
  * @param wsAddr WebSocket listener ({@code NUN_WS_ADDR})
  * @param httpAddr HTTP listener ({@code NUN_HTTP_ADDR}), also REST and Actuator
  * @param rsocketAddr RSocket listener for clients
- * @param externalAddr this node's name in the cluster (defaults to the TCP address)
+ * @param externalAddr the address peers reach this node at ({@code NUN_EXTERNAL_ADDR}); its name in
+ *     {@code cluster-state} (defaulting to the TCP address) and its cluster node id (defaulting to
+ *     the cluster address)
  * @param replicateAddr comma list of cluster members ({@code NUN_REPLICATE_ADDR})
+ * @param clusterAddr the peer-link listener {@code host:port} ({@code NUN_CLUSTER_ADDR}, default
+ *     {@code 0.0.0.0:3016}); opened only when the node runs clustered
+ * @param clusterSecret the secret peers authenticate with ({@code NUN_CLUSTER_SECRET}); required to
+ *     run clustered
+ * @param replicationAck when writes are answered in a cluster: {@code lazy} (default) or {@code
+ *     majority} ({@code NUN_REPLICATION_ACK})
  * @param electionTimeout election timeout ({@code NUN_ELECTION_TIMEOUT}, ms)
  * @param declutterInterval snapshot interval ({@code NUN_DECLUTTER_INTERVAL}, seconds)
  * @param maxOpLogSize op-log size before old segments go after a snapshot ({@code NUN_MAX_OP_LOG_SIZE})
@@ -37,14 +45,46 @@ public record NunDbProperties(
         String rsocketAddr,
         String externalAddr,
         String replicateAddr,
+        String clusterAddr,
+        String clusterSecret,
+        String replicationAck,
         @DurationUnit(ChronoUnit.MILLIS) Duration electionTimeout,
         @DurationUnit(ChronoUnit.SECONDS) Duration declutterInterval,
         long maxOpLogSize,
         int outboxLimit,
         int maxLineLength) {
 
+    /** Whether this node runs in a cluster: {@code NUN_REPLICATE_ADDR} names its members. */
+    public boolean isClustered() {
+        return replicateAddr != null && !replicateAddr.isBlank();
+    }
+
     /** The name this node gives itself in {@code cluster-state}. */
     public String nodeName() {
-        return externalAddr == null || externalAddr.isBlank() ? tcpAddr : externalAddr;
+        return hasExternalAddr() ? externalAddr : tcpAddr;
+    }
+
+    /** The id peers know this node by: the address they reach its peer link at. */
+    public String clusterNodeId() {
+        return hasExternalAddr() ? externalAddr : clusterAddr;
+    }
+
+    private boolean hasExternalAddr() {
+        return externalAddr != null && !externalAddr.isBlank();
+    }
+
+    /** Secrets masked, so that logging the settings does not leak them. */
+    @Override
+    public String toString() {
+        return "NunDbProperties[user=" + user + ", pwd=" + mask(pwd) + ", dbsDir=" + dbsDir + ", tcpAddr=" + tcpAddr
+                + ", wsAddr=" + wsAddr + ", httpAddr=" + httpAddr + ", rsocketAddr=" + rsocketAddr
+                + ", externalAddr=" + externalAddr + ", replicateAddr=" + replicateAddr + ", clusterAddr="
+                + clusterAddr + ", clusterSecret=" + mask(clusterSecret) + ", electionTimeout=" + electionTimeout
+                + ", declutterInterval=" + declutterInterval + ", maxOpLogSize=" + maxOpLogSize + ", outboxLimit="
+                + outboxLimit + ", maxLineLength=" + maxLineLength + "]";
+    }
+
+    private static String mask(String secret) {
+        return secret == null || secret.isEmpty() ? "(none)" : "****";
     }
 }

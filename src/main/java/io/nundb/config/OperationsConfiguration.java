@@ -1,13 +1,16 @@
 package io.nundb.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.nundb.command.NodeStats;
 import io.nundb.health.NodeHealthIndicator;
 import io.nundb.health.ReadinessGate;
+import io.nundb.metrics.ClusterMeters;
 import io.nundb.metrics.CommandMetrics;
 import io.nundb.metrics.ConnectionCounter;
 import io.nundb.metrics.EngineMeters;
 import io.nundb.metrics.StorageMetrics;
+import io.nundb.node.NunDbNode;
 import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Databases;
 import io.nundb.storage.oplog.DiskHealth;
@@ -71,9 +74,22 @@ public class OperationsConfiguration {
                 databases, watches, delivery, connections, nodeStats.getIfAvailable(() -> NodeStats.NONE));
     }
 
+    /** The cluster's meters, on a clustered node. */
+    @Bean
+    MeterBinder clusterMeters(NunDbNode node) {
+        return registry -> {
+            if (node.cluster() != null) {
+                new ClusterMeters(node.cluster()).bindTo(registry);
+            }
+        };
+    }
+
     @Bean
     ReadinessGate readinessGate(
-            ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws, ObjectProvider<DiskHealth> disk) {
+            ObjectProvider<TcpListener> tcp,
+            ObjectProvider<WsServer> ws,
+            ObjectProvider<DiskHealth> disk,
+            ObjectProvider<NunDbNode> node) {
         ReadinessGate gate = new ReadinessGate();
         gate.expect(ReadinessGate.STORAGE_LOADED);
         gate.expect(ReadinessGate.HTTP_BOUND);
@@ -81,6 +97,12 @@ public class OperationsConfiguration {
         ws.ifAvailable(server -> gate.require(ReadinessGate.WS_BOUND, server::isRunning));
         // A node whose op log cannot store writes answers every write with an error: take it out.
         disk.ifAvailable(health -> gate.require(ReadinessGate.STORAGE_WRITABLE, health::writable));
+        // a clustered node serves once it knows its primary and has applied what it committed
+        node.ifAvailable(n -> {
+            if (n.cluster() != null) {
+                gate.require(ReadinessGate.CLUSTER_READY, n.cluster()::isReady);
+            }
+        });
         return gate;
     }
 

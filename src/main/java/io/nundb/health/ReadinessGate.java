@@ -24,6 +24,7 @@ public final class ReadinessGate {
     public static final String TCP_BOUND = "tcp bound";
     public static final String WS_BOUND = "ws bound";
     public static final String RSOCKET_BOUND = "rsocket bound";
+    public static final String CLUSTER_READY = "primary known and caught up";
 
     private final Map<String, Boolean> conditions = new ConcurrentHashMap<>();
     private final Map<String, BooleanSupplier> probes = new ConcurrentHashMap<>();

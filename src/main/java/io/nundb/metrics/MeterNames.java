@@ -93,4 +93,30 @@ public final class MeterNames {
     public static final List<String> TRANSPORTS = List.of("tcp", "ws", "http", "rsocket");
 
     public static final String OTHER_TRANSPORT = "other";
+
+    /** 1 on the primary, 0 elsewhere (tag {@code node}). */
+    public static final String CLUSTER_ROLE = "nundb.cluster.role";
+
+    public static final String CLUSTER_TERM = "nundb.cluster.term";
+
+    public static final String CLUSTER_COMMIT_INDEX = "nundb.cluster.commit.index";
+
+    public static final String CLUSTER_APPLIED_INDEX = "nundb.cluster.applied.index";
+
+    /** Entries the primary has that a peer has not confirmed (tag {@code peer}; 0 off the primary). */
+    public static final String CLUSTER_PEER_LAG = "nundb.cluster.peer.lag.entries";
+
+    /** From the primary's own disk to a majority. */
+    public static final String CLUSTER_REPLICATION_LATENCY = "nundb.cluster.replication.latency";
+
+    public static final String CLUSTER_ELECTIONS = "nundb.cluster.elections";
+
+    public static final String CLUSTER_LEADER_CHANGES = "nundb.cluster.leader.changes";
+
+    public static final String CLUSTER_TRUNCATED = "nundb.cluster.truncated.entries";
+
+    public static final String CLUSTER_FORWARDED = "nundb.cluster.forwarded.writes";
+
+    /** 1 when the node knows its primary and has caught up. */
+    public static final String CLUSTER_READY = "nundb.cluster.ready";
 }

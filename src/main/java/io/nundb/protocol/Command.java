@@ -8,6 +8,12 @@ public sealed interface Command {
     /** The command's protocol name, for metrics and logs (aliases map to the main name). */
     String name();
 
+    /**
+     * A command that changes replicated state: it runs on the primary (a secondary forwards it).
+     * {@code snapshot} is not one: each node snapshots its own files.
+     */
+    sealed interface Mutating extends Command {}
+
     record Auth(String user, String password) implements Command {
         public String name() {
             return "auth";
@@ -26,19 +32,19 @@ public sealed interface Command {
         }
     }
 
-    record CreateDb(String db, String token, String strategy) implements Command {
+    record CreateDb(String db, String token, String strategy) implements Mutating {
         public String name() {
             return "create-db";
         }
     }
 
-    record CreateUser(String user, String token) implements Command {
+    record CreateUser(String user, String token) implements Mutating {
         public String name() {
             return "create-user";
         }
     }
 
-    record SetPermissions(String user, String spec) implements Command {
+    record SetPermissions(String user, String spec) implements Mutating {
         public String name() {
             return "set-permissions";
         }
@@ -56,25 +62,25 @@ public sealed interface Command {
         }
     }
 
-    record Set(String key, String value) implements Command {
+    record Set(String key, String value) implements Mutating {
         public String name() {
             return "set";
         }
     }
 
-    record SetSafe(String key, int version, String value) implements Command {
+    record SetSafe(String key, int version, String value) implements Mutating {
         public String name() {
             return "set-safe";
         }
     }
 
-    record Remove(String key) implements Command {
+    record Remove(String key) implements Mutating {
         public String name() {
             return "remove";
         }
     }
 
-    record Increment(String key, long by) implements Command {
+    record Increment(String key, long by) implements Mutating {
         public String name() {
             return "increment";
         }
@@ -117,9 +123,16 @@ public sealed interface Command {
         }
     }
 
-    record Resolve(long oppId, String db, String key, int version, String value) implements Command {
+    record Resolve(long oppId, String db, String key, int version, String value) implements Mutating {
         public String name() {
             return "resolve";
+        }
+    }
+
+    /** {@code ping}: answers {@code pong}, with no login, for clients and load balancers. */
+    record Ping() implements Command {
+        public String name() {
+            return "ping";
         }
     }
 
@@ -160,19 +173,19 @@ public sealed interface Command {
     }
 
     /** Admin form of {@code set-safe} on a named database. */
-    record Replicate(String db, String key, int version, String value) implements Command {
+    record Replicate(String db, String key, int version, String value) implements Mutating {
         public String name() {
             return "replicate";
         }
     }
 
-    record ReplicateRemove(String db, String key) implements Command {
+    record ReplicateRemove(String db, String key) implements Mutating {
         public String name() {
             return "replicate-remove";
         }
     }
 
-    record ReplicateIncrement(String db, String key, long by) implements Command {
+    record ReplicateIncrement(String db, String key, long by) implements Mutating {
         public String name() {
             return "replicate-increment";
         }

@@ -32,6 +32,7 @@ public final class CommandParser {
             "list-commands",
             "ls",
             "metrics-state",
+            "ping",
             "remove",
             "replicate",
             "replicate-increment",
@@ -134,6 +135,7 @@ public final class CommandParser {
             case "cluster-state" -> new Command.ClusterState();
             case "metrics-state" -> new Command.MetricsState();
             case "list-commands" -> new Command.ListCommands();
+            case "ping" -> new Command.Ping();
             case "debug" -> new Command.Debug(required(arg1, "command is mandatory"));
             case "join" -> new Command.Join(required(arg1, "join must contain a name"));
             case "leave" -> new Command.Leave(required(arg1, "leave must contain a name"));

@@ -10,10 +10,14 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One NunDB database: a concurrent map of key to versioned value.
+ * One NunDB database: a concurrent map of key to versioned value (the applied state), and an
+ * overlay of the values decided but not yet applied.
  *
- * <p>Every change to a key runs under that key's lock stripe, so that the version it gets, its
- * op-log record and its watch events come out in the same order.
+ * <p>A change to a key is decided under that key's lock stripe against the latest decided state
+ * (overlay, else applied) and handed to the {@link WritePipeline} while the lock is held, so the
+ * key's versions and log indexes come out in the same order. Only {@link StateMachine#apply}
+ * changes the applied map. {@code $connections} is memory-only: decided and applied at once under
+ * its own lock, never journaled.
  */
 public final class Database {
 
@@ -23,21 +27,24 @@ public final class Database {
     public static final String TOKEN_KEY = "$$token";
 
     private static final int STRIPES = 256;
+    private static final CompletableFuture<Long> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(0L);
 
     private final String name;
     private final Strategy strategy;
     private final Map<String, VersionedValue> data = new ConcurrentHashMap<>();
+    // decided and handed to the log, not yet applied: what the next decision on the key must see
+    private final Map<String, VersionedValue> pending = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[STRIPES];
-    private final Journal journal;
-    private final ChangeListener listener;
+    // serialises $connections changes and their notifications (not a key stripe)
+    private final Object connectionsLock = new Object();
+    private final WritePipeline pipeline;
     private final OppIds oppIds;
     private final AtomicInteger connections = new AtomicInteger();
 
-    Database(String name, Strategy strategy, Journal journal, ChangeListener listener, OppIds oppIds) {
+    Database(String name, Strategy strategy, WritePipeline pipeline, OppIds oppIds) {
         this.name = name;
         this.strategy = strategy;
-        this.journal = journal;
-        this.listener = listener;
+        this.pipeline = pipeline;
         this.oppIds = oppIds;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
@@ -52,18 +59,27 @@ public final class Database {
         return strategy;
     }
 
-    /** The stored value (a tombstone for a removed key), or null when the key never existed. */
+    /** The applied value (a tombstone for a removed key), or null when the key never existed. */
     public VersionedValue get(String key) {
         return data.get(key);
     }
 
-    /** The live (not removed) value, or null. */
+    /** The applied live (not removed) value, or null. */
     public VersionedValue getLive(String key) {
         VersionedValue v = data.get(key);
         return v == null || v.deleted() ? null : v;
     }
 
-    /** Live keys in no particular order. */
+    /**
+     * The latest decided value: one decided but not yet applied if there is one, else the applied
+     * one. What a decision sees; bookkeeping that chains decisions (conflict records) reads it too.
+     */
+    public VersionedValue latest(String key) {
+        VersionedValue p = pending.get(key);
+        return p != null ? p : data.get(key);
+    }
+
+    /** Applied live keys in no particular order. */
     public List<String> liveKeys() {
         List<String> keys = new ArrayList<>(data.size());
         data.forEach((k, v) -> {
@@ -74,7 +90,26 @@ public final class Database {
         return keys;
     }
 
-    /** Every stored entry, tombstones included; weakly consistent (used by snapshots). */
+    /** Live keys of the latest decided state (applied keys overlaid by pending decisions). */
+    public List<String> latestLiveKeys() {
+        if (pending.isEmpty()) {
+            return liveKeys();
+        }
+        List<String> keys = new ArrayList<>(data.size());
+        data.forEach((k, v) -> {
+            if (!pending.containsKey(k) && !v.deleted()) {
+                keys.add(k);
+            }
+        });
+        pending.forEach((k, v) -> {
+            if (!v.deleted()) {
+                keys.add(k);
+            }
+        });
+        return keys;
+    }
+
+    /** Every applied entry, tombstones included; weakly consistent (used by snapshots). */
     public void forEachEntry(BiConsumer<String, VersionedValue> consumer) {
         data.forEach(consumer);
     }
@@ -84,47 +119,90 @@ public final class Database {
     }
 
     /**
-     * Decides and applies a change to {@code key} atomically: {@code decide} sees the current value
-     * (null if absent) under the key's lock and says what to do. An applied change is journaled and
-     * announced to the listener before the lock is released.
+     * Decides a change to {@code key}: {@code decide} sees the latest decided value (null if absent)
+     * under the key's lock and says what to do. A change is handed to the log under the lock; it is
+     * applied (and watchers told) once the apply policy allows, off the lock. The result's future
+     * completes when the change is applied, or exceptionally when the log refused it (then memory
+     * never held it and nobody was told).
      */
     public WriteResult mutate(String key, Function<VersionedValue, Decision> decide) {
+        if (CONNECTIONS_KEY.equals(key)) {
+            return mutateInMemory(key, decide);
+        }
+        VersionedValue previous;
+        Decision decision;
+        VersionedValue current;
+        WritePipeline.InFlight inFlight;
         synchronized (lockFor(key)) {
+            previous = latest(key);
+            decision = decide.apply(previous);
+            current = valueOf(decision);
+            if (current == null) {
+                return new WriteResult(previous, decision, previous, NOTHING_TO_WAIT_FOR);
+            }
+            pending.put(key, current);
+            inFlight = pipeline.append(entryOf(key, current), this, key, current);
+        }
+        // off the lock: with a journal that completes at once, this applies and notifies right here
+        pipeline.track(inFlight);
+        return new WriteResult(previous, decision, current, inFlight.applied());
+    }
+
+    /** {@code $connections}: decided and applied at once (index 0, never journaled), in order. */
+    private WriteResult mutateInMemory(String key, Function<VersionedValue, Decision> decide) {
+        synchronized (connectionsLock) {
             VersionedValue previous = data.get(key);
             Decision decision = decide.apply(previous);
-            VersionedValue current;
-            LogEntry record;
-            if (decision instanceof Decision.Put put) {
-                current = VersionedValue.live(put.value(), put.version(), oppIds.next());
-                record = LogEntry.put(name, key, put.version(), put.value());
-            } else if (decision instanceof Decision.Remove remove) {
-                current = VersionedValue.tombstone(remove.version(), oppIds.next());
-                record = LogEntry.remove(name, key, remove.version());
-            } else {
-                return new WriteResult(previous, decision, previous, CompletableFuture.completedFuture(0L));
+            VersionedValue current = valueOf(decision);
+            if (current == null) {
+                return new WriteResult(previous, decision, previous, NOTHING_TO_WAIT_FOR);
             }
-            data.put(key, current);
-            CompletableFuture<Long> durable =
-                    CONNECTIONS_KEY.equals(key) ? CompletableFuture.completedFuture(0L) : journal.append(record);
-            listener.onChange(name, key, current);
-            return new WriteResult(previous, decision, current, durable);
+            pipeline.applyInMemory(entryOf(key, current), current);
+            return new WriteResult(previous, decision, current, NOTHING_TO_WAIT_FOR);
         }
     }
 
-    /** Applies a recovered record: no journal, no notification. */
-    public void restore(String key, VersionedValue value) {
-        synchronized (lockFor(key)) {
-            data.put(key, value);
+    /** The value a decision gives the key, or null when it changes nothing. */
+    private VersionedValue valueOf(Decision decision) {
+        if (decision instanceof Decision.Put put) {
+            return VersionedValue.live(put.value(), put.version(), oppIds.next());
         }
+        if (decision instanceof Decision.Remove remove) {
+            return VersionedValue.tombstone(remove.version(), oppIds.next());
+        }
+        return null;
+    }
+
+    private LogEntry entryOf(String key, VersionedValue value) {
+        return value.deleted()
+                ? LogEntry.remove(name, key, value.version())
+                : LogEntry.put(name, key, value.version(), value.value());
+    }
+
+    /** The state machine's write: the applied value changes, the overlay goes if this was its latest. */
+    void applied(String key, VersionedValue value) {
+        data.put(key, value);
+        forget(key, value);
+    }
+
+    /** The log refused (or the cluster discarded) {@code value}: the overlay no longer shows it. */
+    void forget(String key, VersionedValue value) {
+        replacePending(key, value, null);
+    }
+
+    /**
+     * If the overlay still shows {@code expected}, it shows {@code replacement} instead (an earlier
+     * decision still waiting to be applied), or nothing when that is null.
+     */
+    void replacePending(String key, VersionedValue expected, VersionedValue replacement) {
+        pending.computeIfPresent(key, (k, v) -> v == expected ? replacement : v);
     }
 
     /** Drops a tombstone for good (used when a snapshot compacts); live keys are kept. */
     public void purgeTombstone(String key) {
-        synchronized (lockFor(key)) {
-            VersionedValue v = data.get(key);
-            if (v != null && v.deleted()) {
-                data.remove(key);
-            }
+        VersionedValue v = data.get(key);
+        if (v != null && v.deleted()) {
+            data.remove(key, v);
         }
     }
 

@@ -1,40 +1,53 @@
 package io.nundb.storage;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every database of the node, including the internal {@code $admin} database whose token is the
- * admin password and which holds one key per database.
+ * admin password and which holds one key per database; with the node's {@link StateMachine} and
+ * {@link WritePipeline}.
  */
 public final class Databases {
 
     public static final String ADMIN_DB = "$admin";
 
     private final Map<String, Database> databases = new ConcurrentHashMap<>();
-    private final Journal journal;
-    private final ChangeListener listener;
-    private final OppIds oppIds = new OppIds();
+    // create-db decided and appended, not yet applied: a second create of the name is refused
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    private final OppIds oppIds;
     private final Object createLock = new Object();
+    private final StateMachine stateMachine;
+    private final WritePipeline pipeline;
 
-    public Databases(Journal journal, ChangeListener listener, String adminPassword) {
-        this.journal = journal;
-        this.listener = listener;
-        Database admin = new Database(ADMIN_DB, Strategy.NEWER, Journal.NONE, ChangeListener.NONE, oppIds);
-        admin.restore(Database.TOKEN_KEY, VersionedValue.live(adminPassword, 0, oppIds.next()));
+    public Databases(Journal journal, String adminPassword) {
+        this(journal, adminPassword, Clock.systemUTC());
+    }
+
+    /** {@code clock} stamps the change ids ({@code opp_id}) of the values. */
+    public Databases(Journal journal, String adminPassword, Clock clock) {
+        this.oppIds = new OppIds(clock);
+        this.stateMachine = new StateMachine(this);
+        this.pipeline = new WritePipeline(journal, stateMachine, this);
+        Database admin = new Database(ADMIN_DB, Strategy.NEWER, pipeline, oppIds);
+        admin.applied(Database.TOKEN_KEY, VersionedValue.live(adminPassword, 0, oppIds.next()));
         databases.put(ADMIN_DB, admin);
     }
 
-    /** An in-memory store with no journal and no listener (tests, benchmarks). */
+    /** An in-memory store (tests, benchmarks): every entry is "durable" at once, with its own index. */
     public static Databases inMemory(String adminPassword) {
-        return inMemory(adminPassword, ChangeListener.NONE);
+        return new Databases(Journal.inMemory(), adminPassword);
     }
 
-    /** An in-memory store that tells {@code listener} (the watch registry) of every change. */
-    public static Databases inMemory(String adminPassword, ChangeListener listener) {
-        return new Databases(Journal.NONE, listener, adminPassword);
+    /** An in-memory store that tells {@code listener} (the watch registry) of every applied change. */
+    public static Databases inMemory(String adminPassword, AppliedListener listener) {
+        Databases databases = inMemory(adminPassword);
+        databases.stateMachine().addListener(listener);
+        return databases;
     }
 
     public Database get(String name) {
@@ -53,61 +66,47 @@ public final class Databases {
         return oppIds;
     }
 
+    public StateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public WritePipeline pipeline() {
+        return pipeline;
+    }
+
     /**
-     * Creates a database, journaled. Returns null if it already exists; otherwise a future that
-     * completes when the creation is durable.
+     * Decides and appends a database creation. Returns null if it exists (or is being created);
+     * otherwise a future that completes when the creation is applied, or fails when the log
+     * refused it.
      */
     public CompletableFuture<Long> create(String name, String token, Strategy strategy) {
+        WritePipeline.InFlight inFlight;
         synchronized (createLock) {
-            if (databases.containsKey(name)) {
+            if (databases.containsKey(name) || !creating.add(name)) {
                 return null;
             }
-            Database db = install(name, token, strategy);
-            CompletableFuture<Long> durable = journal.append(LogEntry.createDb(name, token, strategy.word()));
-            listener.onChange(name, Database.TOKEN_KEY, db.get(Database.TOKEN_KEY));
-            return durable;
+            inFlight = pipeline.append(LogEntry.createDb(name, token, strategy.word()), null, null, null);
         }
+        pipeline.track(inFlight);
+        return inFlight.applied();
     }
 
-    /** Re-creates a database during recovery: no journal, no notification; idempotent. */
-    public Database restoreDatabase(String name, String token, Strategy strategy) {
+    void forgetCreate(String name) {
+        creating.remove(name);
+    }
+
+    /** The state machine's create-db: makes the database, or sets the token of an existing one. */
+    Database install(String name, String token, Strategy strategy) {
         synchronized (createLock) {
-            Database existing = databases.get(name);
-            if (existing != null) {
-                existing.restore(Database.TOKEN_KEY, VersionedValue.live(token, 0, oppIds.next()));
-                return existing;
+            Database db = databases.get(name);
+            if (db == null) {
+                db = new Database(name, strategy, pipeline, oppIds);
+                databases.put(name, db);
+                databases.get(ADMIN_DB).applied(name, VersionedValue.live("{}", 0, oppIds.next()));
             }
-            return install(name, token, strategy);
+            db.applied(Database.TOKEN_KEY, VersionedValue.live(token, 0, oppIds.next()));
+            creating.remove(name);
+            return db;
         }
-    }
-
-    /** Applies one recovered op-log record (replay); idempotent, in index order. */
-    public void restore(LogEntry record) {
-        switch (record.type()) {
-            case CREATE_DB -> restoreDatabase(record.db(), record.key(), Strategy.fromWord(record.value()));
-            case PUT ->
-                requireForReplay(record)
-                        .restore(record.key(), VersionedValue.live(record.value(), record.version(), oppIds.next()));
-            case REMOVE ->
-                requireForReplay(record)
-                        .restore(record.key(), VersionedValue.tombstone(record.version(), oppIds.next()));
-        }
-    }
-
-    private Database requireForReplay(LogEntry record) {
-        Database db = databases.get(record.db());
-        if (db == null) {
-            throw new IllegalStateException(
-                    "op-log record " + record.index() + " names database '" + record.db() + "' that was never created");
-        }
-        return db;
-    }
-
-    private Database install(String name, String token, Strategy strategy) {
-        Database db = new Database(name, strategy, journal, listener, oppIds);
-        db.restore(Database.TOKEN_KEY, VersionedValue.live(token, 0, oppIds.next()));
-        databases.put(name, db);
-        databases.get(ADMIN_DB).restore(name, VersionedValue.live("{}", 0, oppIds.next()));
-        return db;
     }
 }

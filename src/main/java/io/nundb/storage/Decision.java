@@ -2,7 +2,7 @@ package io.nundb.storage;
 
 /**
  * What a mutation decided to do with a key, given its current value. Produced under the key's lock
- * by the function passed to {@link Database#mutate}.
+ * by the function passed to {@link Database#mutate}, against the latest decided value.
  */
 public sealed interface Decision {
 

@@ -1,29 +1,28 @@
 package io.nundb.storage;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where the store hands every change before it is acknowledged. The op log implements it; tests
- * and benchmarks of the in-memory engine use {@link #NONE}.
+ * Where the {@link WritePipeline} hands every decided entry before it is applied. The op log
+ * implements it; tests and benchmarks of the in-memory engine use {@link #inMemory}.
  *
- * <p>{@link #append} is called with the key's lock held, so records reach the journal in version
- * order; it must not block (it enqueues and returns).
+ * <p>{@link #append} is called with the key's lock and the pipeline's sequencing lock held, so
+ * entries reach the journal in version and queue order; it must not block (it enqueues and
+ * returns). Its futures complete in index order, and a failure of one entry means every entry
+ * appended after it fails too.
  */
 public interface Journal {
 
     /**
-     * Enqueues a record. The future completes (with the record's index) once the record is written
+     * Enqueues an entry. The future completes (with the entry's index) once the entry is written
      * as the fsync policy demands, or exceptionally when it could not be stored (disk full...).
      */
-    CompletableFuture<Long> append(LogEntry record);
+    CompletableFuture<Long> append(LogEntry entry);
 
-    /** A journal that stores nothing: for the in-memory engine in tests and benchmarks. */
-    Journal NONE = new Journal() {
-        private final CompletableFuture<Long> done = CompletableFuture.completedFuture(0L);
-
-        @Override
-        public CompletableFuture<Long> append(LogEntry record) {
-            return done;
-        }
-    };
+    /** A journal that stores nothing and numbers entries 1, 2, 3…: the in-memory engine. */
+    static Journal inMemory() {
+        AtomicLong last = new AtomicLong();
+        return entry -> CompletableFuture.completedFuture(last.incrementAndGet());
+    }
 }

@@ -7,7 +7,9 @@ public enum OpType {
     /** A key now holds {@code value} at {@code version} (set, set-safe, increment, users, conflicts...). */
     PUT((byte) 2),
     /** A key was removed; the tombstone has {@code version}. */
-    REMOVE((byte) 3);
+    REMOVE((byte) 3),
+    /** A Raft leader's first entry of its term: changes nothing, replay skips it. */
+    NOOP((byte) 4);
 
     private final byte code;
 

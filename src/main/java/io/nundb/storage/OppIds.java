@@ -1,5 +1,6 @@
 package io.nundb.storage;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,9 +10,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OppIds {
 
     private final AtomicLong last = new AtomicLong();
+    private final Clock clock;
+
+    public OppIds() {
+        this(Clock.systemUTC());
+    }
+
+    public OppIds(Clock clock) {
+        this.clock = clock;
+    }
 
     public long next() {
-        long now = System.currentTimeMillis() * 1_000_000L;
+        long now = clock.millis() * 1_000_000L;
         return last.updateAndGet(prev -> Math.max(prev + 1, now));
     }
 }

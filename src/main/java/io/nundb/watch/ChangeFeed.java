@@ -1,6 +1,7 @@
 package io.nundb.watch;
 
-import io.nundb.storage.ChangeListener;
+import io.nundb.storage.AppliedListener;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.VersionedValue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,19 +11,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 
 /**
  * Typed change events for streaming doors (SSE, RSocket): live subscriptions by exact key or key
  * prefix, and a bounded per-database history so that a reconnecting stream can be sent what it
- * missed. Fed by the store next to {@link WatchRegistry}; secure ({@code $$}) keys are never kept
- * or streamed, and {@code $connections} is streamed but not kept.
+ * missed. Fed by the state machine; secure ({@code $$}) keys are never kept
+ * or streamed, and {@code $connections} is streamed but not kept. An {@link AppliedListener} of the
+ * state machine, like the {@link WatchRegistry}.
  */
-public final class ChangeFeed implements ChangeListener {
+public final class ChangeFeed implements AppliedListener {
 
     /** One applied change; {@code removed} changes carry the tombstone's version and no value. */
     public record Change(long seq, String db, String key, int version, String value, boolean removed) {}
 
-    /** Receives live changes on the writer's thread, with the key's lock held: must not block. */
+    /**
+     * Receives live changes on the feed's delivery thread, in the order they were applied (so one
+     * key's changes in version order).
+     */
     public interface Subscriber {
         void onChange(Change change);
     }
@@ -60,20 +66,42 @@ public final class ChangeFeed implements ChangeListener {
     public static final long DEFAULT_MAX_CHARS = 8L * 1024 * 1024;
 
     private final int maxEvents;
+    private final Executor delivery;
     private final long maxChars;
     private final Map<String, History> histories = new ConcurrentHashMap<>();
     private final Map<String, List<Entry>> subscribers = new ConcurrentHashMap<>();
 
-    public ChangeFeed(int maxEvents, long maxChars) {
+    /**
+     * @param delivery where subscribers are called: one thread (or a direct call in tests), so that
+     *     they get the changes in the order they were applied, and off the op log's threads, so that
+     *     a subscriber that blocks cannot hold up the writes
+     */
+    public ChangeFeed(int maxEvents, long maxChars, Executor delivery) {
         this.maxEvents = maxEvents;
         this.maxChars = maxChars;
+        this.delivery = delivery;
+    }
+
+    /** Subscribers called directly on the applying thread (tests). */
+    public ChangeFeed(int maxEvents, long maxChars) {
+        this(maxEvents, maxChars, Runnable::run);
     }
 
     public ChangeFeed() {
         this(DEFAULT_MAX_EVENTS, DEFAULT_MAX_CHARS);
     }
 
+    /** A feed that calls its subscribers on {@code delivery} (a single thread). */
+    public ChangeFeed(Executor delivery) {
+        this(DEFAULT_MAX_EVENTS, DEFAULT_MAX_CHARS, delivery);
+    }
+
     @Override
+    public void onApplied(LogEntry entry, String key, VersionedValue value) {
+        onChange(entry.db(), key, value);
+    }
+
+    /** {@code key} of {@code db} now holds {@code value}: tell who wants to know. */
     public void onChange(String db, String key, VersionedValue value) {
         if (key.startsWith("$$")) {
             return;
@@ -87,14 +115,16 @@ public final class ChangeFeed implements ChangeListener {
             change = histories.computeIfAbsent(db, d -> new History()).append(db, key, value);
         }
         List<Entry> subs = subscribers.get(db);
-        if (subs == null) {
+        if (subs == null || subs.isEmpty()) {
             return;
         }
-        for (Entry e : subs) {
-            if (e.selector.matches(key)) {
-                e.subscriber.onChange(change);
+        delivery.execute(() -> {
+            for (Entry e : subs) {
+                if (e.selector.matches(key)) {
+                    e.subscriber.onChange(change);
+                }
             }
-        }
+        });
     }
 
     public Subscription subscribe(Selector selector, Subscriber subscriber) {

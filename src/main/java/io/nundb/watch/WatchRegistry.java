@@ -1,18 +1,19 @@
 package io.nundb.watch;
 
 import io.nundb.protocol.Replies;
-import io.nundb.storage.ChangeListener;
+import io.nundb.storage.AppliedListener;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.VersionedValue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who watches which key of which database. Told of every change by the store (with the key's lock
- * held, so notifications for one key go out in version order) and fans it out to the watchers'
- * outboxes.
+ * Who watches which key of which database. Told of every applied change by the state machine (on
+ * the applying thread, off the key locks; entries are applied in index order, so notifications for
+ * one key go out in version order) and fans it out to the watchers' outboxes.
  */
-public final class WatchRegistry implements ChangeListener {
+public final class WatchRegistry implements AppliedListener {
 
     private record DbKey(String db, String key) {}
 
@@ -108,6 +109,11 @@ public final class WatchRegistry implements ChangeListener {
     }
 
     @Override
+    public void onApplied(LogEntry entry, String key, VersionedValue value) {
+        onChange(entry.db(), key, value);
+    }
+
+    /** {@code key} of {@code db} now holds {@code value}: tell who wants to know. */
     public void onChange(String db, String key, VersionedValue value) {
         Set<Outbox> set = watchers.get(new DbKey(db, key));
         if (set == null || set.isEmpty()) {

@@ -5,7 +5,6 @@ import io.nundb.command.EnginePorts;
 import io.nundb.command.Session;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
-import io.nundb.storage.ChangeListener;
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
 import io.nundb.storage.Decision;
@@ -110,7 +109,7 @@ public final class StorageBench {
                 System.out.printf(
                         Locale.ROOT,
                         "| %s | %,.0f | %.2f | %.2f | %.0f %% |%n",
-                        mode.equals("memory") ? "none (Journal.NONE)" : "op log, fsync " + mode,
+                        mode.equals("memory") ? "none (Journal.inMemory())" : "op log, fsync " + mode,
                         r.perSecond,
                         r.p50Ms,
                         r.p99Ms,
@@ -124,17 +123,18 @@ public final class StorageBench {
 
     private static Result throughput(Path dir, String mode, int writers, int seconds, boolean tcp) throws Exception {
         OpLog opLog = null;
-        Journal journal = Journal.NONE;
+        Journal journal = Journal.inMemory();
         if (!mode.equals("memory")) {
             opLog = new OpLog(dir.resolve("oplog"), OpLogOptions.defaults().withFsync(FsyncPolicy.parse(mode)));
             journal = opLog;
         }
         WatchRegistry watches = new WatchRegistry();
-        Databases databases = new Databases(journal, watches, "pwd");
+        Databases databases = new Databases(journal, "pwd");
         if (opLog != null) {
             new StartupRecovery(dir, opLog, new SnapshotStore(dir.resolve("snapshots")), RecoveryMode.STRICT)
                     .recoverInto(databases);
         }
+        databases.stateMachine().addListener(watches);
         CommandExecutor executor = new CommandExecutor(
                 databases, watches, new AdminCredentials("nun", "pwd"), EnginePorts.standalone("bench"));
         Session admin = new Session("bench", m -> true);
@@ -323,7 +323,7 @@ public final class StorageBench {
             OpLog opLog = new OpLog(dir.resolve("oplog"), OpLogOptions.defaults());
             SnapshotStore snapshots = new SnapshotStore(dir.resolve("snapshots"));
             StartupRecovery recovery = new StartupRecovery(dir, opLog, snapshots, RecoveryMode.STRICT);
-            Databases databases = new Databases(opLog, ChangeListener.NONE, "pwd");
+            Databases databases = new Databases(opLog, "pwd");
             recovery.recoverInto(databases);
             return new Store(
                     opLog,

@@ -112,10 +112,10 @@ class StorageConfigurationTest {
             assertThat(create.isOk()).isFalse();
             assertThat(create.error()).startsWith("write not stored: ");
             assertThat(ctx.getBean(DiskHealth.class).writable()).isFalse();
-            // the database exists in memory; reads go on
-            c.run("use-db a tok");
-            assertThat(c.run("get k").messages()).containsExactly("value <Empty>\n");
-            assertThat(c.run("set k v").error()).startsWith("write not stored: ");
+            // memory never holds what the log refused; the node keeps answering
+            assertThat(c.run("use-db a tok").error()).isEqualTo("Not a valid database name");
+            assertThat(c.run("debug list-dbs").messages()).containsExactly("dbs-list \n$admin : newer\n");
+            assertThat(c.run("create-db a tok").error()).startsWith("write not stored: ");
         }
     }
 }

@@ -234,11 +234,19 @@ class DeploymentFilesTest {
 
     /** The Prometheus series names of every meter in MeterNames. */
     private static Set<String> prometheusSeries() throws IllegalAccessException {
-        Set<String> timers = Set.of(MeterNames.COMMANDS, MeterNames.OPLOG_FSYNC, MeterNames.SNAPSHOT_DURATION);
+        Set<String> timers = Set.of(
+                MeterNames.COMMANDS,
+                MeterNames.OPLOG_FSYNC,
+                MeterNames.SNAPSHOT_DURATION,
+                MeterNames.CLUSTER_REPLICATION_LATENCY);
         Set<String> counters = Set.of(
                 MeterNames.NOTIFICATIONS_SENT,
                 MeterNames.NOTIFICATIONS_DROPPED,
-                MeterNames.SLOW_CONSUMERS_DISCONNECTED);
+                MeterNames.SLOW_CONSUMERS_DISCONNECTED,
+                MeterNames.CLUSTER_ELECTIONS,
+                MeterNames.CLUSTER_LEADER_CHANGES,
+                MeterNames.CLUSTER_TRUNCATED,
+                MeterNames.CLUSTER_FORWARDED);
         Set<String> result = new HashSet<>();
         for (String meter : meterNames()) {
             String base = meter.replace('.', '_');

@@ -84,7 +84,12 @@ class CrashRecoveryTest {
                 int stopAfterMs = 300 + random.nextInt(1200);
                 ServerProcess target = server;
                 writeUntil(server.tcpPort, round, () -> {
-                    Thread.sleep(stopAfterMs); // the random kill point
+                    // the random kill point, counted from the first acknowledged write of the round:
+                    // on a loaded machine the first write after a restart can take longer than the window
+                    org.awaitility.Awaitility.await("a first acknowledged write in round " + policy)
+                            .atMost(Duration.ofSeconds(60))
+                            .until(() -> acked.get() > before);
+                    Thread.sleep(stopAfterMs);
                     if (last) {
                         int code = target.terminate();
                         assertThat(code).as("exit code after SIGTERM").isIn(0, 130, 143);

@@ -10,8 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The server as a child JVM on the test classpath, with every listener on an ephemeral port. */
-final class ServerProcess implements AutoCloseable {
+/**
+ * The server as a child JVM on the test classpath, with every listener on an ephemeral port unless
+ * {@code env} says otherwise. Also used by {@code io.nundb.cluster.testing.ProcessCluster}.
+ */
+public final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("NunDB TCP listening on [^:]+:(\\d+)");
 
@@ -25,7 +28,8 @@ final class ServerProcess implements AutoCloseable {
         this.tcpPort = tcpPort;
     }
 
-    static ServerProcess start(Path dataDir, Path log, Map<String, String> env, Duration timeout) throws Exception {
+    public static ServerProcess start(Path dataDir, Path log, Map<String, String> env, Duration timeout)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(
                 java,
@@ -63,25 +67,34 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server did not start within " + timeout + ":\n" + tail(log, skip));
     }
 
-    static String tail(Path log, long from) throws IOException {
+    public static String tail(Path log, long from) throws IOException {
         byte[] all = Files.readAllBytes(log);
         return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from));
     }
 
     /** SIGKILL: no shutdown hook, no flush, no snapshot. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
     }
 
     /** SIGTERM: Spring closes the context (final snapshot); returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("server ignored SIGTERM for 60 s");
         }
         return process.exitValue();
+    }
+
+    /** The port the server's TCP listener bound. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

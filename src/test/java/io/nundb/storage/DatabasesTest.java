@@ -17,8 +17,11 @@ class DatabasesTest {
         journaled.add(r);
         return CompletableFuture.completedFuture((long) journaled.size());
     };
-    private final Databases dbs =
-            new Databases(journal, (db, key, v) -> events.add(db + "/" + key + "@" + v.version()), "admin-pwd");
+    private final Databases dbs = new Databases(journal, "admin-pwd");
+
+    {
+        dbs.stateMachine().addListener((e, key, v) -> events.add(e.db() + "/" + key + "@" + v.version()));
+    }
 
     @Test
     void theAdminDbExistsWithTheAdminPasswordAsToken() {
@@ -59,15 +62,18 @@ class DatabasesTest {
     }
 
     @Test
-    void replayRebuildsTheStateWithoutJournalingOrEvents() {
-        Databases fresh = new Databases(journal, (db, key, v) -> events.add(key), "admin-pwd");
-        fresh.restore(LogEntry.createDb("app", "tok", "newer"));
-        fresh.restore(LogEntry.put("app", "k", 4, "v"));
-        fresh.restore(LogEntry.put("app", "gone", 1, "v"));
-        fresh.restore(LogEntry.remove("app", "gone", 2));
-        fresh.restore(LogEntry.createDb("app", "tok", "newer")); // idempotent
+    void replayRebuildsTheStateThroughTheStateMachineWithoutJournaling() {
+        Databases fresh = new Databases(journal, "admin-pwd");
+        fresh.stateMachine().addListener((e, key, v) -> events.add(key + "@" + e.index()));
+        StateMachine machine = fresh.stateMachine();
+        machine.apply(LogEntry.createDb("app", "tok", "newer").withIndex(1, 0));
+        machine.apply(LogEntry.put("app", "k", 4, "v").withIndex(2, 0));
+        machine.apply(LogEntry.put("app", "gone", 1, "v").withIndex(3, 0));
+        machine.apply(LogEntry.remove("app", "gone", 2).withIndex(4, 0));
+        machine.apply(LogEntry.createDb("app", "tok", "newer")); // idempotent
         assertThat(journaled).isEmpty();
-        assertThat(events).isEmpty();
+        assertThat(events).containsExactly("$$token@1", "k@2", "gone@3", "gone@4", "$$token@0");
+        assertThat(machine.appliedIndex()).isEqualTo(4);
         Database db = fresh.get("app");
         assertThat(db.strategy()).isEqualTo(Strategy.NEWER);
         assertThat(db.get("k").version()).isEqualTo(4);
@@ -76,7 +82,7 @@ class DatabasesTest {
         db.purgeTombstone("k");
         assertThat(db.get("gone")).isNull();
         assertThat(db.get("k")).isNotNull();
-        assertThatThrownBy(() -> fresh.restore(new LogEntry(7, 0, OpType.PUT, "nope", "k", 0, "v")))
+        assertThatThrownBy(() -> machine.apply(new LogEntry(7, 0, OpType.PUT, "nope", "k", 0, "v")))
                 .hasMessageContaining("never created");
     }
 

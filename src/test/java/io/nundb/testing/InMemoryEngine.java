@@ -4,7 +4,6 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.EnginePorts;
 import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Databases;
-import io.nundb.storage.Journal;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
 
@@ -19,7 +18,7 @@ public final class InMemoryEngine {
 
     public InMemoryEngine(String adminUser, String adminPassword) {
         WatchRegistry watches = new WatchRegistry(stats);
-        Databases databases = new Databases(Journal.NONE, watches, adminPassword);
+        Databases databases = Databases.inMemory(adminPassword, watches);
         this.executor = new CommandExecutor(
                 databases, watches, new AdminCredentials(adminUser, adminPassword), EnginePorts.standalone("test"));
     }

@@ -65,6 +65,11 @@ public final class Segment {
         records += addedRecords;
     }
 
+    void resized(long newBytes, long newRecords) {
+        bytes = newBytes;
+        records = newRecords;
+    }
+
     @Override
     public String toString() {
         return path.getFileName() + " (" + bytes + " bytes, " + records + " records)";

@@ -1,7 +1,7 @@
 package io.nundb.storage.snapshot;
 
 /** Recovery found a damaged op-log record with valid data after it and refuses to guess. */
-public final class CorruptLogException extends RuntimeException {
+public final class CorruptLogException extends RecoveryRefusedException {
 
     public CorruptLogException(String message) {
         super(message);

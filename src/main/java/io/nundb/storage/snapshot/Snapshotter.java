@@ -11,18 +11,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes snapshots on its own thread, one at a time: on request ({@code snapshot}), every declutter
  * interval when something changed, when the op log grows past its limit, and once more on close.
- * After each snapshot the older snapshots and the op-log segments it covers are deleted.
+ * After each snapshot has been read back and verified, the snapshots before the previous one and
+ * the op-log segments the previous one covers are deleted: the previous snapshot and the log after
+ * it are kept, so that a damaged newest snapshot can be fallen back on.
  *
- * <p>The snapshot is fuzzy: writes go on while it is written. It records the last op-log index
- * assigned before it started; a write whose record has a later index is replayed on top of it at
- * recovery, and a write with an earlier index was applied in memory before the snapshot started,
- * so the snapshot holds it or a later state of the same key.
+ * <p>The snapshot is fuzzy: writes go on while it is written. It records the last index applied
+ * before it started; a write whose entry has a later index is replayed on top of it at recovery,
+ * and a write with an earlier index was applied in memory before the snapshot started, so the
+ * snapshot holds it or a later state of the same key.
  */
 public final class Snapshotter implements AutoCloseable {
 
@@ -43,6 +46,7 @@ public final class Snapshotter implements AutoCloseable {
     private boolean closed;
 
     private volatile long lastSnapshotIndex;
+    private volatile LongSupplier coveredIndex;
     private volatile SnapshotStore.SnapshotInfo lastSnapshot;
 
     public Snapshotter(
@@ -52,6 +56,7 @@ public final class Snapshotter implements AutoCloseable {
         this.store = store;
         this.declutterInterval = declutterInterval;
         this.lastSnapshotIndex = recoveredIndex;
+        this.coveredIndex = databases.stateMachine()::appliedIndex;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nundb-snapshot");
             t.setDaemon(true);
@@ -89,6 +94,15 @@ public final class Snapshotter implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a snapshot learns the last index that memory holds when it starts (default: the last
+     * index the op log assigned, right while writes apply to memory before they are appended). A
+     * write pipeline that appends before it applies passes its last applied index here.
+     */
+    public void coveredIndex(LongSupplier lastApplied) {
+        this.coveredIndex = lastApplied == null ? databases.stateMachine()::appliedIndex : lastApplied;
+    }
+
     public long lastSnapshotIndex() {
         return lastSnapshotIndex;
     }
@@ -100,7 +114,7 @@ public final class Snapshotter implements AutoCloseable {
 
     /** True when something was written since the last snapshot. */
     public boolean changedSinceSnapshot() {
-        return opLog.lastAssignedIndex() > lastSnapshotIndex;
+        return databases.stateMachine().appliedIndex() > lastSnapshotIndex;
     }
 
     private void tick() {
@@ -136,12 +150,27 @@ public final class Snapshotter implements AutoCloseable {
     private SnapshotStore.SnapshotInfo takeSnapshot(boolean reclaim) throws IOException {
         long start = System.nanoTime();
         opLog.requestRoll();
-        long index = opLog.lastAssignedIndex();
-        SnapshotStore.SnapshotInfo info = store.write(databases, index, reclaim);
+        // what memory holds for sure: an entry appended but not yet applied is not in it, so it
+        // must stay in the op log to be replayed on top of this snapshot
+        long index = coveredIndex.getAsLong();
+        long term = Math.max(0, opLog.termAt(index));
+        SnapshotStore.SnapshotInfo info = store.write(databases, index, term, reclaim);
+        String problem = store.check(info.file());
+        if (problem != null) {
+            // nothing older is deleted for a snapshot that cannot be read back
+            throw new IOException("snapshot " + info.file() + " fails its check after writing: " + problem);
+        }
         lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
         lastSnapshot = info;
-        store.deleteOlderThan(index);
-        int dropped = opLog.dropCoveredBy(index);
+        opLog.snapshotTaken(index, term);
+        // the previous snapshot and the log after it stay, so that a damaged newest snapshot can be
+        // fallen back on; what the previous one covers goes
+        long previous = store.previousIndex(index);
+        int dropped = 0;
+        if (previous >= 0) {
+            store.deleteOlderThan(previous);
+            dropped = opLog.dropCoveredBy(previous);
+        }
         timings.snapshot(reclaim, System.nanoTime() - start);
         log.info(
                 "Snapshot {} written{}: {} databases, {} records, {} bytes in {} ms; {} op-log segments dropped",

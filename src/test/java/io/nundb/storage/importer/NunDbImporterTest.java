@@ -3,7 +3,6 @@ package io.nundb.storage.importer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nundb.storage.ChangeListener;
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
 import io.nundb.storage.Strategy;
@@ -86,7 +85,7 @@ class NunDbImporterTest {
         assertThat(summary.deletedSkipped()).isEqualTo(1);
 
         OpLog log = new OpLog(ours.resolve("data/oplog"), OpLogOptions.defaults());
-        Databases dbs = new Databases(log, ChangeListener.NONE, "new-admin");
+        Databases dbs = new Databases(log, "new-admin");
         new StartupRecovery(
                         ours.resolve("data"),
                         log,

@@ -1,6 +1,5 @@
 package io.nundb.storage.snapshot;
 
-import io.nundb.storage.ChangeListener;
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
 import io.nundb.storage.Decision;
@@ -30,7 +29,7 @@ final class Node implements AutoCloseable {
         this.opLog = new OpLog(dir.resolve("oplog"), options);
         this.snapshots = new SnapshotStore(dir.resolve("snapshots"));
         this.recovery = new StartupRecovery(dir, opLog, snapshots, mode);
-        this.databases = new Databases(opLog, ChangeListener.NONE, "admin-pwd");
+        this.databases = new Databases(opLog, "admin-pwd");
         recovery.recoverInto(databases);
         this.snapshotter = new Snapshotter(databases, opLog, snapshots, Duration.ofHours(1), recovery.snapshotIndex());
     }

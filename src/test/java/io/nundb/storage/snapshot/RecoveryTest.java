@@ -68,7 +68,8 @@ class RecoveryTest {
             before = node.state();
             node.crash();
         }
-        assertThat(new SnapshotStore(dir.resolve("snapshots")).list()).hasSize(1);
+        // the previous snapshot stays, to fall back on
+        assertThat(new SnapshotStore(dir.resolve("snapshots")).list()).hasSize(2);
         try (Node again = Node.open(dir)) {
             assertThat(again.state()).isEqualTo(before);
         }
@@ -190,9 +191,8 @@ class RecoveryTest {
         }
         Path snapshot = new SnapshotStore(dir.resolve("snapshots")).list().get(0);
         SnapshotStore streaming = new SnapshotStore(dir.resolve("snapshots"), 0);
-        io.nundb.storage.Databases loaded = new io.nundb.storage.Databases(
-                io.nundb.storage.Journal.NONE, io.nundb.storage.ChangeListener.NONE, "admin-pwd");
-        SnapshotStore.SnapshotInfo info = streaming.loadNewest(loaded::restore);
+        io.nundb.storage.Databases loaded = io.nundb.storage.Databases.inMemory("admin-pwd");
+        SnapshotStore.SnapshotInfo info = streaming.loadNewest(loaded.stateMachine()::apply);
         assertThat(info.index()).isEqualTo(503);
         assertThat(info.databases()).isEqualTo(2);
         assertThat(Node.state(loaded)).isEqualTo(before);
@@ -200,9 +200,8 @@ class RecoveryTest {
         byte[] bytes = Files.readAllBytes(snapshot);
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(snapshot, bytes);
-        io.nundb.storage.Databases empty = new io.nundb.storage.Databases(
-                io.nundb.storage.Journal.NONE, io.nundb.storage.ChangeListener.NONE, "admin-pwd");
-        assertThat(streaming.loadNewest(empty::restore)).isNull();
+        io.nundb.storage.Databases empty = io.nundb.storage.Databases.inMemory("admin-pwd");
+        assertThat(streaming.loadNewest(empty.stateMachine()::apply)).isNull();
         assertThat(empty.all()).hasSize(1);
     }
 
@@ -213,13 +212,15 @@ class RecoveryTest {
             node.createDb("a");
             node.put("a", "k", "v");
             node.snapshotter.snapshot(false).get(10, TimeUnit.SECONDS);
+            node.put("a", "k2", "v2");
             before = node.state();
             node.crash();
         }
         Path good = new SnapshotStore(dir.resolve("snapshots")).list().get(0);
         byte[] bytes = Files.readAllBytes(good);
+        // a newer snapshot, cut short by a crash, at an index the log holds
         Files.write(
-                good.resolveSibling("snapshot-00000000000000000099.snap"),
+                good.resolveSibling("snapshot-00000000000000000003.snap"),
                 java.util.Arrays.copyOf(bytes, bytes.length - 4));
         try (Node again = Node.open(dir)) {
             assertThat(again.state()).isEqualTo(before);

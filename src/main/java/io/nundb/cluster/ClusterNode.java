@@ -1,0 +1,552 @@
+package io.nundb.cluster;
+
+import io.nundb.cluster.raft.FileRaftStateStore;
+import io.nundb.cluster.raft.RaftListener;
+import io.nundb.cluster.raft.RaftMessage;
+import io.nundb.cluster.raft.RaftNode;
+import io.nundb.cluster.raft.RaftOptions;
+import io.nundb.command.ClusterView;
+import io.nundb.command.CommandExecutor;
+import io.nundb.command.Session;
+import io.nundb.command.WritePlacement;
+import io.nundb.protocol.Command;
+import io.nundb.protocol.Response;
+import io.nundb.storage.ApplyPolicy;
+import io.nundb.storage.Databases;
+import io.nundb.storage.WritePipeline;
+import io.nundb.storage.oplog.OpLog;
+import io.nundb.storage.snapshot.SnapshotStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's part in the cluster: runs the {@link RaftNode} on its own thread over the node's op
+ * log, decides where writes go ({@link WritePlacement}), forwards writes to the primary, answers
+ * the primary's side of forwarded writes, drives when entries are applied (the ack mode) and
+ * renders {@code cluster-state}.
+ *
+ * <p>Threads: Raft inputs run on {@code nundb-raft-<id>}; {@link #place} and {@link #forward} run
+ * on the command's thread and never block; peer traffic arrives on transport threads and is posted
+ * to the Raft thread; the op log's writer thread reports what it wrote.
+ */
+public final class ClusterNode implements RaftListener, PeerTransport.Inbound, WritePlacement, ClusterView {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+
+    /** The reply a node that is not (or no longer) the ready primary gives a forwarded write. */
+    static final String NOT_PRIMARY = "not the primary";
+
+    private final ClusterOptions options;
+    private final OpLog opLog;
+    private final Databases databases;
+    private final WritePipeline pipeline;
+    private final PeerTransport transport;
+    private final RaftThread raftThread;
+    private final OpLogRaftLog raftLog;
+    private final RaftNode raft;
+    private final StateResync resync;
+    private volatile CommandExecutor executor;
+
+    // written on the Raft thread, read anywhere
+    private volatile RaftNode.Role role = RaftNode.Role.FOLLOWER;
+    private volatile long term;
+    private volatile String leader;
+    private volatile boolean leaderReady;
+    private volatile long commitIndex;
+    private volatile List<RaftNode.PeerProgress> progress = List.of();
+    private volatile Set<String> members;
+    private volatile long lastLeaderContactNanos;
+    private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
+
+    private final AtomicLong elections = new AtomicLong();
+    private final AtomicLong leaderChanges = new AtomicLong();
+    private final AtomicLong truncatedEntries = new AtomicLong();
+    private final AtomicLong forwardedWrites = new AtomicLong();
+    private final AtomicLong forwardFailures = new AtomicLong();
+    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+
+    // the leader's own writes reach Raft coalesced: one task in flight at a time
+    private final AtomicBoolean writtenPosted = new AtomicBoolean();
+
+    // Raft thread only: when entries became durable here, to time how long a majority takes
+    private final TreeMap<Long, Long> durableAt = new TreeMap<>();
+    private final ReplicationLatency latency = new ReplicationLatency();
+
+    /**
+     * @param dataDir where the persisted term and vote live ({@code raft/} under it)
+     */
+    public ClusterNode(
+            ClusterOptions options,
+            Path dataDir,
+            OpLog opLog,
+            SnapshotStore snapshots,
+            Databases databases,
+            String adminPassword,
+            PeerTransport transport) {
+        this.options = options;
+        this.opLog = opLog;
+        this.databases = databases;
+        this.pipeline = databases.pipeline();
+        this.transport = transport;
+        this.members = options.members();
+        this.raftThread = new RaftThread(options.self(), transport);
+        this.raftLog = new OpLogRaftLog(opLog, snapshots, pipeline, raftThread, this::onLeaderWritten);
+        FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
+        long half = Math.max(10, options.electionTimeout().toMillis() / 2);
+        this.raft = new RaftNode(
+                options.self(),
+                options.members(),
+                RaftOptions.fromElectionTimeout(half),
+                raftThread,
+                store,
+                raftLog,
+                this);
+        this.term = store.currentTerm();
+        this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
+    }
+
+    /** The engine that runs forwarded commands on this node when it is the primary. */
+    public void executor(CommandExecutor e) {
+        this.executor = e;
+    }
+
+    /** Starts taking part: follower mode, the apply policy of the ack mode, peer links, timers. */
+    public void start() {
+        opLog.beginTerm(Math.max(opLog.currentTerm(), term), false);
+        pipeline.term(opLog.currentTerm());
+        pipeline.applyPolicy(options.ack() == AckMode.MAJORITY ? ApplyPolicy.EXTERNAL : ApplyPolicy.ON_DURABLE);
+        pipeline.localWrites(false, NOT_PRIMARY);
+        opLog.onWritten(this::onWritten);
+        opLog.oldestIndexStillNeeded(this::oldestNeeded);
+        transport.start(this);
+        for (String peer : options.members()) {
+            if (!peer.equals(options.self())) {
+                transport.connect(peer);
+            }
+        }
+        raftThread.execute(raft::start);
+        raftThread.execute(this::refreshProgress);
+        log.info(
+                "Cluster node {} started: members {}, ack {}, election timeout {} ms",
+                options.self(),
+                options.members(),
+                options.ack().name().toLowerCase(),
+                options.electionTimeout().toMillis());
+    }
+
+    /** Stops taking part (the op log is closed by the node). */
+    public void close() {
+        raftThread.execute(raftLog::close);
+        raftThread.close();
+        transport.close();
+        changed.completeExceptionally(new IllegalStateException("node closed"));
+    }
+
+    // ------------------------------------------------------------------ Raft listener (Raft thread)
+
+    @Override
+    public void roleChanged(RaftNode.Role newRole, long newTerm, String newLeader) {
+        RaftNode.Role was = role;
+        String previousLeader = leader;
+        role = newRole;
+        term = newTerm;
+        leader = newLeader;
+        if (newRole != RaftNode.Role.LEADER) {
+            leaderReady = false;
+            if (opLog.isLeader() || opLog.currentTerm() < newTerm) {
+                opLog.beginTerm(Math.max(opLog.currentTerm(), newTerm), false);
+            }
+        }
+        pipeline.term(Math.max(opLog.currentTerm(), newTerm));
+        // a safety net under the placement port: only the primary decides writes
+        pipeline.localWrites(newRole == RaftNode.Role.LEADER, NOT_PRIMARY);
+        if (newRole == RaftNode.Role.CANDIDATE && was != RaftNode.Role.CANDIDATE) {
+            elections.incrementAndGet();
+        }
+        if (newLeader != null && !newLeader.equals(previousLeader)) {
+            leaderChanges.incrementAndGet();
+            lastLeaderContactNanos = System.nanoTime();
+        }
+        if (newRole != was || !Objects.equals(newLeader, previousLeader)) {
+            log.info(
+                    "{} is {} in term {}{}",
+                    options.self(),
+                    newRole.name().toLowerCase(),
+                    newTerm,
+                    newLeader == null ? ", no primary known" : ", primary " + newLeader);
+        }
+        durableAt.clear();
+        signal();
+    }
+
+    @Override
+    public void commitAdvanced(long index) {
+        commitIndex = index;
+        if (options.ack() == AckMode.MAJORITY) {
+            pipeline.applyUpTo(index);
+        }
+        if (role == RaftNode.Role.LEADER) {
+            long now = System.nanoTime();
+            while (!durableAt.isEmpty() && durableAt.firstKey() <= index) {
+                latency.record(now - durableAt.pollFirstEntry().getValue());
+            }
+        } else {
+            lastLeaderContactNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void truncated(long fromIndex, long count) {
+        truncatedEntries.addAndGet(count);
+        log.warn(
+                "{} dropped {} entries from index {} that the primary does not have", options.self(), count, fromIndex);
+        if (databases.stateMachine().appliedIndex() >= fromIndex) {
+            runResync("entries from index " + fromIndex + " were dropped after being applied");
+        }
+    }
+
+    @Override
+    public void leaderReady(long readyTerm, long noopIndex) {
+        if (readyTerm == term && role == RaftNode.Role.LEADER) {
+            leaderReady = true;
+            log.info("{} takes writes as the primary of term {}", options.self(), readyTerm);
+            signal();
+        }
+    }
+
+    @Override
+    public void snapshotInstalled(long index, long snapshotTerm) {
+        pipeline.discardAfter(0, "replaced by the primary's snapshot");
+        runResync("installed the primary's snapshot at index " + index);
+    }
+
+    private void runResync(String why) {
+        try {
+            resync.run(why);
+        } catch (Exception e) {
+            log.error("Could not resynchronise memory with the log ({}); restart the node", why, e);
+        }
+    }
+
+    private void signal() {
+        CompletableFuture<Void> was = changed;
+        changed = new CompletableFuture<>();
+        was.complete(null);
+    }
+
+    /** The primary's no-op is durable (reported by its append, not by the writer). */
+    private void onLeaderWritten(long index) {
+        onWritten(index, 0);
+    }
+
+    /**
+     * On the op log's writer thread: something was written; a leader ships from there, and Raft
+     * counts it as durable here. The Raft task reads the op log's written index itself rather than
+     * trusting the report, which may predate a truncation (and name entries appended again since,
+     * not yet written).
+     */
+    private void onWritten(long index, long epoch) {
+        if (writtenPosted.compareAndSet(false, true)) {
+            raftThread.execute(() -> {
+                writtenPosted.set(false);
+                long upTo = opLog.lastWrittenIndex();
+                if (role == RaftNode.Role.LEADER) {
+                    Long last = durableAt.isEmpty() ? null : durableAt.lastKey();
+                    if (last == null || upTo > last) {
+                        durableAt.put(upTo, System.nanoTime());
+                    }
+                }
+                raft.localAppended(upTo);
+                refreshProgress();
+            });
+        }
+    }
+
+    private void refreshProgress() {
+        progress = raft.progress();
+        members = raft.members();
+        commitIndex = Math.max(commitIndex, raft.commitIndex());
+    }
+
+    private long oldestNeeded() {
+        if (role != RaftNode.Role.LEADER) {
+            return Long.MAX_VALUE;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (RaftNode.PeerProgress p : progress) {
+            oldest = Math.min(oldest, p.matchIndex() + 1);
+        }
+        return oldest;
+    }
+
+    // ------------------------------------------------------------------ peer traffic (transport threads)
+
+    @Override
+    public void onMessage(RaftMessage message) {
+        lastHeard.put(message.from(), System.nanoTime());
+        raftThread.execute(() -> {
+            raft.handle(message);
+            if (message instanceof RaftMessage.AppendEntries || message instanceof RaftMessage.AppendReply) {
+                if (role != RaftNode.Role.LEADER) {
+                    lastLeaderContactNanos = System.nanoTime();
+                    commitIndex = Math.max(commitIndex, raft.commitIndex());
+                } else {
+                    progress = raft.progress();
+                    commitIndex = raft.commitIndex();
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<ForwardReply> onForward(ForwardRequest request) {
+        CommandExecutor engine = executor;
+        if (engine == null || !isReadyPrimary()) {
+            return CompletableFuture.completedFuture(
+                    new ForwardReply(ForwardedResponse.encode(Response.error(NOT_PRIMARY)), 0));
+        }
+        Session session = Session.forwarded(request.db(), request.user(), request.admin());
+        return engine.execute(session, request.command())
+                .thenApply(r -> new ForwardReply(
+                        ForwardedResponse.encode(r), databases.stateMachine().appliedIndex()));
+    }
+
+    // ------------------------------------------------------------------ write placement (command threads)
+
+    private boolean isReadyPrimary() {
+        return role == RaftNode.Role.LEADER && leaderReady;
+    }
+
+    @Override
+    public Placement place(Session session, Command.Mutating command) {
+        if (isReadyPrimary()) {
+            return HERE;
+        }
+        if (Session.FORWARDED.equals(session.transport())) {
+            return new Refuse(NOT_PRIMARY); // a forwarded write is never forwarded again
+        }
+        String primary = leader;
+        return new Forward(primary == null || primary.equals(options.self()) ? "" : primary);
+    }
+
+    @Override
+    public CompletableFuture<Response> forward(Session session, String primary, String commandText) {
+        long deadline = System.nanoTime() + options.writeWait().toNanos();
+        return attempt(session, commandText, deadline);
+    }
+
+    private CompletableFuture<Response> attempt(Session session, String text, long deadline) {
+        CommandExecutor engine = executor;
+        if (isReadyPrimary() && engine != null) {
+            return engine.execute(session, text);
+        }
+        String target = leader;
+        CompletableFuture<Void> next = changed;
+        if (target == null || target.equals(options.self()) || !transport.isConnected(target)) {
+            return waitForChange(next, deadline)
+                    .thenCompose(ok ->
+                            ok ? attempt(session, text, deadline) : CompletableFuture.completedFuture(noPrimary()));
+        }
+        forwardedWrites.incrementAndGet();
+        ForwardRequest request = new ForwardRequest(session.db(), session.user(), session.isAdmin(), text);
+        return transport
+                .forward(target, request)
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        forwardFailures.incrementAndGet();
+                        return CompletableFuture.completedFuture(Response.error("primary " + target
+                                + " could not be reached; the write may or may not have been applied: "
+                                + causeText(failure)));
+                    }
+                    Response response = ForwardedResponse.decode(reply.reply());
+                    if (response.outcome() == Response.Outcome.ERROR && NOT_PRIMARY.equals(response.error())) {
+                        // it stepped down before running it: nothing happened, so try the new primary
+                        return waitForChange(next, deadline)
+                                .thenCompose(ok -> ok
+                                        ? attempt(session, text, deadline)
+                                        : CompletableFuture.completedFuture(noPrimary()));
+                    }
+                    return readYourWrite(reply.index(), response, deadline);
+                })
+                .thenCompose(f -> f);
+    }
+
+    /** Answers once this node has applied the write too (bounded: past the deadline the primary's word stands). */
+    private CompletableFuture<Response> readYourWrite(long index, Response response, long deadline) {
+        CompletableFuture<Void> applied = databases.stateMachine().whenApplied(index);
+        if (applied.isDone()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        long wait = Math.max(1, deadline - System.nanoTime());
+        return applied.completeOnTimeout(null, wait, TimeUnit.NANOSECONDS).thenApply(v -> response);
+    }
+
+    private CompletableFuture<Boolean> waitForChange(CompletableFuture<Void> change, long deadline) {
+        long wait = deadline - System.nanoTime();
+        if (wait <= 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        // the leader may also become reachable without a role change: look again now and then
+        long step = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50));
+        return change.thenApply(v -> true)
+                .completeOnTimeout(true, step, TimeUnit.NANOSECONDS)
+                .exceptionally(e -> false)
+                .thenApply(ok -> ok && System.nanoTime() < deadline);
+    }
+
+    private Response noPrimary() {
+        return Response.error(
+                "no primary available within " + options.writeWait().toMillis()
+                        + " ms (an election is under way or a majority is unreachable); the write was not applied");
+    }
+
+    private static String causeText(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (c instanceof TimeoutException) {
+            return "timed out";
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    @Override
+    public String clusterState() {
+        String self = options.self();
+        String primary = leader;
+        List<String> rendered = new ArrayList<>();
+        for (String m : new TreeSet<>(members)) {
+            String roleName = m.equals(primary) ? "Primary" : primary == null ? "StartingUp" : "Secondary";
+            if (m.equals(self)) {
+                rendered.add(m + "(self):" + roleName + " ");
+            } else {
+                rendered.add(m + (transport.isConnected(m) ? "(Connected)" : "(Disconnected)") + ":" + roleName);
+            }
+        }
+        rendered.sort(null);
+        StringBuilder b = new StringBuilder("cluster-state ");
+        for (String r : rendered) {
+            b.append(' ').append(r).append(',');
+        }
+        return b.append('\n').toString();
+    }
+
+    @Override
+    public Response join(String address) {
+        return changeMembers(address, true);
+    }
+
+    @Override
+    public Response leave(String address) {
+        return changeMembers(address, false);
+    }
+
+    private Response changeMembers(String address, boolean add) {
+        if (address == null || !address.matches("[^\\s:]+:\\d{1,5}")) {
+            return Response.error("a member address is host:port");
+        }
+        raftThread.execute(() -> {
+            Set<String> next = new TreeSet<>(raft.members());
+            if (add ? next.add(address) : next.remove(address)) {
+                raft.setMembers(next);
+                members = raft.members();
+                if (add) {
+                    transport.connect(address);
+                }
+                log.info("{} {} {}: members now {}", options.self(), add ? "added" : "removed", address, next);
+            }
+        });
+        return Response.ok();
+    }
+
+    /** Where each replication latency (local write to majority, on the primary) is also reported: metrics. */
+    public void latencyObserver(java.util.function.LongConsumer nanos) {
+        latency.observer(nanos);
+    }
+
+    @Override
+    public String details() {
+        return status().describe();
+    }
+
+    /** A start of an election now ({@code debug force-election}). */
+    @Override
+    public void forceElection() {
+        raftThread.execute(raft::forceElection);
+    }
+
+    /** The figures of this node's part in the cluster. */
+    public ClusterStatus status() {
+        long applied = databases.stateMachine().appliedIndex();
+        Map<String, Long> lag = new TreeMap<>();
+        long last = opLog.lastIndex();
+        for (RaftNode.PeerProgress p : progress) {
+            lag.put(p.peer(), Math.max(0, last - p.matchIndex()));
+        }
+        return new ClusterStatus(
+                options.self(),
+                role,
+                leader,
+                term,
+                commitIndex,
+                applied,
+                last,
+                lag,
+                elections.get(),
+                leaderChanges.get(),
+                truncatedEntries.get(),
+                forwardedWrites.get(),
+                forwardFailures.get(),
+                latency.averageMillis(),
+                isReady(),
+                options.ack());
+    }
+
+    /**
+     * Ready to serve: it knows the primary (or is it), and has applied what the primary said was
+     * committed.
+     */
+    public boolean isReady() {
+        if (isReadyPrimary()) {
+            return true;
+        }
+        if (leader == null || role == RaftNode.Role.LEADER) {
+            return false;
+        }
+        long heardAgo = System.nanoTime() - lastLeaderContactNanos;
+        return heardAgo < options.electionTimeout().toNanos() * 2
+                && databases.stateMachine().appliedIndex() >= commitIndex;
+    }
+
+    public ClusterOptions options() {
+        return options;
+    }
+
+    /** Entries appended here but not yet held by every member (the primary's view), for metrics-state. */
+    public long pendingOps() {
+        if (role != RaftNode.Role.LEADER) {
+            return 0;
+        }
+        long last = opLog.lastIndex();
+        long pending = 0;
+        for (RaftNode.PeerProgress p : progress) {
+            pending = Math.max(pending, last - p.matchIndex());
+        }
+        return pending;
+    }
+}

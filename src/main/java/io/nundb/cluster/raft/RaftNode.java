@@ -1,0 +1,849 @@
+package io.nundb.cluster.raft;
+
+import io.nundb.cluster.raft.RaftMessage.AppendEntries;
+import io.nundb.cluster.raft.RaftMessage.AppendReply;
+import io.nundb.cluster.raft.RaftMessage.InstallSnapshot;
+import io.nundb.cluster.raft.RaftMessage.InstallSnapshotReply;
+import io.nundb.cluster.raft.RaftMessage.VoteReply;
+import io.nundb.cluster.raft.RaftMessage.VoteRequest;
+import io.nundb.storage.LogEntry;
+import io.nundb.storage.OpType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One member of a Raft group, as a pure state machine: messages, timer firings and durability
+ * reports go in, messages, log writes and listener calls come out. Raft paper §5 plus the thesis'
+ * pre-vote, leader stickiness and check-quorum; pipelined replication with per-follower flow
+ * control; snapshot transfer for followers behind the leader's snapshot.
+ *
+ * <p>Threading: not thread-safe. Every method, every task given to {@link RaftEnvironment#schedule}
+ * and every durability callback must run on one thread, the node's.
+ *
+ * <p>Membership: {@link #setMembers} applies a new member set at once, outside the log. That is
+ * safe only when changes are made one server at a time and every member learns of the change before
+ * the next one; during the change, nodes that disagree on the set may count different majorities.
+ * Joint consensus (or log-replicated single-server changes) is not implemented.
+ */
+public final class RaftNode {
+
+    /** The roles of Raft, plus the pre-vote phase before a real candidacy. */
+    public enum Role {
+        FOLLOWER,
+        PRE_CANDIDATE,
+        CANDIDATE,
+        LEADER
+    }
+
+    /** How a leader currently feeds one follower. */
+    public enum ReplicationState {
+        /** One batch at a time until the follower's log is found to match. */
+        PROBE,
+        /** Batches are pipelined, up to {@link RaftOptions#maxInflight}. */
+        REPLICATE,
+        /** The follower gets the leader's snapshot, one chunk at a time. */
+        SNAPSHOT
+    }
+
+    /** A read-only view of one follower's replication progress, for lag metrics and the admin view. */
+    public record PeerProgress(
+            String peer,
+            long matchIndex,
+            long nextIndex,
+            long lastContactMillis,
+            int inflight,
+            ReplicationState state) {}
+
+    private final String self;
+    private final RaftOptions options;
+    private final RaftEnvironment env;
+    private final RaftStateStore store;
+    private final RaftLog log;
+    private final RaftListener listener;
+
+    private Set<String> members;
+    private Role role = Role.FOLLOWER;
+    private long term;
+    private String votedFor;
+    private String leaderId;
+    private long commitIndex;
+    /** Entries up to here are on this node's disk. */
+    private long durableIndex;
+    /** Follower: entries up to here are known to match the current leader's log. */
+    private long verifiedIndex;
+    /** Follower: the highest index acknowledged to the current leader. */
+    private long lastAcked;
+
+    private long lastLeaderContact = Long.MIN_VALUE / 2;
+    private long electionDeadline;
+    private Cancellable electionTimer;
+    private Cancellable heartbeatTimer;
+    private Cancellable quorumTimer;
+    private final Set<String> votes = new HashSet<>();
+    private final Map<String, Progress> progress = new LinkedHashMap<>();
+    private long noopIndex = -1;
+    private boolean ready;
+    private boolean started;
+
+    public RaftNode(
+            String self,
+            Set<String> members,
+            RaftOptions options,
+            RaftEnvironment env,
+            RaftStateStore store,
+            RaftLog log,
+            RaftListener listener) {
+        this.self = self;
+        this.members = new TreeSet<>(members);
+        this.members.add(self);
+        this.options = options;
+        this.env = env;
+        this.store = store;
+        this.log = log;
+        this.listener = listener;
+        this.term = store.currentTerm();
+        this.votedFor = store.votedFor();
+        // what the log holds at start was recovered from disk; what a snapshot covers was committed
+        this.durableIndex = log.lastIndex();
+        this.commitIndex = log.snapshotIndex();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Arms the election timer; a lone member elects itself at once. */
+    public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        resetElectionDeadline();
+        armElectionTimer();
+        if (members.size() == 1 && members.contains(self)) {
+            preCampaign();
+        }
+    }
+
+    /** One message from a peer. */
+    public void handle(RaftMessage m) {
+        if (!started || m.from().equals(self)) {
+            return;
+        }
+        if (m.term() > term) {
+            if (m instanceof VoteRequest r) {
+                if (inLease()) {
+                    // leader stickiness: a healthy leader is not deposed, and our term stays put
+                    env.send(r.from(), new VoteReply(term, self, false, r.preVote()));
+                    return;
+                }
+                if (r.preVote()) {
+                    handlePreVote(r);
+                    return;
+                }
+            }
+            if (!(m instanceof VoteReply v && v.preVote() && v.granted())) {
+                String leader = m instanceof AppendEntries || m instanceof InstallSnapshot ? m.from() : null;
+                becomeFollower(m.term(), leader);
+            }
+        } else if (m.term() < term) {
+            answerStale(m);
+            return;
+        }
+        if (m instanceof VoteRequest r) {
+            if (r.preVote()) {
+                handlePreVote(r);
+            } else {
+                handleVote(r);
+            }
+        } else if (m instanceof VoteReply v) {
+            handleVoteReply(v);
+        } else if (m instanceof AppendEntries a) {
+            handleAppend(a);
+        } else if (m instanceof AppendReply a) {
+            handleAppendReply(a);
+        } else if (m instanceof InstallSnapshot s) {
+            handleSnapshot(s);
+        } else if (m instanceof InstallSnapshotReply s) {
+            handleSnapshotReply(s);
+        }
+    }
+
+    /**
+     * The leader's own log made entries up to {@code lastIndex} durable (the no-op from {@link
+     * RaftLog#appendLeader} and the writes the op log appended in this term): ship them and count
+     * this node in the majority. Also valid after the node stepped down (see {@link RaftLog} for how
+     * reports relate to truncations).
+     */
+    public void localAppended(long lastIndex) {
+        onDurable(lastIndex);
+    }
+
+    /** Replaces the member set (self included or not); see the class comment for the limits. */
+    public void setMembers(Set<String> newMembers) {
+        members = new TreeSet<>(newMembers);
+        if (role != Role.LEADER) {
+            return;
+        }
+        if (!members.contains(self)) {
+            becomeFollower(term, null);
+            return;
+        }
+        progress.keySet().retainAll(members);
+        for (String peer : members) {
+            if (!peer.equals(self) && !progress.containsKey(peer)) {
+                Progress p = new Progress(peer, log.lastIndex() + 1, env.nowMillis());
+                progress.put(peer, p);
+                sendAppend(p, true);
+            }
+        }
+        maybeCommit();
+    }
+
+    /**
+     * The debug command: a leader steps down (followers elect a leader once its lease expires, maybe
+     * the same node); any other node starts a pre-vote round now, which a healthy leader's followers
+     * refuse.
+     */
+    public void forceElection() {
+        if (!started || !members.contains(self)) {
+            return;
+        }
+        if (role == Role.LEADER) {
+            becomeFollower(term, null);
+        } else {
+            preCampaign();
+        }
+    }
+
+    // ---------------------------------------------------------------- getters
+
+    public String id() {
+        return self;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    /** The leader of the current term as far as this node knows, or null. */
+    public String leaderId() {
+        return leaderId;
+    }
+
+    public long commitIndex() {
+        return commitIndex;
+    }
+
+    /** Entries up to here are durable on this node. */
+    public long durableIndex() {
+        return durableIndex;
+    }
+
+    public Set<String> members() {
+        return Set.copyOf(members);
+    }
+
+    /** True once this node leads and its no-op of the term is committed. */
+    public boolean isReadyLeader() {
+        return role == Role.LEADER && ready;
+    }
+
+    /** Per-follower progress; empty unless leading. */
+    public List<PeerProgress> progress() {
+        List<PeerProgress> out = new ArrayList<>(progress.size());
+        for (Progress p : progress.values()) {
+            out.add(new PeerProgress(p.peer, p.match, p.next, p.lastContact, p.inflight.size(), p.state));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- elections
+
+    private boolean inLease() {
+        if (role == Role.LEADER) {
+            return true; // check-quorum makes a leader without a majority step down
+        }
+        return leaderId != null && env.nowMillis() - lastLeaderContact < options.electionTimeoutMillis();
+    }
+
+    private boolean upToDate(VoteRequest r) {
+        long lastIndex = log.lastIndex();
+        long lastTerm = log.termAt(lastIndex);
+        return r.lastLogTerm() > lastTerm || (r.lastLogTerm() == lastTerm && r.lastLogIndex() >= lastIndex);
+    }
+
+    private void handlePreVote(VoteRequest r) {
+        boolean grant = r.term() > term && !inLease() && upToDate(r);
+        env.send(r.from(), new VoteReply(grant ? r.term() : term, self, grant, true));
+    }
+
+    private void handleVote(VoteRequest r) {
+        boolean grant = !inLease() && (votedFor == null || votedFor.equals(r.from())) && upToDate(r);
+        if (grant) {
+            votedFor = r.from();
+            store.persist(term, votedFor); // durable before the reply leaves
+            resetElectionDeadline();
+        }
+        env.send(r.from(), new VoteReply(term, self, grant, false));
+    }
+
+    private void handleVoteReply(VoteReply v) {
+        if (!members.contains(v.from())) {
+            return;
+        }
+        if (v.preVote()) {
+            if (role == Role.PRE_CANDIDATE && v.granted() && v.term() == term + 1) {
+                votes.add(v.from());
+                if (hasQuorum(votes.size())) {
+                    campaign();
+                }
+            }
+        } else if (role == Role.CANDIDATE && v.granted() && v.term() == term) {
+            votes.add(v.from());
+            if (hasQuorum(votes.size())) {
+                becomeLeader();
+            }
+        }
+    }
+
+    private void preCampaign() {
+        setRole(Role.PRE_CANDIDATE, null);
+        votes.clear();
+        votes.add(self);
+        resetElectionDeadline();
+        armElectionTimer();
+        if (hasQuorum(votes.size())) {
+            campaign();
+            return;
+        }
+        broadcastVoteRequest(term + 1, true);
+    }
+
+    private void campaign() {
+        term++;
+        votedFor = self;
+        store.persist(term, votedFor);
+        verifiedIndex = 0;
+        lastAcked = 0;
+        setRole(Role.CANDIDATE, null);
+        votes.clear();
+        votes.add(self);
+        resetElectionDeadline();
+        armElectionTimer();
+        if (hasQuorum(votes.size())) {
+            becomeLeader();
+            return;
+        }
+        broadcastVoteRequest(term, false);
+    }
+
+    private void broadcastVoteRequest(long requestTerm, boolean preVote) {
+        long lastIndex = log.lastIndex();
+        VoteRequest r = new VoteRequest(requestTerm, self, lastIndex, log.termAt(lastIndex), preVote);
+        for (String peer : members) {
+            if (!peer.equals(self)) {
+                env.send(peer, r);
+            }
+        }
+    }
+
+    private boolean hasQuorum(int count) {
+        return count > members.size() / 2;
+    }
+
+    private void becomeLeader() {
+        cancelElectionTimer();
+        long now = env.nowMillis();
+        progress.clear();
+        for (String peer : members) {
+            if (!peer.equals(self)) {
+                progress.put(peer, new Progress(peer, log.lastIndex() + 1, now));
+            }
+        }
+        ready = false;
+        // entries of older terms commit only through one of this term (Raft §5.4.2)
+        noopIndex = log.lastIndex() + 1;
+        log.appendLeader(new LogEntry(noopIndex, term, OpType.NOOP, "", "", 0, ""));
+        setRole(Role.LEADER, self);
+        for (Progress p : progress.values()) {
+            sendAppend(p, true);
+        }
+        heartbeatTimer = env.schedule(options.heartbeatMillis(), this::onHeartbeat);
+        quorumTimer = env.schedule(options.electionTimeoutMillis(), this::onQuorumCheck);
+        maybeCommit();
+    }
+
+    private void becomeFollower(long newTerm, String leader) {
+        if (newTerm > term) {
+            term = newTerm;
+            votedFor = null;
+            store.persist(term, null);
+            verifiedIndex = 0;
+            lastAcked = 0;
+        }
+        if (role == Role.LEADER) {
+            cancelLeaderTimers();
+            progress.clear();
+        }
+        votes.clear();
+        setRole(Role.FOLLOWER, leader);
+        resetElectionDeadline();
+        armElectionTimer();
+    }
+
+    private void setRole(Role newRole, String leader) {
+        boolean changed = newRole != role || !java.util.Objects.equals(leader, leaderId);
+        role = newRole;
+        leaderId = leader;
+        if (changed) {
+            listener.roleChanged(role, term, leaderId);
+        }
+    }
+
+    private void resetElectionDeadline() {
+        long t = options.electionTimeoutMillis();
+        electionDeadline = env.nowMillis() + t + env.randomLong(t);
+    }
+
+    private void armElectionTimer() {
+        if (electionTimer == null) {
+            electionTimer = env.schedule(Math.max(0, electionDeadline - env.nowMillis()), this::onElectionTimer);
+        }
+    }
+
+    private void cancelElectionTimer() {
+        if (electionTimer != null) {
+            electionTimer.cancel();
+            electionTimer = null;
+        }
+    }
+
+    private void onElectionTimer() {
+        electionTimer = null;
+        if (role == Role.LEADER) {
+            return;
+        }
+        long now = env.nowMillis();
+        if (now < electionDeadline) {
+            armElectionTimer(); // the deadline moved since the timer was set
+            return;
+        }
+        if (members.contains(self)) {
+            preCampaign();
+        } else {
+            resetElectionDeadline();
+            armElectionTimer();
+        }
+    }
+
+    private void answerStale(RaftMessage m) {
+        // a stale reply needs no answer; a stale request tells its sender our newer term
+        if (m instanceof VoteRequest r) {
+            env.send(r.from(), new VoteReply(term, self, false, r.preVote()));
+        } else if (m instanceof AppendEntries a) {
+            env.send(a.from(), new AppendReply(term, self, false, log.lastIndex()));
+        } else if (m instanceof InstallSnapshot s) {
+            env.send(s.from(), new InstallSnapshotReply(term, self, s.lastIncludedIndex(), 0, false));
+        }
+    }
+
+    // ---------------------------------------------------------------- leader
+
+    private void cancelLeaderTimers() {
+        if (heartbeatTimer != null) {
+            heartbeatTimer.cancel();
+            heartbeatTimer = null;
+        }
+        if (quorumTimer != null) {
+            quorumTimer.cancel();
+            quorumTimer = null;
+        }
+    }
+
+    private void onHeartbeat() {
+        heartbeatTimer = null;
+        if (role != Role.LEADER) {
+            return;
+        }
+        long now = env.nowMillis();
+        long stall = 2 * options.heartbeatMillis();
+        for (Progress p : progress.values()) {
+            switch (p.state) {
+                case SNAPSHOT -> {
+                    if (now - p.sentAt >= stall) {
+                        sendSnapshot(p); // the chunk or its reply was lost
+                    }
+                }
+                case PROBE -> sendAppend(p, true);
+                case REPLICATE -> {
+                    if (!p.inflight.isEmpty() && now - p.ackAt >= stall) {
+                        toProbe(p, p.match + 1); // a batch or its ack was lost
+                        sendAppend(p, true);
+                    } else {
+                        sendHeartbeat(p);
+                        sendMore(p);
+                    }
+                }
+            }
+        }
+        heartbeatTimer = env.schedule(options.heartbeatMillis(), this::onHeartbeat);
+    }
+
+    private void onQuorumCheck() {
+        quorumTimer = null;
+        if (role != Role.LEADER) {
+            return;
+        }
+        long now = env.nowMillis();
+        int recent = members.contains(self) ? 1 : 0;
+        for (Progress p : progress.values()) {
+            if (now - p.lastContact < options.electionTimeoutMillis()) {
+                recent++;
+            }
+        }
+        if (!hasQuorum(recent)) {
+            becomeFollower(term, null); // check quorum: a cut-off leader stops taking writes
+            return;
+        }
+        quorumTimer = env.schedule(options.electionTimeoutMillis(), this::onQuorumCheck);
+    }
+
+    private void toProbe(Progress p, long next) {
+        p.state = ReplicationState.PROBE;
+        p.inflight.clear();
+        p.snapshot = null;
+        p.next = Math.max(1, next);
+    }
+
+    private void sendHeartbeat(Progress p) {
+        long prevTerm = log.termAt(p.match);
+        if (prevTerm < 0) {
+            toProbe(p, p.match + 1);
+            sendAppend(p, true);
+            return;
+        }
+        env.send(p.peer, new AppendEntries(term, self, p.match, prevTerm, List.of(), commitIndex));
+    }
+
+    private void sendMore(Progress p) {
+        while (p.state == ReplicationState.REPLICATE
+                && p.inflight.size() < options.maxInflight()
+                && p.next <= log.lastIndex()) {
+            if (!sendAppend(p, false)) {
+                return;
+            }
+        }
+    }
+
+    /** Sends entries from {@code p.next} (or a snapshot); false when nothing was sent. */
+    private boolean sendAppend(Progress p, boolean allowEmpty) {
+        long prev = p.next - 1;
+        long prevTerm = log.termAt(prev);
+        if (prev < log.snapshotIndex() || prevTerm < 0) {
+            if (log.snapshot() == null) {
+                return false;
+            }
+            sendSnapshot(p);
+            return true;
+        }
+        List<LogEntry> entries = p.next <= log.lastIndex()
+                ? log.read(p.next, options.maxEntriesPerAppend(), options.maxBytesPerAppend())
+                : List.of();
+        if (entries.isEmpty() && !allowEmpty) {
+            return false;
+        }
+        env.send(p.peer, new AppendEntries(term, self, prev, prevTerm, entries, commitIndex));
+        p.sentAt = env.nowMillis();
+        if (!entries.isEmpty() && p.state == ReplicationState.REPLICATE) {
+            if (p.inflight.isEmpty()) {
+                p.ackAt = p.sentAt;
+            }
+            long last = entries.get(entries.size() - 1).index();
+            p.inflight.addLast(last);
+            p.next = last + 1;
+        }
+        return true;
+    }
+
+    private void sendSnapshot(Progress p) {
+        if (p.state != ReplicationState.SNAPSHOT || p.snapshot == null) {
+            p.state = ReplicationState.SNAPSHOT;
+            p.inflight.clear();
+            p.snapshot = log.snapshot();
+            p.snapshotOffset = 0;
+        }
+        SnapshotSource s = p.snapshot;
+        int length = (int) Math.min(options.maxBytesPerAppend(), s.size() - p.snapshotOffset);
+        byte[] chunk = s.read(p.snapshotOffset, length);
+        boolean done = p.snapshotOffset + chunk.length >= s.size();
+        env.send(p.peer, new InstallSnapshot(term, self, s.index(), s.term(), p.snapshotOffset, chunk, done));
+        p.sentAt = env.nowMillis();
+    }
+
+    private void handleAppendReply(AppendReply r) {
+        Progress p = role == Role.LEADER ? progress.get(r.from()) : null;
+        if (p == null) {
+            return;
+        }
+        p.lastContact = env.nowMillis();
+        if (r.success()) {
+            if (r.matchIndex() > p.match) {
+                p.match = r.matchIndex();
+                p.ackAt = p.lastContact;
+            }
+            while (!p.inflight.isEmpty() && p.inflight.peekFirst() <= p.match) {
+                p.inflight.pollFirst();
+            }
+            if (p.state == ReplicationState.PROBE) {
+                p.state = ReplicationState.REPLICATE;
+                p.next = p.match + 1;
+            } else if (p.state == ReplicationState.REPLICATE) {
+                p.next = Math.max(p.next, p.match + 1);
+            }
+            maybeCommit();
+            sendMore(p);
+        } else if (p.state != ReplicationState.SNAPSHOT) {
+            // the hint is the follower's last index that may match; below match it lost entries
+            long hint = r.matchIndex();
+            p.match = Math.min(p.match, hint);
+            toProbe(p, Math.min(hint + 1, log.lastIndex() + 1));
+            sendAppend(p, true);
+        }
+    }
+
+    private void handleSnapshotReply(InstallSnapshotReply r) {
+        Progress p = role == Role.LEADER ? progress.get(r.from()) : null;
+        if (p == null) {
+            return;
+        }
+        p.lastContact = env.nowMillis();
+        if (p.state != ReplicationState.SNAPSHOT || p.snapshot == null || r.lastIncludedIndex() != p.snapshot.index()) {
+            return;
+        }
+        if (r.done()) {
+            p.match = Math.max(p.match, r.lastIncludedIndex());
+            p.ackAt = p.lastContact;
+            toProbe(p, p.match + 1);
+            maybeCommit();
+            sendAppend(p, true);
+        } else if (r.nextOffset() != p.snapshotOffset || env.nowMillis() - p.sentAt >= options.heartbeatMillis()) {
+            p.snapshotOffset = Math.min(r.nextOffset(), p.snapshot.size());
+            sendSnapshot(p);
+        }
+    }
+
+    private void maybeCommit() {
+        if (role != Role.LEADER) {
+            return;
+        }
+        long[] matches = new long[members.size()];
+        int n = 0;
+        for (String m : members) {
+            if (m.equals(self)) {
+                matches[n++] = durableIndex;
+            } else {
+                Progress p = progress.get(m);
+                matches[n++] = p == null ? 0 : p.match;
+            }
+        }
+        Arrays.sort(matches);
+        long candidate = matches[n - (n / 2 + 1)]; // the highest index a majority holds
+        if (candidate > commitIndex && log.termAt(candidate) == term) {
+            advanceCommit(candidate);
+        }
+        if (!ready && commitIndex >= noopIndex) {
+            ready = true;
+            listener.leaderReady(term, noopIndex);
+        }
+    }
+
+    private void advanceCommit(long index) {
+        if (index > commitIndex) {
+            commitIndex = index;
+            listener.commitAdvanced(commitIndex);
+        }
+    }
+
+    // ---------------------------------------------------------------- follower
+
+    private void followLeader(String leader) {
+        if (role == Role.LEADER) {
+            throw new IllegalStateException(
+                    self + " leads term " + term + " and got entries from " + leader + " in the same term");
+        }
+        if (role != Role.FOLLOWER || !leader.equals(leaderId)) {
+            votes.clear();
+            setRole(Role.FOLLOWER, leader);
+        }
+        lastLeaderContact = env.nowMillis();
+        resetElectionDeadline();
+        armElectionTimer();
+    }
+
+    private void handleAppend(AppendEntries a) {
+        long prev = a.prevLogIndex();
+        for (int i = 0; i < a.entries().size(); i++) {
+            LogEntry e = a.entries().get(i);
+            if (e.index() != prev + 1 + i || e.term() > a.term() || e.term() < 0) {
+                return; // not something a leader sends: drop it rather than corrupt the log
+            }
+        }
+        if (prev < 0) {
+            return;
+        }
+        followLeader(a.from());
+        long snap = log.snapshotIndex();
+        if (prev > log.lastIndex()) {
+            reply(a.from(), false, log.lastIndex());
+            return;
+        }
+        if (prev > snap && log.termAt(prev) != a.prevLogTerm()) {
+            reply(a.from(), false, conflictHint(prev, a.prevLogTerm()));
+            return;
+        }
+        // entries up to the snapshot index are committed, so they match whatever the leader says
+        List<LogEntry> entries = a.entries();
+        int first = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            LogEntry e = entries.get(i);
+            if (e.index() <= snap) {
+                continue;
+            }
+            if (e.index() <= log.lastIndex()) {
+                if (log.termAt(e.index()) == e.term()) {
+                    continue;
+                }
+                truncate(e.index() - 1);
+            }
+            first = i;
+            break;
+        }
+        if (first >= 0) {
+            log.appendFollower(entries.subList(first, entries.size()), this::onDurable);
+        }
+        long lastNew = prev + entries.size();
+        verifiedIndex = Math.max(verifiedIndex, lastNew);
+        long newCommit = Math.min(a.leaderCommit(), lastNew);
+        if (newCommit > commitIndex) {
+            advanceCommit(newCommit);
+        }
+        long ack = Math.min(verifiedIndex, durableIndex);
+        if (entries.isEmpty() || ack >= lastNew) {
+            reply(a.from(), true, ack);
+        }
+        // otherwise the durability callback answers
+    }
+
+    /** The highest index at or below {@code prev} that may still match the leader's log. */
+    private long conflictHint(long prev, long prevTerm) {
+        long snap = log.snapshotIndex();
+        long i = prev;
+        while (i > snap && log.termAt(i) > prevTerm) {
+            i--; // entries newer than the leader's at prev cannot match it
+        }
+        if (i == prev) {
+            long t = log.termAt(i); // older than the leader's: skip that whole term
+            while (i > snap && log.termAt(i) == t) {
+                i--;
+            }
+        }
+        return i;
+    }
+
+    private void truncate(long after) {
+        if (after < commitIndex) {
+            throw new IllegalStateException(
+                    self + " asked to drop committed entries after " + after + " (commit " + commitIndex + ")");
+        }
+        long dropped = log.truncateAfter(after);
+        durableIndex = Math.min(durableIndex, after);
+        verifiedIndex = Math.min(verifiedIndex, after);
+        lastAcked = Math.min(lastAcked, after);
+        if (dropped > 0) {
+            listener.truncated(after + 1, dropped);
+        }
+    }
+
+    private void onDurable(long lastIndex) {
+        durableIndex = Math.max(durableIndex, Math.min(lastIndex, log.lastIndex()));
+        if (role == Role.LEADER) {
+            maybeCommit();
+            for (Progress p : progress.values()) {
+                sendMore(p);
+            }
+        } else if (role == Role.FOLLOWER && leaderId != null) {
+            long ack = Math.min(verifiedIndex, durableIndex);
+            if (ack > lastAcked) {
+                reply(leaderId, true, ack);
+            }
+        }
+    }
+
+    private void reply(String leader, boolean success, long index) {
+        if (success) {
+            lastAcked = Math.max(lastAcked, index);
+        }
+        env.send(leader, new AppendReply(term, self, success, index));
+    }
+
+    private void handleSnapshot(InstallSnapshot s) {
+        followLeader(s.from());
+        long index = s.lastIncludedIndex();
+        long end = s.offset() + s.chunk().length;
+        if (index <= commitIndex || (index <= log.lastIndex() && log.termAt(index) == s.lastIncludedTerm())) {
+            // everything the snapshot covers is here already (log matching)
+            verifiedIndex = Math.max(verifiedIndex, index);
+            advanceCommit(index);
+            env.send(s.from(), new InstallSnapshotReply(term, self, index, end, true));
+            return;
+        }
+        long next = log.receiveSnapshotChunk(index, s.lastIncludedTerm(), s.chunk(), s.offset());
+        if (!s.done() || next != end) {
+            env.send(s.from(), new InstallSnapshotReply(term, self, index, next, false));
+            return;
+        }
+        long oldLast = log.lastIndex();
+        log.installSnapshot(index, s.lastIncludedTerm());
+        if (oldLast > index) {
+            listener.truncated(index + 1, oldLast - index);
+        }
+        durableIndex = index;
+        verifiedIndex = index;
+        lastAcked = Math.min(lastAcked, index);
+        listener.snapshotInstalled(index, s.lastIncludedTerm());
+        commitIndex = Math.max(commitIndex, index);
+        listener.commitAdvanced(commitIndex);
+        env.send(s.from(), new InstallSnapshotReply(term, self, index, end, true));
+    }
+
+    /** A leader's bookkeeping for one follower. */
+    private static final class Progress {
+        final String peer;
+        long match;
+        long next;
+        long lastContact;
+        long sentAt;
+        long ackAt;
+        ReplicationState state = ReplicationState.PROBE;
+        final ArrayDeque<Long> inflight = new ArrayDeque<>();
+        SnapshotSource snapshot;
+        long snapshotOffset;
+
+        Progress(String peer, long next, long now) {
+            this.peer = peer;
+            this.next = next;
+            this.lastContact = now;
+            this.ackAt = now;
+        }
+    }
+}

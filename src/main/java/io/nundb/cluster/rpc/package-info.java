@@ -1,0 +1,2 @@
+/** The cluster's peer links over RSocket: the only cluster package that imports RSocket or Reactor Netty. */
+package io.nundb.cluster.rpc;

@@ -1,0 +1,173 @@
+package io.nundb.cluster;
+
+import io.nundb.cluster.raft.RaftNode;
+import io.nundb.cluster.testing.InMemoryNetwork;
+import io.nundb.command.EnginePorts;
+import io.nundb.node.NodeOptions;
+import io.nundb.node.NunDbNode;
+import io.nundb.storage.StateDigest;
+import io.nundb.storage.oplog.FsyncPolicy;
+import io.nundb.watch.DeliveryStats;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * An in-process cluster of N {@link NunDbNode}s, each on its own directory, linked by an {@link
+ * InMemoryNetwork} that a test can partition, delay or make lossy. Nodes can be crashed (closed)
+ * and restarted on the same directory.
+ */
+final class MiniCluster implements AutoCloseable {
+
+    static final String USER = "nun";
+    static final String PASSWORD = "mini-pwd";
+
+    final InMemoryNetwork network;
+    private final Path dir;
+    private final List<String> ids = new ArrayList<>();
+    private final NunDbNode[] nodes;
+    private final AckMode ack;
+    private final Duration electionTimeout;
+
+    MiniCluster(Path dir, int size, AckMode ack, long seed) {
+        this(dir, size, ack, seed, Duration.ofMillis(300));
+    }
+
+    MiniCluster(Path dir, int size, AckMode ack, long seed, Duration electionTimeout) {
+        this.dir = dir;
+        this.ack = ack;
+        this.electionTimeout = electionTimeout;
+        this.network = new InMemoryNetwork(seed);
+        this.nodes = new NunDbNode[size];
+        for (int i = 0; i < size; i++) {
+            ids.add("127.0.0.1:" + (17000 + i));
+        }
+        for (int i = 0; i < size; i++) {
+            start(i);
+        }
+    }
+
+    String id(int i) {
+        return ids.get(i);
+    }
+
+    int size() {
+        return nodes.length;
+    }
+
+    NunDbNode node(int i) {
+        return nodes[i];
+    }
+
+    boolean running(int i) {
+        return nodes[i] != null;
+    }
+
+    void start(int i) {
+        if (nodes[i] != null) {
+            throw new IllegalStateException("node " + i + " runs");
+        }
+        NodeOptions options = NodeOptions.onDisk(dir.resolve("n" + i), ids.get(i), USER, PASSWORD)
+                .withFsync(FsyncPolicy.NEVER);
+        ClusterOptions cluster = new ClusterOptions(ids.get(i), new LinkedHashSet<>(ids), ack, electionTimeout, null);
+        nodes[i] = new NunDbNode(
+                        options,
+                        EnginePorts.standalone(ids.get(i)),
+                        new DeliveryStats(),
+                        cluster,
+                        network.transport(ids.get(i)))
+                .start();
+    }
+
+    /** Stops node {@code i} abruptly for the cluster (its peers just stop hearing from it). */
+    void crash(int i) {
+        NunDbNode n = nodes[i];
+        nodes[i] = null;
+        if (n != null) {
+            n.cluster().close();
+            n.close();
+        }
+    }
+
+    void restart(int i) {
+        crash(i);
+        start(i);
+    }
+
+    ClusterStatus status(int i) {
+        return nodes[i].cluster().status();
+    }
+
+    /** Waits until one running node is the ready primary; returns its number. */
+    int awaitPrimary(Duration timeout) {
+        int[] found = {-1};
+        Awaitility.await("a ready primary")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    for (int i = 0; i < nodes.length; i++) {
+                        if (nodes[i] != null
+                                && nodes[i].cluster().status().isPrimary()
+                                && nodes[i].cluster().isReady()) {
+                            found[0] = i;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return found[0];
+    }
+
+    int awaitPrimary() {
+        return awaitPrimary(Duration.ofSeconds(20));
+    }
+
+    /** Waits until every running node holds the same data as every other. */
+    void awaitConverged(Duration timeout) {
+        Awaitility.await("all nodes hold the same data")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> digests().size() == 1);
+    }
+
+    Set<String> digests() {
+        Set<String> out = new LinkedHashSet<>();
+        for (NunDbNode n : nodes) {
+            if (n != null) {
+                out.add(StateDigest.of(n.databases()));
+            }
+        }
+        return out;
+    }
+
+    int countRole(Predicate<ClusterStatus> p) {
+        int c = 0;
+        for (NunDbNode n : nodes) {
+            if (n != null && p.test(n.cluster().status())) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    static boolean isLeader(ClusterStatus s) {
+        return s.role() == RaftNode.Role.LEADER;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.length; i++) {
+            try {
+                crash(i);
+            } catch (RuntimeException e) {
+                // closing the rest matters more
+            }
+        }
+        network.close();
+    }
+}
