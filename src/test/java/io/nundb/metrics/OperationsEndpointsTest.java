@@ -65,6 +65,18 @@ class OperationsEndpointsTest {
     WsServer wsServer;
 
     @Test
+    void theDiskSpaceCheckWatchesTheDataDirectory() {
+        web.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.diskSpace.details.path")
+                .isEqualTo(dataDir.toAbsolutePath().toString())
+                .jsonPath("$.components.diskSpace.status")
+                .isEqualTo("UP");
+    }
+
+    @Test
     void livenessAndReadinessAreUpWithDetails() {
         web.get()
                 .uri("/actuator/health/liveness")

@@ -4,6 +4,7 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Replies;
+import io.nundb.protocol.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,15 @@ import reactor.core.publisher.Mono;
 /**
  * NunDB's HTTP door: {@code POST /} with commands in the body, run in order on a fresh session
  * that ends with the request; the reply joins each command's piece with {@code ;}, each piece
- * paired strictly with its own command (compatibility B.5).
+ * paired strictly with its own command (compatibility B.5). An error piece cannot be told from a
+ * value by its text, so the {@value #FAILED_HEADER} header counts the commands that failed (the
+ * {@code nun-db exec} exit code reads it; NunDB's clients ignore it).
  */
 @RestController
 public class HttpCommandController {
+
+    /** Response header: how many of the request's commands answered with an error. */
+    public static final String FAILED_HEADER = "X-NunDB-Failed-Commands";
 
     private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
 
@@ -41,16 +47,23 @@ public class HttpCommandController {
         // HTTP has no connection to push watch notifications to: they are dropped.
         Session session = new Session("http", message -> false);
         List<String> pieces = new ArrayList<>(commands.size());
+        int[] failed = {0};
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
-            chain = chain.thenCompose(x -> executor.execute(session, command))
-                    .thenAccept(response -> pieces.add(Replies.httpPiece(response)));
+            chain = chain.thenCompose(x -> executor.execute(session, command)).thenAccept(response -> {
+                pieces.add(Replies.httpPiece(response));
+                if (response.outcome() != Response.Outcome.OK) {
+                    failed[0]++;
+                }
+            });
         }
-        CompletableFuture<String> reply = chain.handle((x, e) -> {
+        CompletableFuture<ResponseEntity<String>> reply = chain.handle((x, e) -> {
             executor.close(session);
-            return String.join(";", pieces);
+            return ResponseEntity.ok()
+                    .contentType(TEXT_UTF8)
+                    .header(FAILED_HEADER, Integer.toString(failed[0]))
+                    .body(String.join(";", pieces));
         });
-        return Mono.fromFuture(reply)
-                .map(text -> ResponseEntity.ok().contentType(TEXT_UTF8).body(text));
+        return Mono.fromFuture(reply);
     }
 }

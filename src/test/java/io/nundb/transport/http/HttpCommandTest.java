@@ -63,6 +63,26 @@ class HttpCommandTest {
     }
 
     @Test
+    void aHeaderCountsTheCommandsThatFailed() {
+        for (String[] c : new String[][] {
+            {"auth nun nun-pwd; create-db hdr t", "0"},
+            {"use-db hdr t; set a 1; get a", "0"},
+            {"use-db nope t; get a", "2"},
+            {"use-db hdr t; set a 2; set-safe a 0 x; get a", "1"}
+        }) {
+            http.post()
+                    .uri("/")
+                    .contentType(MediaType.TEXT_PLAIN)
+                    .bodyValue(c[0])
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .valueEquals(HttpCommandController.FAILED_HEADER, c[1]);
+        }
+    }
+
+    @Test
     void aFormEncodedBodyAsCurlDashDSendsItIsReadAsCommands() {
         String reply = http.post()
                 .uri("/")
