@@ -1,0 +1,218 @@
+package io.nundb.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Partitions on the in-process cluster (election timeout 300 ms): an isolated primary stops taking
+ * writes and the majority goes on without losing an acknowledged write (majority mode); a follower
+ * left far behind catches up by snapshot; and what lazy mode loses when its primary is cut off.
+ */
+@Timeout(120)
+class ClusterPartitionTest {
+
+    private static final String APP = "use-db app app-token";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anIsolatedPrimaryStopsTakingWritesAndTheMajorityLosesNothing() {
+        try (MiniCluster c = new MiniCluster(dir, 3, AckMode.MAJORITY, 11)) {
+            int p = c.awaitPrimary();
+            ClusterClient old = appClient(c, p);
+            List<String> acked = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                assertThat(old.send("set before" + i + " v" + i)).isEqualTo("ok \n");
+                acked.add("before" + i);
+            }
+
+            c.network.isolate(c.id(p));
+            long isolated = System.nanoTime();
+            // sent while it still believes it is the primary: it logs them but cannot commit them
+            List<CompletableFuture<String>> stranded = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                stranded.add(old.sendAsync("set stranded" + i + " x" + i));
+            }
+            Awaitility.await("the isolated primary steps down")
+                    .atMost(Duration.ofSeconds(3))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> !c.status(p).isPrimary());
+            long steppedDownMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - isolated);
+            // once deposed and alone, a write waits for a primary, then is refused (never ok)
+            assertThat(old.send("set late x"))
+                    .startsWith("error no primary available")
+                    .contains("not applied");
+
+            int q = awaitPrimaryOtherThan(c, p);
+            ClusterClient next = appClient(c, q);
+            for (int i = 0; i < 20; i++) {
+                assertThat(next.send("set after" + i + " w" + i)).isEqualTo("ok \n");
+                acked.add("after" + i);
+            }
+            for (CompletableFuture<String> s : stranded) {
+                assertThat(s.getNow("pending")).isNotEqualTo("ok \n");
+            }
+
+            c.network.heal();
+            c.awaitConverged(Duration.ofSeconds(20));
+            for (CompletableFuture<String> s : stranded) {
+                String reply = s.orTimeout(10, TimeUnit.SECONDS).join();
+                assertThat(reply).startsWith("error ").contains("not applied");
+            }
+            ClusterStatus oldStatus = c.status(p);
+            System.out.printf(
+                    "isolated primary stepped down after %d ms; it dropped %d uncommitted entries%n",
+                    steppedDownMs, oldStatus.truncatedEntries());
+            assertThat(oldStatus.truncatedEntries()).isGreaterThanOrEqualTo(stranded.size());
+            for (int i = 0; i < 3; i++) {
+                ClusterClient on = appClient(c, i);
+                for (String key : acked) {
+                    assertThat(on.send("get " + key)).doesNotContain("<Empty>");
+                }
+                for (int s = 0; s < stranded.size(); s++) {
+                    assertThat(on.send("get stranded" + s)).isEqualTo("value <Empty>\nok \n");
+                }
+            }
+            assertThat(c.digests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFollowerFarBehindCatchesUpBySnapshot() {
+        try (MiniCluster c = new MiniCluster(
+                dir,
+                3,
+                AckMode.MAJORITY,
+                12,
+                Duration.ofMillis(300),
+                o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192)))) {
+            int p = c.awaitPrimary();
+            int f = (p + 1) % 3;
+            ClusterClient admin = appClient(c, p);
+            c.network.isolate(c.id(f));
+            long behindAt = c.node(f).opLog().lastIndex();
+            String pad = "x".repeat(100);
+            for (int i = 0; i < 1500; i++) {
+                assertThat(admin.send("set k" + i + " " + pad + i)).isEqualTo("ok \n");
+            }
+            assertThat(admin.send("snapshot")).isEqualTo("ok \n");
+            Awaitility.await("the primary dropped the entries the follower lacks")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> c.node(p).opLog().firstIndex() > behindAt + 1);
+            long snapshotAt = c.node(p).opLog().snapshotIndex();
+
+            c.network.heal();
+            c.awaitConverged(Duration.ofSeconds(30));
+            assertThat(c.node(f).opLog().snapshotIndex())
+                    .as("the follower installed the primary's snapshot")
+                    .isGreaterThanOrEqualTo(snapshotAt);
+            ClusterClient follower = appClient(c, f);
+            assertThat(follower.send("get k0")).isEqualTo("value " + pad + "0\nok \n");
+            assertThat(follower.send("get k1499")).isEqualTo("value " + pad + "1499\nok \n");
+            // and it follows live writes again
+            assertThat(admin.send("set tail end")).isEqualTo("ok \n");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> follower.send("get tail").equals("value end\nok \n"));
+        }
+    }
+
+    /**
+     * Lazy mode's documented loss: a primary answers once the write is in its own op log, so
+     * everything an isolated primary acknowledged before stepping down is gone once the majority
+     * elects another primary — and the cluster still converges (the old primary drops them).
+     */
+    @Test
+    void lazyModeLosesWhatAnIsolatedPrimaryAcknowledgedButConverges() {
+        try (MiniCluster c = new MiniCluster(dir, 3, AckMode.LAZY, 13)) {
+            int p = c.awaitPrimary();
+            ClusterClient old = appClient(c, p);
+            for (int i = 0; i < 10; i++) {
+                assertThat(old.send("set before" + i + " v" + i)).isEqualTo("ok \n");
+            }
+            c.awaitConverged(Duration.ofSeconds(10));
+
+            c.network.isolate(c.id(p));
+            List<String> acked = new ArrayList<>();
+            for (int i = 0; i < 1000 && c.status(p).isPrimary(); i++) {
+                if (old.send("set lost" + i + " y" + i).equals("ok \n")) {
+                    acked.add("lost" + i);
+                }
+            }
+            assertThat(acked).as("the isolated primary acknowledged writes").isNotEmpty();
+
+            int q = awaitPrimaryOtherThan(c, p);
+            ClusterClient next = appClient(c, q);
+            assertThat(next.send("set after z")).isEqualTo("ok \n");
+            c.network.heal();
+            c.awaitConverged(Duration.ofSeconds(20));
+
+            int lost = 0;
+            for (String key : acked) {
+                if (next.send("get " + key).equals("value <Empty>\nok \n")) {
+                    lost++;
+                }
+            }
+            System.out.printf(
+                    "lazy mode: the isolated primary acknowledged %d writes; %d were lost after failover;"
+                            + " it dropped %d entries%n",
+                    acked.size(), lost, c.status(p).truncatedEntries());
+            // nothing it wrote after the cut reached anyone, so every one of them is gone
+            assertThat(lost).isEqualTo(acked.size());
+            assertThat(c.status(p).truncatedEntries()).isGreaterThanOrEqualTo(acked.size());
+            ClusterClient back = appClient(c, p);
+            assertThat(back.send("get after")).isEqualTo("value z\nok \n");
+            assertThat(back.send("get before9")).isEqualTo("value v9\nok \n");
+            assertThat(back.send("get " + acked.get(0))).isEqualTo("value <Empty>\nok \n");
+        }
+    }
+
+    /** A session on node {@code i} using db {@code app}, created (through that node) if needed. */
+    private static ClusterClient appClient(MiniCluster c, int i) {
+        Awaitility.await("node " + i + " ready")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> c.node(i).cluster().isReady());
+        ClusterClient client = new ClusterClient(c.node(i));
+        if (!c.node(i).databases().exists("app")) {
+            assertThat(client.send("auth nun mini-pwd")).isEqualTo("valid auth\nok \n");
+            assertThat(client.send("create-db app app-token")).isEqualTo("create-db success\nok \n");
+            Awaitility.await("the db on every running node")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> IntStream.range(0, c.size())
+                            .allMatch(n -> !c.running(n)
+                                    || !c.node(n).cluster().isReady()
+                                    || c.node(n).databases().exists("app")));
+        }
+        assertThat(client.send(APP)).isEqualTo("ok \n");
+        return client;
+    }
+
+    private static int awaitPrimaryOtherThan(MiniCluster c, int p) {
+        int[] found = {-1};
+        Awaitility.await("a new primary")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    for (int i = 0; i < c.size(); i++) {
+                        if (i != p && c.status(i).isPrimary() && c.node(i).cluster().isReady()) {
+                            found[0] = i;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return found[0];
+    }
+}
