@@ -206,7 +206,9 @@ class ClusterPartitionTest {
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
                     for (int i = 0; i < c.size(); i++) {
-                        if (i != p && c.status(i).isPrimary() && c.node(i).cluster().isReady()) {
+                        if (i != p
+                                && c.status(i).isPrimary()
+                                && c.node(i).cluster().isReady()) {
                             found[0] = i;
                             return true;
                         }
