@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Jepsen-style runs on the in-process cluster in majority mode: concurrent clients, each bound to
  * a random node (writes sent to a secondary are forwarded), do {@code set}, {@code remove}, {@code
  * set-safe} and reads on a handful of keys while a nemesis isolates the primary, splits the
- * cluster, drops and delays messages and crashes nodes. After healing, the cluster must converge,
+ * cluster, drops, delays, duplicates and reorders messages and crashes nodes. After healing, the cluster must converge,
  * every key's history must be linearizable, and every acknowledged write must be in the final state
  * (or superseded by a later write).
  *
@@ -164,6 +164,8 @@ class ClusterLinearizabilityTest {
                 c.network.heal();
                 c.network.dropRate(0);
                 c.network.delay(0, 0);
+                c.network.reorder(false);
+                c.network.duplicateRate(0);
                 for (int i = 0; i < size; i++) {
                     if (!c.running(i)) {
                         c.start(i);
@@ -211,7 +213,7 @@ class ClusterLinearizabilityTest {
             Thread.sleep(300);
             while (System.nanoTime() < end) {
                 long hold = 300 + random.nextInt(900);
-                switch (random.nextInt(5)) {
+                switch (random.nextInt(6)) {
                     case 0 -> {
                         int p = leader();
                         if (p >= 0) {
@@ -244,6 +246,16 @@ class ClusterLinearizabilityTest {
                         c.network.delay(0, 0);
                     }
                     case 3 -> {
+                        faults.add("reorder-duplicate");
+                        c.network.reorder(true);
+                        c.network.duplicateRate(0.1);
+                        c.network.delay(0, 10);
+                        Thread.sleep(hold);
+                        c.network.reorder(false);
+                        c.network.duplicateRate(0);
+                        c.network.delay(0, 0);
+                    }
+                    case 4 -> {
                         int victim = random.nextInt(size);
                         faults.add("crash-" + (victim == leader() ? "primary" : "secondary"));
                         c.crash(victim);
