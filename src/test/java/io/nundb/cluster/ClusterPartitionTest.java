@@ -89,6 +89,49 @@ class ClusterPartitionTest {
         }
     }
 
+    /**
+     * The old primary crashes with entries nobody else has, and restarts after the majority moved
+     * on: whatever its recovery put in memory from those entries must go again.
+     */
+    @Test
+    void aPrimaryThatCrashedWithUncommittedEntriesDropsThemOnRestart() {
+        try (MiniCluster c = new MiniCluster(dir, 3, AckMode.MAJORITY, 14)) {
+            int p = c.awaitPrimary();
+            ClusterClient old = appClient(c, p);
+            assertThat(old.send("set k before")).isEqualTo("ok \n");
+            long base = c.node(p).opLog().lastIndex();
+            c.network.isolate(c.id(p));
+            List<CompletableFuture<String>> stranded = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                stranded.add(old.sendAsync("set stranded" + i + " x" + i));
+            }
+            stranded.add(old.sendAsync("set k stranded"));
+            Awaitility.await("the stranded writes are in the old primary's log")
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> c.node(p).opLog().lastWrittenIndex() >= base + stranded.size());
+            c.crash(p);
+            c.network.heal();
+            for (CompletableFuture<String> s : stranded) {
+                assertThat(s.getNow("pending")).isNotEqualTo("ok \n");
+            }
+
+            int q = awaitPrimaryOtherThan(c, p);
+            ClusterClient next = appClient(c, q);
+            assertThat(next.send("set k after")).isEqualTo("ok \n");
+            assertThat(next.send("set other 1")).isEqualTo("ok \n");
+            c.start(p);
+            c.awaitConverged(Duration.ofSeconds(20));
+            System.out.printf(
+                    "restarted old primary dropped %d entries%n", c.status(p).truncatedEntries());
+            assertThat(c.status(p).truncatedEntries()).isGreaterThanOrEqualTo(stranded.size());
+            for (int i = 0; i < 3; i++) {
+                ClusterClient on = appClient(c, i);
+                assertThat(on.send("get-safe k")).isEqualTo("value-version 1 after\nok \n");
+                assertThat(on.send("get stranded0")).isEqualTo("value <Empty>\nok \n");
+            }
+        }
+    }
+
     @Test
     void aFollowerFarBehindCatchesUpBySnapshot() {
         try (MiniCluster c = new MiniCluster(
