@@ -213,7 +213,7 @@ class ClusterLinearizabilityTest {
             Thread.sleep(300);
             while (System.nanoTime() < end) {
                 long hold = 300 + random.nextInt(900);
-                switch (random.nextInt(6)) {
+                switch (random.nextInt(7)) {
                     case 0 -> {
                         int p = leader();
                         if (p >= 0) {
@@ -261,6 +261,20 @@ class ClusterLinearizabilityTest {
                         c.crash(victim);
                         Thread.sleep(hold);
                         c.start(victim);
+                    }
+                    case 5 -> {
+                        // compound: primary cut off while a secondary restarts (3 nodes: no majority for a while)
+                        int p = leader();
+                        int victim = random.nextInt(size);
+                        if (p >= 0 && victim != p && size >= 3) {
+                            faults.add("isolate-primary+crash-secondary");
+                            c.network.isolate(c.id(p));
+                            c.crash(victim);
+                            Thread.sleep(hold / 2);
+                            c.start(victim);
+                            Thread.sleep(hold / 2);
+                            c.network.heal();
+                        }
                     }
                     default -> {
                         int p = leader();
