@@ -65,7 +65,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is at least as new as every write that completed before the read began. Reads whose sentinel did
  * not make it are dropped (a read changes nothing).
  *
- * <p>The seed is printed; rounds and seed are properties. A longer run:
+ * <p>One round per cluster size by default (a round is 5 s of workload, about 6 to 9 s in all);
+ * the seed is printed; rounds, seed and workload length ({@code -Dlin.workload.ms}) are properties.
+ * A longer run:
  *
  * <pre>
  * ./mvnw -B -q test -Dtest=ClusterLinearizabilityTest -Dsurefire.failIfNoSpecifiedTests=false \

@@ -45,8 +45,8 @@ class ClusterPartitionTest {
             for (int i = 0; i < 5; i++) {
                 stranded.add(old.sendAsync("set stranded" + i + " x" + i));
             }
-            Awaitility.await("the isolated primary steps down")
-                    .atMost(Duration.ofSeconds(3))
+            Awaitility.await("the isolated primary steps down (check-quorum, about one election timeout)")
+                    .atMost(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> !c.status(p).isPrimary());
             long steppedDownMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - isolated);
