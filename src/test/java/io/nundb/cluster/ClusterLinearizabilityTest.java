@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Jepsen-style runs on the in-process cluster in majority mode: concurrent clients, each bound to
  * a random node (writes sent to a secondary are forwarded), do {@code set}, {@code remove}, {@code
  * set-safe} and reads on a handful of keys while a nemesis isolates the primary, splits the
- * cluster, drops, delays, duplicates and reorders messages and crashes nodes. After healing, the cluster must converge,
+ * cluster, drops, delays, duplicates and reorders messages, crashes nodes and takes snapshots (the
+ * op log is small, so a node left behind catches up by snapshot). After healing, the cluster must converge,
  * every key's history must be linearizable, and every acknowledged write must be in the final state
  * (or superseded by a later write).
  *
@@ -136,7 +137,14 @@ class ClusterLinearizabilityTest {
 
         void run() throws Exception {
             long started = System.nanoTime();
-            try (MiniCluster cluster = new MiniCluster(dir, size, AckMode.MAJORITY, seed)) {
+            // a small op log, so that snapshots drop entries and a node left behind gets a snapshot
+            try (MiniCluster cluster = new MiniCluster(
+                    dir,
+                    size,
+                    AckMode.MAJORITY,
+                    seed,
+                    Duration.ofMillis(300),
+                    o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192)))) {
                 c = cluster;
                 int p = c.awaitPrimary();
                 ClusterClient admin = new ClusterClient(c.node(p));
@@ -215,7 +223,7 @@ class ClusterLinearizabilityTest {
             Thread.sleep(300);
             while (System.nanoTime() < end) {
                 long hold = 300 + random.nextInt(900);
-                switch (random.nextInt(7)) {
+                switch (random.nextInt(8)) {
                     case 0 -> {
                         int p = leader();
                         if (p >= 0) {
@@ -278,6 +286,21 @@ class ClusterLinearizabilityTest {
                             c.network.heal();
                         }
                     }
+                    case 6 -> {
+                        int p = leader();
+                        if (p >= 0) {
+                            faults.add("snapshot");
+                            snapshot(p);
+                            int victim = random.nextInt(size);
+                            if (victim != p) {
+                                faults.add("crash-secondary");
+                                c.crash(victim);
+                                Thread.sleep(hold);
+                                snapshot(leader());
+                                c.start(victim);
+                            }
+                        }
+                    }
                     default -> {
                         int p = leader();
                         if (p >= 0) {
@@ -289,6 +312,27 @@ class ClusterLinearizabilityTest {
                     }
                 }
                 Thread.sleep(200 + random.nextInt(600));
+            }
+        }
+
+        /** Takes a snapshot on node {@code i} (its covered op-log segments go); best effort. */
+        private void snapshot(int i) {
+            NunDbNode n = i < 0 ? null : c.node(i);
+            if (n == null) {
+                return;
+            }
+            ClusterClient admin = new ClusterClient(n);
+            try {
+                admin.sendAsync("auth nun mini-pwd").get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                admin.sendAsync("use-db app app-token").get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                count("snapshot "
+                        + admin.sendAsync("snapshot")
+                                .get(OP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                                .strip());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                count("snapshot failed");
             }
         }
 

@@ -132,6 +132,62 @@ class ClusterPartitionTest {
         }
     }
 
+    /**
+     * The old primary's write reached the followers but their acks were lost; the new primary
+     * commits it, then compacts its log, so the old primary catches up by snapshot. Its client was
+     * waiting: it must not be told the write failed, because it is in everyone's data.
+     */
+    @Test
+    void aWriteCommittedByTheNextPrimaryIsNotReportedAsFailedWhenASnapshotArrives() throws Exception {
+        try (MiniCluster c = new MiniCluster(
+                dir,
+                3,
+                AckMode.MAJORITY,
+                15,
+                Duration.ofMillis(300),
+                o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192)))) {
+            int p = c.awaitPrimary();
+            ClusterClient old = appClient(c, p);
+            long base = c.node(p).opLog().lastIndex();
+            c.network.delay(100, 100); // acks take 100 ms to come back: time to cut them off
+            CompletableFuture<String> write = old.sendAsync("set shipped yes");
+            Awaitility.await("the followers hold the entry")
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(2))
+                    .until(() -> IntStream.range(0, 3)
+                            .allMatch(i -> c.node(i).opLog().lastWrittenIndex() > base));
+            c.network.isolate(c.id(p)); // the acks on their way are lost
+            c.network.delay(0, 0);
+
+            int q = awaitPrimaryOtherThan(c, p);
+            ClusterClient next = appClient(c, q);
+            assertThat(next.send("get shipped"))
+                    .as("premise: the followers got the entry and the new primary committed it")
+                    .isEqualTo("value yes\nok \n");
+            assertThat(write.getNow("pending")).isEqualTo("pending");
+            long oldLast = c.node(p).opLog().lastIndex();
+            String pad = "x".repeat(100);
+            for (int i = 0; i < 300; i++) {
+                assertThat(next.send("set k" + i + " " + pad)).isEqualTo("ok \n");
+            }
+            assertThat(next.send("auth nun mini-pwd")).isEqualTo("valid auth\nok \n");
+            assertThat(next.send("snapshot")).isEqualTo("ok \n");
+            Awaitility.await("the new primary dropped what the old one lacks")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> c.node(q).opLog().firstIndex() > oldLast + 1);
+
+            c.network.heal();
+            c.awaitConverged(Duration.ofSeconds(20));
+            assertThat(appClient(c, p).send("get shipped")).isEqualTo("value yes\nok \n");
+            String reply = write.orTimeout(10, TimeUnit.SECONDS).join();
+            System.out.println("the old primary's client was told: " + reply.strip());
+            assertThat(reply)
+                    .satisfiesAnyOf(
+                            r -> assertThat(r).isEqualTo("ok \n"),
+                            r -> assertThat(r).contains("may or may not have been applied"));
+        }
+    }
+
     @Test
     void aFollowerFarBehindCatchesUpBySnapshot() {
         try (MiniCluster c = new MiniCluster(
