@@ -139,12 +139,7 @@ class ClusterLinearizabilityTest {
             long started = System.nanoTime();
             // a small op log, so that snapshots drop entries and a node left behind gets a snapshot
             try (MiniCluster cluster = new MiniCluster(
-                    dir,
-                    size,
-                    AckMode.MAJORITY,
-                    seed,
-                    Duration.ofMillis(300),
-                    o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192)))) {
+                    dir, size, AckMode.MAJORITY, seed, Duration.ofMillis(300), MiniCluster.SMALL_OP_LOG)) {
                 c = cluster;
                 int p = c.awaitPrimary();
                 ClusterClient admin = new ClusterClient(c.node(p));

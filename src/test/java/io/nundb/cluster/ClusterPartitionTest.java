@@ -139,13 +139,8 @@ class ClusterPartitionTest {
      */
     @Test
     void aWriteCommittedByTheNextPrimaryIsNotReportedAsFailedWhenASnapshotArrives() throws Exception {
-        try (MiniCluster c = new MiniCluster(
-                dir,
-                3,
-                AckMode.MAJORITY,
-                15,
-                Duration.ofMillis(300),
-                o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192)))) {
+        try (MiniCluster c =
+                new MiniCluster(dir, 3, AckMode.MAJORITY, 15, Duration.ofMillis(300), MiniCluster.SMALL_OP_LOG)) {
             int p = c.awaitPrimary();
             ClusterClient old = appClient(c, p);
             long base = c.node(p).opLog().lastIndex();
@@ -190,13 +185,8 @@ class ClusterPartitionTest {
 
     @Test
     void aFollowerFarBehindCatchesUpBySnapshot() {
-        try (MiniCluster c = new MiniCluster(
-                dir,
-                3,
-                AckMode.MAJORITY,
-                12,
-                Duration.ofMillis(300),
-                o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192)))) {
+        try (MiniCluster c =
+                new MiniCluster(dir, 3, AckMode.MAJORITY, 12, Duration.ofMillis(300), MiniCluster.SMALL_OP_LOG)) {
             int p = c.awaitPrimary();
             int f = (p + 1) % 3;
             ClusterClient admin = appClient(c, p);

@@ -28,6 +28,10 @@ final class MiniCluster implements AutoCloseable {
     static final String USER = "nun";
     static final String PASSWORD = "mini-pwd";
 
+    /** Tiny op-log segments and size limit: a snapshot soon drops entries, so lagging nodes get snapshots. */
+    static final UnaryOperator<NodeOptions> SMALL_OP_LOG =
+            o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192));
+
     final InMemoryNetwork network;
     private final Path dir;
     private final List<String> ids = new ArrayList<>();
