@@ -240,7 +240,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     @Override
     public void snapshotInstalled(long index, long snapshotTerm) {
-        pipeline.discardAfter(0, "replaced by the primary's snapshot");
+        // A write still waiting here may be inside that snapshot (a new primary committed it after
+        // this node lost the lead): its fate is unknown from here, so say so rather than "not applied".
+        pipeline.discardAfter(
+                0, "the primary's snapshot replaced this node's log; the write may or may not have been applied");
         runResync("installed the primary's snapshot at index " + index);
     }
 
