@@ -271,16 +271,9 @@ public final class ClusterBench {
         for (int s = 0; s < 3; s++) {
             jfr(setups[s], names[s], "JFR.start");
         }
-        Target[] targets = new Target[3];
         for (int s = 0; s < 3; s++) {
-            int p = primary(setups[s], allNodes(setups[s]));
-            targets[s] = new Target(
-                    names[s],
-                    "127.0.0.1",
-                    setups[s].node(p).tcpPort(),
-                    new NunDbProtocol(ProcessCluster.USER, ProcessCluster.PASSWORD, DB, TOKEN));
-            try (Connection admin = Connection.open(targets[s])) {
-                targets[s].protocol().prepare(admin);
+            try (Connection admin = Connection.open(target(setups[s], names[s]))) {
+                admin.protocol().prepare(admin);
             }
         }
         byte[][] keys = new byte[options.keys()][];
@@ -291,8 +284,11 @@ public final class ClusterBench {
         double[][] perRound = new double[3][options.rounds()];
         for (int round = 0; round < options.rounds(); round++) {
             for (int s = 0; s < 3; s++) {
-                ThroughputRun.Result r = new ThroughputRun(targets[s], keys, value)
+                // the primary can change between runs (an election on this starved machine): ask each time
+                String before = leadership(setups[s]);
+                ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
                         .run(ThroughputRun.Op.SET, options.connections(), 1, options.warmup(), options.duration());
+                String after = leadership(setups[s]);
                 if (r.errors() > 0) {
                     throw new IOException(names[s] + ": " + r.errors() + " error replies, first: " + r.firstError());
                 }
@@ -331,6 +327,27 @@ public final class ClusterBench {
             close(setups[1]);
             lazyCluster = null;
         }
+    }
+
+    /** A target on the current primary of {@code cluster}. */
+    private static Target target(ProcessCluster cluster, String name) throws IOException {
+        int p = primary(cluster, allNodes(cluster));
+        return new Target(
+                name,
+                "127.0.0.1",
+                cluster.node(p).tcpPort(),
+                new NunDbProtocol(ProcessCluster.USER, ProcessCluster.PASSWORD, DB, TOKEN));
+    }
+
+    /** Who leads in which term ("node1 term 3"), to notice an election during a run. */
+    private static String leadership(ProcessCluster cluster) throws IOException {
+        if (cluster.size() == 1) {
+            return "alone";
+        }
+        int p = primary(cluster, allNodes(cluster));
+        String info = LineSocket.find(admin(cluster, p, "debug cluster"), "cluster-info ");
+        String term = info.replaceAll(".* term=(\\d+).*", "$1");
+        return "node" + p + " term " + term;
     }
 
     /** The primary's view of each peer's lag right after a run: does replication keep up? */
