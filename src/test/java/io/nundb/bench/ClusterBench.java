@@ -286,8 +286,10 @@ public final class ClusterBench {
             for (int s = 0; s < 3; s++) {
                 // the primary can change between runs (an election on this starved machine): ask each time
                 String before = leadership(setups[s]);
+                long[] cpuBefore = cpuTicks(setups[s]);
                 ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
                         .run(ThroughputRun.Op.SET, options.connections(), 1, options.warmup(), options.duration());
+                long[] cpuAfter = cpuTicks(setups[s]);
                 String after = leadership(setups[s]);
                 if (r.errors() > 0) {
                     throw new IOException(names[s] + ": " + r.errors() + " error replies, first: " + r.firstError());
@@ -301,6 +303,7 @@ public final class ClusterBench {
                         r.opsPerSecond(),
                         s == 0 ? "" : "; " + lagLine(setups[s]),
                         loadAverage());
+                out.println("    " + cpuLine(setups[s], cpuBefore, cpuAfter, r.opsPerSecond(), before));
             }
         }
         double[] medians = new double[3];
@@ -327,6 +330,42 @@ public final class ClusterBench {
             close(setups[1]);
             lazyCluster = null;
         }
+    }
+
+    /** Each node's CPU time so far (user + system, clock ticks from /proc/<pid>/stat; -1 if unknown). */
+    private static long[] cpuTicks(ProcessCluster cluster) {
+        long[] ticks = new long[cluster.size()];
+        for (int i = 0; i < ticks.length; i++) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(cluster.pid(i)), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks[i] = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            } catch (IOException | RuntimeException unavailable) {
+                ticks[i] = -1;
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * Where the CPU went during a run (warm-up included): seconds per node and microseconds per
+     * write, so the cost of replication shows apart from the machine's background load.
+     */
+    private String cpuLine(ProcessCluster cluster, long[] before, long[] after, double opsPerSecond, String leader) {
+        double runSeconds = (options.warmup().toMillis() + options.duration().toMillis()) / 1000.0;
+        double writes = opsPerSecond * runSeconds;
+        StringBuilder b = new StringBuilder("CPU during the run (" + leader + "):");
+        double total = 0;
+        for (int i = 0; i < before.length; i++) {
+            if (before[i] < 0 || after[i] < 0) {
+                return b.append(" unknown").toString();
+            }
+            double seconds = (after[i] - before[i]) / 100.0; // USER_HZ is 100 on Linux
+            total += seconds;
+            b.append(String.format(" node%d %.1f s (%.0f µs/write)", i, seconds, seconds * 1e6 / writes));
+        }
+        return b.append(String.format("; all nodes %.0f µs/write over %.0f s", total * 1e6 / writes, runSeconds))
+                .toString();
     }
 
     /** A target on the current primary of {@code cluster}. */
