@@ -107,6 +107,7 @@ public final class ProcessCluster implements AutoCloseable {
         private long electionTimeoutMs = 1000;
         private String secret = "cluster-test-secret";
         private Duration startTimeout = Duration.ofSeconds(120);
+        private List<String> jvmOptions = ServerProcess.TEST_JVM_OPTIONS;
         private final Map<String, String> extraEnv = new LinkedHashMap<>();
 
         private Builder(Path dir) {
@@ -154,6 +155,12 @@ public final class ProcessCluster implements AutoCloseable {
 
         public Builder startTimeout(Duration timeout) {
             startTimeout = timeout;
+            return this;
+        }
+
+        /** The nodes' JVM options (default: the tests' quick-start set, C1 only). */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions = List.copyOf(options);
             return this;
         }
 
@@ -256,7 +263,8 @@ public final class ProcessCluster implements AutoCloseable {
         }
         Node n = nodes.get(i);
         try {
-            processes[i] = ServerProcess.start(n.dataDir(), n.log(), environment(i), settings.startTimeout);
+            processes[i] = ServerProcess.start(
+                    n.dataDir(), n.log(), environment(i), settings.startTimeout, settings.jvmOptions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -287,6 +295,14 @@ public final class ProcessCluster implements AutoCloseable {
     public void restart(int i) throws InterruptedException {
         kill9(i);
         start(i);
+    }
+
+    /** Node {@code i}'s process id; fails when it is not running. */
+    public long pid(int i) {
+        if (!running(i)) {
+            throw new IllegalStateException("node " + i + " is not running");
+        }
+        return processes[i].pid();
     }
 
     public boolean running(int i) {
