@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * the primary's side of forwarded writes, drives when entries are applied (the ack mode) and
  * renders {@code cluster-state}.
  *
- * <p>Threads: Raft inputs run on {@code nundb-raft-<id>}; {@link #place} and {@link #forward} run
+ * <p>Threads: Raft inputs run on {@code nundb-raft-<id>}; committed entries are applied (majority
+ * mode) on {@code nundb-apply-<id>}; {@link #place} and {@link #forward} run
  * on the command's thread and never block; peer traffic arrives on transport threads and is posted
  * to the Raft thread; the op log's writer thread reports what it wrote.
  */
@@ -60,6 +61,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private final OpLogRaftLog raftLog;
     private final RaftNode raft;
     private final StateResync resync;
+    private final CommitApplier applier;
     private volatile CommandExecutor executor;
 
     // written on the Raft thread, read anywhere
@@ -123,6 +125,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 raftLog,
                 this);
         this.term = store.currentTerm();
+        this.applier = new CommitApplier(options.self(), pipeline);
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
     }
 
@@ -159,6 +162,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     public void close() {
         raftThread.execute(raftLog::close);
         raftThread.close();
+        applier.close();
         transport.close();
         changed.completeExceptionally(new IllegalStateException("node closed"));
     }
@@ -207,7 +211,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     public void commitAdvanced(long index) {
         commitIndex = index;
         if (options.ack() == AckMode.MAJORITY) {
-            pipeline.applyUpTo(index);
+            applier.committed(index);
         }
         if (role == RaftNode.Role.LEADER) {
             long now = System.nanoTime();

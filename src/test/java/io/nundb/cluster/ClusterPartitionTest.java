@@ -69,7 +69,8 @@ class ClusterPartitionTest {
             c.awaitConverged(Duration.ofSeconds(20));
             for (CompletableFuture<String> s : stranded) {
                 String reply = s.orTimeout(10, TimeUnit.SECONDS).join();
-                assertThat(reply).startsWith("error ").contains("not applied");
+                // refused once truncated, or (if the write wait ran out first) reported as unknown
+                assertThat(reply).startsWith("error ").containsAnyOf("not applied", "may or may not have been applied");
             }
             ClusterStatus oldStatus = c.status(p);
             System.out.printf(
