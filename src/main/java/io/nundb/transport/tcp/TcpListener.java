@@ -5,6 +5,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.nundb.command.CommandExecutor;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -27,22 +28,32 @@ public final class TcpListener implements SmartLifecycle {
     private final String host;
     private final int port;
     private final int maxLineLength;
-    private final int outboxLimit;
+    private final OutboxLimits outboxLimits;
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
 
+    /** A listener whose outboxes are bounded in messages only. */
     public TcpListener(
             CommandExecutor executor, DeliveryStats stats, String host, int port, int maxLineLength, int outboxLimit) {
-        if (maxLineLength < 1 || outboxLimit < 1) {
-            throw new IllegalArgumentException(
-                    "max line length and outbox limit must be positive: " + maxLineLength + ", " + outboxLimit);
+        this(executor, stats, host, port, maxLineLength, OutboxLimits.messages(outboxLimit));
+    }
+
+    public TcpListener(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            String host,
+            int port,
+            int maxLineLength,
+            OutboxLimits outboxLimits) {
+        if (maxLineLength < 1) {
+            throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
         }
         this.executor = executor;
         this.stats = stats;
         this.host = host;
         this.port = port;
         this.maxLineLength = maxLineLength;
-        this.outboxLimit = outboxLimit;
+        this.outboxLimits = outboxLimits;
     }
 
     @Override
@@ -56,7 +67,7 @@ public final class TcpListener implements SmartLifecycle {
                 .doOnConnection(connection -> {
                     connections.add(connection.channel());
                     connection.addHandlerLast(
-                            "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimit));
+                            "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimits));
                 })
                 .bindNow();
         InetSocketAddress bound = (InetSocketAddress) server.address();

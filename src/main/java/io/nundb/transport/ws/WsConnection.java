@@ -10,6 +10,7 @@ import io.nundb.command.Session;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Response;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +26,15 @@ final class WsConnection {
     private final Session session;
     private final ReplySequencer replies;
 
-    WsConnection(Channel channel, CommandExecutor executor, int outboxLimit, int maxFrameLength, DeliveryStats stats) {
+    WsConnection(
+            Channel channel,
+            CommandExecutor executor,
+            OutboxLimits outboxLimits,
+            int maxFrameLength,
+            DeliveryStats stats) {
         this.executor = executor;
         this.maxFrameLength = maxFrameLength;
-        this.outbox = new WsOutbox(channel, outboxLimit, stats);
+        this.outbox = new WsOutbox(channel, outboxLimits, stats);
         this.session = new Session("ws", outbox);
         this.replies = new ReplySequencer(outbox);
     }

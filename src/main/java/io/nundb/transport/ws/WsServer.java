@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.nundb.command.CommandExecutor;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,17 +39,22 @@ public final class WsServer implements SmartLifecycle {
     private final int requestedPort;
     private final CommandExecutor executor;
     private final DeliveryStats stats;
-    private final int outboxLimit;
+    private final OutboxLimits outboxLimits;
     private final int maxFrameLength;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
 
     public WsServer(
-            String host, int port, CommandExecutor executor, DeliveryStats stats, int outboxLimit, int maxFrameLength) {
+            String host,
+            int port,
+            CommandExecutor executor,
+            DeliveryStats stats,
+            OutboxLimits outboxLimits,
+            int maxFrameLength) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
         this.stats = stats;
-        this.outboxLimit = outboxLimit;
+        this.outboxLimits = outboxLimits;
         this.maxFrameLength = maxFrameLength;
     }
 
@@ -77,7 +83,7 @@ public final class WsServer implements SmartLifecycle {
         AtomicReference<Connection> conn = new AtomicReference<>();
         in.withConnection(conn::set);
         Connection connection = conn.get();
-        WsConnection client = new WsConnection(connection.channel(), executor, outboxLimit, maxFrameLength, stats);
+        WsConnection client = new WsConnection(connection.channel(), executor, outboxLimits, maxFrameLength, stats);
         connection.addHandlerLast("nundb-ws-writability", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.nundb.testing.InMemoryEngine;
 import io.nundb.watch.BoundedOutbox;
+import io.nundb.watch.ByteBudget;
+import io.nundb.watch.OutboxLimits;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -268,6 +270,40 @@ class TcpTransportTest {
         assertThat(watcher.atEof()).isTrue();
         assertThat(lines).isLessThan(batches * perBatch * 2);
         call(writer, "get-safe k", "value-version " + (batches * perBatch - 1) + " " + value + "\n", "ok \n");
+        assertServesAnotherClient();
+    }
+
+    @Test
+    void watcherOfLargeValuesIsCutOffByBytesBeforeTheHeapGrows() {
+        listener = new TcpListener(
+                engine.executor(),
+                engine.stats(),
+                "127.0.0.1",
+                0,
+                2 * 1024 * 1024,
+                new OutboxLimits(10_000, 4L * 1024 * 1024, new ByteBudget(64L * 1024 * 1024)));
+        listener.start();
+        TcpTestClient writer = adminOn("slow");
+        TcpTestClient watcher = slowWatcher();
+        long heapBefore = usedHeapAfterGc();
+        String value = "m".repeat(1024 * 1024);
+        for (int i = 0; i < 60; i++) {
+            writeBatch(writer, 1, value);
+        }
+        // 60 MB of notifications to a watcher that reads none: far below the message limit.
+        long heapGrowth = usedHeapAfterGc() - heapBefore;
+        assertThat(heapGrowth).as("heap growth in bytes").isLessThan(16L * 1024 * 1024);
+        assertThat(engine.stats().slowConsumersDisconnected()).isEqualTo(1);
+        String last = null;
+        String line;
+        int lines = 0;
+        while ((line = watcher.next(WAIT)) != null) {
+            assertThat(line).as("line %d arrives whole", lines).endsWith("\n");
+            last = line;
+            lines++;
+        }
+        assertThat(watcher.atEof()).isTrue();
+        assertEquals(BoundedOutbox.SLOW_CONSUMER, last);
         assertServesAnotherClient();
     }
 

@@ -1,0 +1,23 @@
+package io.nundb.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Resource limits that keep one client from taking the node's memory ({@code nundb.limits.*}, fed
+ * from environment variables in {@code application.yml}; docs/security.md explains each).
+ *
+ * @param outboxMaxBytes chars buffered per connection (replies and notifications) before a slow
+ *     consumer is cut off ({@code NUN_OUTBOX_MAX_BYTES}, default 16 MiB)
+ * @param outboundTotalBytes chars buffered for all connections and replies of the node together;
+ *     0 (default) means a quarter of the maximum heap ({@code NUN_OUTBOUND_TOTAL_BYTES})
+ */
+@ConfigurationProperties("nundb.limits")
+public record LimitsProperties(long outboxMaxBytes, long outboundTotalBytes) {
+
+    static final long DEFAULT_OUTBOX_MAX_BYTES = 16L * 1024 * 1024;
+
+    public LimitsProperties {
+        outboxMaxBytes = outboxMaxBytes <= 0 ? DEFAULT_OUTBOX_MAX_BYTES : outboxMaxBytes;
+        outboundTotalBytes = outboundTotalBytes <= 0 ? Runtime.getRuntime().maxMemory() / 4 : outboundTotalBytes;
+    }
+}
