@@ -2,6 +2,7 @@ package io.nundb.config;
 
 import io.nundb.transport.rsocket.RSocketLimits;
 import io.nundb.transport.rsocket.RSocketLogin;
+import io.nundb.watch.OutboxLimits;
 import org.springframework.boot.rsocket.messaging.RSocketStrategiesCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 public class RSocketConfiguration {
 
     @Bean
-    RSocketLimits rsocketLimits(NunDbProperties props) {
-        return new RSocketLimits(props.outboxLimit());
+    RSocketLimits rsocketLimits(OutboxLimits outboxLimits) {
+        return new RSocketLimits(outboxLimits);
     }
 
     @Bean

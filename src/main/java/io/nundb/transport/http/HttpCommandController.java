@@ -4,6 +4,8 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Replies;
+import io.nundb.transport.ReplyBuffer;
+import io.nundb.watch.OutboxLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +28,11 @@ public class HttpCommandController {
     private static final MediaType TEXT_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
 
     private final CommandExecutor executor;
+    private final OutboxLimits limits;
 
-    public HttpCommandController(CommandExecutor executor) {
+    public HttpCommandController(CommandExecutor executor, OutboxLimits limits) {
         this.executor = executor;
+        this.limits = limits;
     }
 
     @PostMapping(path = "/", consumes = MediaType.ALL_VALUE)
@@ -41,16 +45,22 @@ public class HttpCommandController {
         // HTTP has no connection to push watch notifications to: they are dropped.
         Session session = new Session("http", message -> false);
         List<String> pieces = new ArrayList<>(commands.size());
+        ReplyBuffer buffer = new ReplyBuffer(limits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
-            chain = chain.thenCompose(x -> executor.execute(session, command))
-                    .thenAccept(response -> pieces.add(Replies.httpPiece(response)));
+            chain = chain.thenCompose(x -> buffer.isFull()
+                    ? CompletableFuture.completedFuture(null)
+                    : executor.execute(session, command).thenAccept(response -> {
+                        String piece = Replies.httpPiece(response);
+                        pieces.add(buffer.add(piece) ? piece : buffer.error());
+                    }));
         }
         CompletableFuture<String> reply = chain.handle((x, e) -> {
             executor.close(session);
             return String.join(";", pieces);
         });
         return Mono.fromFuture(reply)
-                .map(text -> ResponseEntity.ok().contentType(TEXT_UTF8).body(text));
+                .map(text -> ResponseEntity.ok().contentType(TEXT_UTF8).body(text))
+                .doFinally(signal -> buffer.release());
     }
 }

@@ -8,11 +8,13 @@ import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
+import io.nundb.transport.ReplyBuffer;
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
 import io.nundb.transport.stream.WatchStreams;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import io.rsocket.exceptions.RejectedSetupException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +46,7 @@ public class RSocketController {
     private final WatchStreams streams;
     private final Map<RSocketRequester, Connection> connections = new ConcurrentHashMap<>();
 
-    private final int outboxLimit;
+    private final OutboxLimits outboxLimits;
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -52,13 +54,13 @@ public class RSocketController {
         this.executor = executor;
         this.streams = streams;
         this.stats = stats;
-        this.outboxLimit = limits.outboxLimit();
+        this.outboxLimits = limits.outbox();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
-        PushedMessages pushed = new PushedMessages(outboxLimit, stats);
+        PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
         Connection connection = new Connection(session, login, pushed);
         connections.put(requester, connection);
@@ -102,15 +104,23 @@ public class RSocketController {
             commands = List.of(""); // a blank request is an empty command, answered as such
         }
         StringBuilder reply = new StringBuilder();
+        ReplyBuffer buffer = new ReplyBuffer(outboxLimits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
-            chain = chain.thenCompose(x -> executor.execute(connection.session(), command))
-                    .thenAccept(r -> {
-                        r.messages().forEach(reply::append);
+            chain = chain.thenCompose(x -> buffer.isFull()
+                    ? CompletableFuture.completedFuture(null)
+                    : executor.execute(connection.session(), command).thenAccept(r -> {
+                        for (String message : r.messages()) {
+                            if (!buffer.add(message)) {
+                                reply.append(buffer.error());
+                                return;
+                            }
+                            reply.append(message);
+                        }
                         reply.append(Replies.terminal(r));
-                    });
+                    }));
         }
-        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString));
+        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString)).doFinally(signal -> buffer.release());
     }
 
     /**

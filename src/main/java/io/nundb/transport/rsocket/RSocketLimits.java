@@ -1,4 +1,6 @@
 package io.nundb.transport.rsocket;
 
+import io.nundb.watch.OutboxLimits;
+
 /** The per-connection limits the RSocket door needs from the configuration. */
-public record RSocketLimits(int outboxLimit) {}
+public record RSocketLimits(OutboxLimits outbox) {}

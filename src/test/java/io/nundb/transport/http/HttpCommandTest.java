@@ -22,7 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
             "nundb.pwd=nun-pwd",
             "nundb.tcp-addr=127.0.0.1:0",
             "nundb.ws-addr=127.0.0.1:0",
-            "nundb.rsocket-addr=127.0.0.1:0"
+            "nundb.rsocket-addr=127.0.0.1:0",
+            "nundb.limits.outbox-max-bytes=2000000"
         })
 @AutoConfigureWebTestClient
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -60,6 +61,21 @@ class HttpCommandTest {
         assertThat(post("use-db httpdb t1; set a 1;y; get a")).isEqualTo("empty;empty;value 1;y\n");
         // The session does not outlive the request.
         assertThat(post("get a")).isEqualTo("error no-db-selected\n");
+    }
+
+    @Test
+    void aBodyAskingForMoreReplyThanTheLimitIsCutShortWithAnErrorAndRunsNothingMore() {
+        post("auth nun nun-pwd; create-db bigreply t1");
+        String value = "v".repeat(300_000);
+        assertThat(post("use-db bigreply t1; set k " + value)).isEqualTo("empty;empty");
+        String body = "use-db bigreply t1" + "; get k".repeat(1_500) + "; set after 1";
+        String reply = post(body);
+        String[] pieces = reply.split(";");
+        // 2,000,000 chars hold six 300 KB values: the seventh get ends the reply.
+        assertThat(pieces).hasSize(1 + 7);
+        assertThat(pieces[7]).startsWith("error reply too large");
+        assertThat(reply.length()).isLessThan(2_000_200);
+        assertThat(post("use-db bigreply t1; get after")).isEqualTo("empty;value <Empty>\n");
     }
 
     @Test

@@ -302,6 +302,37 @@ class RestApiTest {
                 .verify(Duration.ofSeconds(20));
     }
 
+    String commands(String body) {
+        return http.post()
+                .uri("/")
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    @Test
+    void sseDeliversEveryChangeEvenWhenTheVersionGoesBackwards() {
+        StepVerifier.create(watch("key=back", null))
+                .then(() -> commands("use-db " + db + " tok; set back a; set back b"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "a"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "b"))
+                .then(() -> commands("use-db " + db + " tok; set-safe back -2 c"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "c"))
+                .then(() -> commands("use-db " + db + " tok; remove back"))
+                .assertNext(e -> assertThat(e.event()).isEqualTo("remove"))
+                .then(() -> commands("use-db " + db + " tok; set back d"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "d"))
+                .then(() -> commands("use-db " + db + " tok; set back e"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "e"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
     @Test
     void anUnknownResumePointGetsAnExplicitResync() {
         put("m", "a").exchange().expectStatus().isOk();

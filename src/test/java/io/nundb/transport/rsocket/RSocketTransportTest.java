@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nundb.transport.stream.StreamEvent;
+import io.nundb.watch.BoundedOutbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,6 +116,33 @@ class RSocketTransportTest {
                 .assertNext(e -> assertThat(e).isEqualTo(new StreamEvent("change", "w", 2, "missed", "2")))
                 .thenCancel()
                 .verify(Duration.ofSeconds(20));
+        watcher.dispose();
+        writer.dispose();
+    }
+
+    @Test
+    void aMessagesStreamThatFallsBehindGetsTheSlowConsumerMessageThenAnError() {
+        RSocketRequester watcher = connect("use-db " + db + " tok");
+        RSocketRequester writer = connect("use-db " + db + " tok");
+        String value = "x".repeat(64 * 1024);
+        StepVerifier.create(watcher.route("messages").retrieveFlux(String.class), 1)
+                .then(() -> {
+                    assertThat(call(watcher, "watch big")).isEqualTo("ok \n");
+                    call(writer, "set big first");
+                })
+                .expectNext("changed big first\n")
+                .then(() -> {
+                    // 20 MB of notifications, above the 16 MiB per-connection default
+                    for (int i = 0; i < 320; i++) {
+                        call(writer, "set big " + value);
+                    }
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(m -> !m.startsWith("error slow consumer"))
+                .expectNext(BoundedOutbox.SLOW_CONSUMER)
+                .expectErrorMessage(BoundedOutbox.SLOW_CONSUMER.strip())
+                .verify(Duration.ofSeconds(30));
+        assertThat(call(writer, "get big")).startsWith("value x");
         watcher.dispose();
         writer.dispose();
     }
