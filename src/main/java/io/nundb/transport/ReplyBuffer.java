@@ -9,6 +9,8 @@ import io.nundb.watch.OutboxLimits;
  * that asks for more (1,500 gets of a 1 MB value in one body) stops at the first piece that does
  * not fit: its remaining commands are not run and the reply ends with {@link #error()}. Not
  * thread-safe: one request's pieces arrive one after the other.
+ *
+ * <p>Each piece counts twice: at its peak a reply is in memory as its pieces and as the joined text.
  */
 public final class ReplyBuffer {
 
@@ -24,7 +26,7 @@ public final class ReplyBuffer {
 
     /** Takes a piece's size from the allowance; false (and the buffer is full) when it does not fit. */
     public boolean add(String piece) {
-        long weight = ByteBudget.weight(piece);
+        long weight = 2 * ByteBudget.weight(piece);
         if (full || reserved + weight > maxBytes || !total.tryReserve(weight)) {
             full = true;
             return false;

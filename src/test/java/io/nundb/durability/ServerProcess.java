@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,15 +27,23 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, Path log, Map<String, String> env, Duration timeout) throws Exception {
+        return start(dataDir, log, env, timeout, List.of("-Xmx512m"));
+    }
+
+    /** With {@code jvmOptions} (the heap size among them) before the main class. */
+    static ServerProcess start(
+            Path dataDir, Path log, Map<String, String> env, Duration timeout, List<String> jvmOptions)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                java,
-                "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.nundb.NunDbApplication"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("NUN_DBS_DIR", dataDir.toString());
         pb.environment().put("NUN_USER", "nun");
         pb.environment().put("NUN_PWD", "nun-pwd");

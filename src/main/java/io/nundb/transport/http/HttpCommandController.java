@@ -2,6 +2,7 @@ package io.nundb.transport.http;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
+import io.nundb.health.FatalErrors;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Replies;
 import io.nundb.transport.ReplyBuffer;
@@ -56,6 +57,9 @@ public class HttpCommandController {
                     }));
         }
         CompletableFuture<String> reply = chain.handle((x, e) -> {
+            if (e != null) {
+                FatalErrors.report("HTTP command", e.getCause() == null ? e : e.getCause());
+            }
             executor.close(session);
             return String.join(";", pieces);
         });

@@ -9,11 +9,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
+import io.nundb.health.FatalErrors;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.watch.BoundedOutbox;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -126,7 +128,15 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("closing {} after {}", session, cause.toString());
+        if (FatalErrors.report("TCP handler of " + session, cause)) {
+            ctx.close();
+            return;
+        }
+        if (cause instanceof IOException) {
+            log.debug("closing {} after {}", session, cause.toString()); // the client went away
+        } else {
+            log.warn("closing {} after {}", session, cause.toString());
+        }
         ctx.close();
     }
 
@@ -217,6 +227,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         try {
             return result.join();
         } catch (CompletionException e) {
+            FatalErrors.report("command on " + session, e.getCause());
             log.error("command failed on {}", session, e.getCause());
             return Response.error("internal error");
         }

@@ -23,7 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
             "nundb.tcp-addr=127.0.0.1:0",
             "nundb.ws-addr=127.0.0.1:0",
             "nundb.rsocket-addr=127.0.0.1:0",
-            "nundb.limits.outbox-max-bytes=2000000"
+            "nundb.limits.outbox-max-bytes=4000000"
         })
 @AutoConfigureWebTestClient
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -71,7 +71,7 @@ class HttpCommandTest {
         String body = "use-db bigreply t1" + "; get k".repeat(1_500) + "; set after 1";
         String reply = post(body);
         String[] pieces = reply.split(";");
-        // 2,000,000 chars hold six 300 KB values: the seventh get ends the reply.
+        // 4,000,000 (each char counted twice) hold six 300 KB values: the seventh get ends the reply.
         assertThat(pieces).hasSize(1 + 7);
         assertThat(pieces[7]).startsWith("error reply too large");
         assertThat(reply.length()).isLessThan(2_000_200);
