@@ -1,5 +1,6 @@
 package io.nundb.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,14 +11,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     consumer is cut off ({@code NUN_OUTBOX_MAX_BYTES}, default 16 MiB)
  * @param outboundTotalBytes chars buffered for all connections and replies of the node together;
  *     0 (default) means a quarter of the maximum heap ({@code NUN_OUTBOUND_TOTAL_BYTES})
+ * @param handshakeTimeout time a new connection has to complete its handshake (RSocket SETUP)
+ *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
  */
 @ConfigurationProperties("nundb.limits")
-public record LimitsProperties(long outboxMaxBytes, long outboundTotalBytes) {
+public record LimitsProperties(long outboxMaxBytes, long outboundTotalBytes, Duration handshakeTimeout) {
 
     static final long DEFAULT_OUTBOX_MAX_BYTES = 16L * 1024 * 1024;
 
     public LimitsProperties {
         outboxMaxBytes = outboxMaxBytes <= 0 ? DEFAULT_OUTBOX_MAX_BYTES : outboxMaxBytes;
         outboundTotalBytes = outboundTotalBytes <= 0 ? Runtime.getRuntime().maxMemory() / 4 : outboundTotalBytes;
+        handshakeTimeout = handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()
+                ? Duration.ofSeconds(10)
+                : handshakeTimeout;
     }
 }

@@ -5,12 +5,14 @@ import io.nundb.command.Session;
 import io.nundb.health.FatalErrors;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Replies;
+import io.nundb.protocol.Response;
 import io.nundb.transport.ReplyBuffer;
 import io.nundb.watch.OutboxLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -30,10 +32,15 @@ public class HttpCommandController {
 
     private final CommandExecutor executor;
     private final OutboxLimits limits;
+    private final int maxLineLength;
 
-    public HttpCommandController(CommandExecutor executor, OutboxLimits limits) {
+    public HttpCommandController(
+            CommandExecutor executor,
+            OutboxLimits limits,
+            @Value("${nundb.max-line-length:1048576}") int maxLineLength) {
         this.executor = executor;
         this.limits = limits;
+        this.maxLineLength = maxLineLength;
     }
 
     @PostMapping(path = "/", consumes = MediaType.ALL_VALUE)
@@ -51,7 +58,7 @@ public class HttpCommandController {
         for (String command : commands) {
             chain = chain.thenCompose(x -> buffer.isFull()
                     ? CompletableFuture.completedFuture(null)
-                    : executor.execute(session, command).thenAccept(response -> {
+                    : run(session, command).thenAccept(response -> {
                         String piece = Replies.httpPiece(response);
                         pieces.add(buffer.add(piece) ? piece : buffer.error());
                     }));
@@ -66,5 +73,14 @@ public class HttpCommandController {
         return Mono.fromFuture(reply)
                 .map(text -> ResponseEntity.ok().contentType(TEXT_UTF8).body(text))
                 .doFinally(signal -> buffer.release());
+    }
+
+    /** One command, held to the value/line limit of every door ({@code NUN_MAX_VALUE}). */
+    private CompletableFuture<Response> run(Session session, String command) {
+        if (command.length() > maxLineLength) {
+            return CompletableFuture.completedFuture(
+                    Response.error("error line too long (limit " + maxLineLength + " bytes)\n"));
+        }
+        return executor.execute(session, command);
     }
 }

@@ -47,6 +47,7 @@ public class RSocketController {
     private final Map<RSocketRequester, Connection> connections = new ConcurrentHashMap<>();
 
     private final OutboxLimits outboxLimits;
+    private final int maxCommandLength;
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -55,6 +56,7 @@ public class RSocketController {
         this.streams = streams;
         this.stats = stats;
         this.outboxLimits = limits.outbox();
+        this.maxCommandLength = limits.maxCommandLength();
     }
 
     @ConnectMapping
@@ -98,6 +100,11 @@ public class RSocketController {
         Connection connection = connections.get(requester);
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
+        }
+        if (text != null && text.length() > maxCommandLength) {
+            // as a WebSocket frame: one payload is held to the value/line limit, nothing in it runs
+            return Mono.just(
+                    "error payload too large: " + text.length() + " chars, the limit is " + maxCommandLength + "\n");
         }
         List<String> commands = CommandSplitter.split(text == null ? "" : text);
         if (commands.isEmpty()) {

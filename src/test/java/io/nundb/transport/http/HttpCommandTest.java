@@ -79,6 +79,13 @@ class HttpCommandTest {
     }
 
     @Test
+    void aCommandAboveTheValueLimitIsRefusedLikeOnTcp() {
+        post("auth nun nun-pwd; create-db linelimit t1");
+        String reply = post("use-db linelimit t1; set big " + "b".repeat(1_100_000) + "; get big");
+        assertThat(reply).isEqualTo("empty;error line too long (limit 1048576 bytes)\n;value <Empty>\n");
+    }
+
+    @Test
     void aFormEncodedBodyAsCurlDashDSendsItIsReadAsCommands() {
         String reply = http.post()
                 .uri("/")

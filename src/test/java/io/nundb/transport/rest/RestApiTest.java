@@ -187,6 +187,30 @@ class RestApiTest {
     }
 
     @Test
+    void aNegativeIfMatchIsRefusedAndDoesNotLockTheKey() {
+        put("locked", "v0").exchange().expectStatus().isOk();
+        put("locked", "x")
+                .header("If-Match", "\"-2\"")
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+        put("locked", "x")
+                .header("If-Match", "\"-1\"")
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+        put("locked", "v1").exchange().expectStatus().isOk().expectHeader().valueEquals("ETag", "\"1\"");
+        // a versioned write reports the version actually stored
+        put("locked", "v2")
+                .header("If-Match", "\"1\"")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("ETag", "\"2\"");
+    }
+
+    @Test
     void wrongTokenMissingAuthAndUnknownDbAreProblems() {
         http.get()
                 .uri("/api/v1/dbs/{db}/keys/x", db)

@@ -146,4 +146,25 @@ class RSocketTransportTest {
         watcher.dispose();
         writer.dispose();
     }
+
+    @Test
+    void aPayloadAboveTheValueLimitIsRefusedWhetherWholeOrFragmented() {
+        RSocketRequester r = connect("use-db " + db + " tok");
+        String big = "set big " + "b".repeat(1_100_000);
+        assertThat(call(r, big)).startsWith("error payload too large");
+        assertThat(call(r, "get big")).isEqualTo("value <Empty>\n" + "ok \n");
+        r.dispose();
+        // fragmented by the client into 64 KB frames: held to the same limit once reassembled
+        RSocketRequester fragmented = builder.setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
+                .rsocketConnector(c -> c.fragment(64 * 1024))
+                .tcp("127.0.0.1", port);
+        assertThat(call(fragmented, "set huge " + "h".repeat(3 * 1024 * 1024))).startsWith("error payload too large");
+        // beyond RSocket's own payload limit: refused while being reassembled, never stored
+        String huge = "set huge " + "h".repeat(17 * 1024 * 1024);
+        assertThatThrownBy(() -> call(fragmented, huge)).isNotNull();
+        fragmented.dispose();
+        RSocketRequester again = connect("use-db " + db + " tok");
+        assertThat(call(again, "get huge")).isEqualTo("value <Empty>\n" + "ok \n");
+        again.dispose();
+    }
 }
