@@ -119,9 +119,10 @@ public class ApiController {
             @PathVariable String db,
             @PathVariable String key,
             ServerHttpRequest request) {
-        Integer expected = parseIfMatch(ifMatch);
+        // If-Match is checked after the body is read: a refusal must not leave it unread on a kept-alive connection.
         return RequestText.read(request)
                 .flatMap(value -> engine.withSession(Credentials.forDb(auth, db), step -> {
+                    Integer expected = parseIfMatch(ifMatch);
                     if (expected != null) {
                         // The stored version, read back: it is not always If-Match + 1.
                         return step.run(new Command.SetSafe(key, expected, value))

@@ -95,6 +95,11 @@ public class RSocketController {
         }
     }
 
+    /** Open RSocket client connections (read by the connection metrics). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     @MessageMapping("command")
     public Mono<String> command(RSocketRequester requester, @Payload(required = false) String text) {
         Connection connection = connections.get(requester);
