@@ -6,6 +6,7 @@ import io.nundb.storage.VersionedValue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Who watches which key of which database. Told of every change by the store (with the key's lock
@@ -84,13 +85,18 @@ public final class WatchRegistry implements ChangeListener {
 
     /** Sends {@code message} to every watcher of the key; returns how many got it. */
     public int push(String db, String key, String message) {
+        return pushIf(db, key, message, o -> true);
+    }
+
+    /** Sends {@code message} to the watchers of the key that {@code to} accepts. */
+    public int pushIf(String db, String key, String message, Predicate<Outbox> to) {
         Set<Outbox> set = watchers.get(new DbKey(db, key));
         if (set == null) {
             return 0;
         }
         int delivered = 0;
         for (Outbox o : set) {
-            if (o.offer(message)) {
+            if (to.test(o) && o.offer(message)) {
                 delivered++;
             }
         }
