@@ -6,6 +6,7 @@ import io.nundb.health.FatalErrors;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
+import io.nundb.protocol.StrictUtf8;
 import io.nundb.transport.ReplyBuffer;
 import io.nundb.watch.OutboxLimits;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,13 @@ public class HttpCommandController {
 
     @PostMapping(path = "/", consumes = MediaType.ALL_VALUE)
     public Mono<ResponseEntity<String>> run(ServerHttpRequest request) {
-        return RequestText.read(request).flatMap(this::runAll);
+        return RequestText.read(request)
+                .flatMap(this::runAll)
+                .onErrorResume(
+                        RequestText.InvalidUtf8.class,
+                        e -> Mono.just(ResponseEntity.badRequest()
+                                .contentType(TEXT_UTF8)
+                                .body("error " + StrictUtf8.INVALID + "\n")));
     }
 
     private Mono<ResponseEntity<String>> runAll(String body) {

@@ -86,6 +86,27 @@ class HttpCommandTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsRefusedWholeAndNothingRuns() {
+        post("auth nun nun-pwd; create-db utf t1");
+        byte[] prefix = "use-db utf t1; set a 1; set b ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = java.util.Arrays.copyOf(prefix, prefix.length + 2);
+        body[prefix.length] = (byte) 0xC3; // a lead byte followed by one that cannot continue it
+        body[prefix.length + 1] = (byte) 0x28;
+        String reply = http.post()
+                .uri("/")
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(reply).isEqualTo("error invalid UTF-8: nothing was run\n");
+        assertThat(post("use-db utf t1; get a")).isEqualTo("empty;value <Empty>\n");
+    }
+
+    @Test
     void aFormEncodedBodyAsCurlDashDSendsItIsReadAsCommands() {
         String reply = http.post()
                 .uri("/")
