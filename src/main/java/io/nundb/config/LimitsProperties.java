@@ -13,9 +13,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     0 (default) means a quarter of the maximum heap ({@code NUN_OUTBOUND_TOTAL_BYTES})
  * @param handshakeTimeout time a new connection has to complete its handshake (RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
+ * @param maxConnections open connections per door (TCP, WebSocket) before new ones are refused
+ *     with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000)
  */
 @ConfigurationProperties("nundb.limits")
-public record LimitsProperties(long outboxMaxBytes, long outboundTotalBytes, Duration handshakeTimeout) {
+public record LimitsProperties(
+        long outboxMaxBytes, long outboundTotalBytes, Duration handshakeTimeout, int maxConnections) {
 
     static final long DEFAULT_OUTBOX_MAX_BYTES = 16L * 1024 * 1024;
 
@@ -25,5 +28,6 @@ public record LimitsProperties(long outboxMaxBytes, long outboundTotalBytes, Dur
         handshakeTimeout = handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()
                 ? Duration.ofSeconds(10)
                 : handshakeTimeout;
+        maxConnections = maxConnections <= 0 ? 10_000 : maxConnections;
     }
 }

@@ -13,8 +13,19 @@ public class TcpConfiguration {
 
     @Bean
     TcpListener tcpListener(
-            CommandExecutor executor, DeliveryStats stats, NunDbProperties props, OutboxLimits outboxLimits) {
+            CommandExecutor executor,
+            DeliveryStats stats,
+            NunDbProperties props,
+            OutboxLimits outboxLimits,
+            LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.tcpAddr());
-        return new TcpListener(executor, stats, addr.host(), addr.port(), props.maxLineLength(), outboxLimits);
+        return new TcpListener(
+                executor,
+                stats,
+                addr.host(),
+                addr.port(),
+                props.maxLineLength(),
+                outboxLimits,
+                limits.maxConnections());
     }
 }

@@ -1,5 +1,7 @@
 package io.nundb.transport.tcp;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -7,7 +9,9 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,28 +27,37 @@ public final class TcpListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
 
+    /** The answer to a connection above the limit, before it is closed. */
+    public static final String TOO_MANY = "error too many connections\n";
+
     private final CommandExecutor executor;
     private final DeliveryStats stats;
     private final String host;
     private final int port;
     private final int maxLineLength;
     private final OutboxLimits outboxLimits;
+    private final int maxConnections;
+    private final AtomicInteger open = new AtomicInteger();
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
 
-    /** A listener whose outboxes are bounded in messages only. */
+    /** A listener whose outboxes are bounded in messages only, with no connection limit. */
     public TcpListener(
             CommandExecutor executor, DeliveryStats stats, String host, int port, int maxLineLength, int outboxLimit) {
-        this(executor, stats, host, port, maxLineLength, OutboxLimits.messages(outboxLimit));
+        this(executor, stats, host, port, maxLineLength, OutboxLimits.messages(outboxLimit), Integer.MAX_VALUE);
     }
 
+    /**
+     * @param maxConnections open connections at most; one more is told {@value #TOO_MANY} and closed
+     */
     public TcpListener(
             CommandExecutor executor,
             DeliveryStats stats,
             String host,
             int port,
             int maxLineLength,
-            OutboxLimits outboxLimits) {
+            OutboxLimits outboxLimits,
+            int maxConnections) {
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
         }
@@ -54,6 +67,7 @@ public final class TcpListener implements SmartLifecycle {
         this.port = port;
         this.maxLineLength = maxLineLength;
         this.outboxLimits = outboxLimits;
+        this.maxConnections = maxConnections;
     }
 
     @Override
@@ -65,6 +79,16 @@ public final class TcpListener implements SmartLifecycle {
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> {
+                    if (open.incrementAndGet() > maxConnections) {
+                        open.decrementAndGet();
+                        // told why, then closed: the client sees a line, not a silent reset
+                        connection
+                                .channel()
+                                .writeAndFlush(Unpooled.copiedBuffer(TOO_MANY, StandardCharsets.US_ASCII))
+                                .addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                    connection.onDispose(open::decrementAndGet);
                     connections.add(connection.channel());
                     connection.addHandlerLast(
                             "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimits));

@@ -281,7 +281,8 @@ class TcpTransportTest {
                 "127.0.0.1",
                 0,
                 2 * 1024 * 1024,
-                new OutboxLimits(10_000, 4L * 1024 * 1024, new ByteBudget(64L * 1024 * 1024)));
+                new OutboxLimits(10_000, 4L * 1024 * 1024, new ByteBudget(64L * 1024 * 1024)),
+                100);
         listener.start();
         TcpTestClient writer = adminOn("slow");
         TcpTestClient watcher = slowWatcher();
@@ -305,6 +306,24 @@ class TcpTransportTest {
         assertThat(watcher.atEof()).isTrue();
         assertEquals(BoundedOutbox.SLOW_CONSUMER, last);
         assertServesAnotherClient();
+    }
+
+    @Test
+    void aConnectionAboveTheLimitIsToldWhyAndClosedWhileOthersGoOn() {
+        listener =
+                new TcpListener(engine.executor(), engine.stats(), "127.0.0.1", 0, 1024, OutboxLimits.messages(100), 2);
+        listener.start();
+        TcpTestClient first = connect();
+        connect();
+        TcpTestClient third = TcpTestClient.connectRaw(listener.port());
+        clients.add(third);
+        assertEquals(TcpListener.TOO_MANY, third.next(WAIT));
+        assertThat(third.next(WAIT)).isNull();
+        assertThat(third.atEof()).isTrue();
+        call(first, "auth nun nun-pwd", "valid auth\n", "ok \n");
+        first.close();
+        await().atMost(WAIT).until(() -> listener.connectionCount() == 1);
+        call(connect(), "auth nun nun-pwd", "valid auth\n", "ok \n");
     }
 
     @Test
