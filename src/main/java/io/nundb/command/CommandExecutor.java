@@ -78,6 +78,16 @@ public final class CommandExecutor {
         });
     }
 
+    /**
+     * Whether the session may still read {@code key} of its database: its login has not been
+     * revoked (secret changed or removed) and its permissions allow it. For streams that deliver
+     * changes outside the watch registry; any thread, non-blocking.
+     */
+    public boolean mayStillRead(Session session, String key) {
+        String db = session.db();
+        return db != null && sessions.mayStillRead(session, db, key);
+    }
+
     /** The connection closed: its watches and its place in {@code $connections} go. */
     public void close(Session session) {
         sessions.close(session);

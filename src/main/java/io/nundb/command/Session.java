@@ -18,6 +18,10 @@ public final class Session {
     private volatile String db;
     private volatile String user;
     private volatile boolean closed;
+    /** The secret key checked at {@code use-db} and its version then: a change revokes the login. */
+    private volatile String credentialKey;
+
+    private volatile int credentialVersion;
 
     public Session(String transport, Outbox outbox) {
         this.transport = transport;
@@ -60,6 +64,19 @@ public final class Session {
 
     void user(String value) {
         this.user = value;
+    }
+
+    void credential(String key, int version) {
+        this.credentialKey = key;
+        this.credentialVersion = version;
+    }
+
+    String credentialKey() {
+        return credentialKey;
+    }
+
+    int credentialVersion() {
+        return credentialVersion;
     }
 
     /** Whether {@link CommandExecutor#close} ran for this session. */

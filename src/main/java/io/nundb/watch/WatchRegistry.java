@@ -19,6 +19,7 @@ public final class WatchRegistry implements ChangeListener {
 
     private final Map<DbKey, Set<Outbox>> watchers = new ConcurrentHashMap<>();
     private final Map<Outbox, Set<DbKey>> byOutbox = new ConcurrentHashMap<>();
+    private final Map<Outbox, ReadGuard> guards = new ConcurrentHashMap<>();
     private final DeliveryStats stats;
 
     public WatchRegistry(DeliveryStats stats) {
@@ -44,6 +45,16 @@ public final class WatchRegistry implements ChangeListener {
             return s;
         });
         byOutbox.computeIfAbsent(outbox, x -> ConcurrentHashMap.newKeySet()).add(k);
+    }
+
+    /**
+     * Like {@link #watch(String, String, Outbox)}, and every change is delivered to {@code outbox}
+     * only while {@code guard} still allows it: a watcher whose read permission or credentials
+     * were revoked gets {@code permission denied} once and loses the watch.
+     */
+    public void watch(String db, String key, Outbox outbox, ReadGuard guard) {
+        guards.put(outbox, guard);
+        watch(db, key, outbox);
     }
 
     public void unwatch(String db, String key, Outbox outbox) {
@@ -73,9 +84,21 @@ public final class WatchRegistry implements ChangeListener {
     /** Removes every watch of {@code outbox} in every database (the connection closed). */
     public void unwatchEverywhere(Outbox outbox) {
         Set<DbKey> keys = byOutbox.remove(outbox);
+        guards.remove(outbox);
         if (keys != null) {
             keys.forEach(k -> removeFrom(k, outbox));
         }
+    }
+
+    /** False (and the watch ended with {@code permission denied}) when the guard now refuses. */
+    private boolean permitted(Outbox o, String db, String key) {
+        ReadGuard guard = guards.get(o);
+        if (guard == null || guard.mayRead(db, key)) {
+            return true;
+        }
+        unwatch(db, key, o);
+        o.offer(Replies.PERMISSION_DENIED);
+        return false;
     }
 
     public boolean hasWatchers(String db, String key) {
@@ -123,7 +146,7 @@ public final class WatchRegistry implements ChangeListener {
         if (value.deleted()) {
             String removed = Replies.removed(key);
             for (Outbox o : set) {
-                if (o.offer(removed)) {
+                if (permitted(o, db, key) && o.offer(removed)) {
                     delivered++;
                 }
             }
@@ -131,7 +154,7 @@ public final class WatchRegistry implements ChangeListener {
             String changed = Replies.changed(key, value.value());
             String changedVersion = Replies.changedVersion(key, value.version(), value.value());
             for (Outbox o : set) {
-                if (o.offer(changed) && o.offer(changedVersion)) {
+                if (permitted(o, db, key) && o.offer(changed) && o.offer(changedVersion)) {
                     delivered += 2;
                 }
             }

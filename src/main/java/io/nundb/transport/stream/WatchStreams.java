@@ -31,6 +31,9 @@ public final class WatchStreams {
     private final ChangeFeed feed;
     private final OutboxLimits limits;
 
+    /** The reason in the last event of a stream whose permission or login was revoked. */
+    static final String REVOKED = "permission denied: the stream's login or read permission was revoked";
+
     public WatchStreams(CommandExecutor executor, ChangeFeed feed, OutboxLimits limits) {
         this.executor = executor;
         this.feed = feed;
@@ -91,7 +94,14 @@ public final class WatchStreams {
     private Flux<StreamEvent> stream(Session session, ChangeFeed.Selector selector, WatchRequest request) {
         boolean single = selector.keys().size() == 1 && selector.prefixes().isEmpty();
         LiveBuffer live = new LiveBuffer(limits);
-        ChangeFeed.Subscription subscription = feed.subscribe(selector, live::offer);
+        ChangeFeed.Subscription subscription = feed.subscribe(selector, change -> {
+            // Checked per change: a revoked permission or changed token ends the stream at once.
+            if (executor.mayStillRead(session, change.key())) {
+                live.offer(change);
+            } else {
+                live.end(REVOKED);
+            }
+        });
         Map<String, Integer> sent = new HashMap<>();
         AtomicLong gapEnd = new AtomicLong(Long.MAX_VALUE);
         return Mono.fromFuture(initial(session, selector, request, single))

@@ -55,4 +55,30 @@ class WatchStreamsTest {
                 .verify(Duration.ofSeconds(10));
         assertThat(total.used()).isZero();
     }
+
+    @Test
+    void revokingTheUsersReadPermissionEndsItsStreamWithAnErrorEvent() {
+        run("auth nun pwd");
+        run("create-db r tok");
+        run("use-db r tok");
+        run("create-user bob pwd");
+        run("set-permissions bob r *");
+        WatchStreams streams = new WatchStreams(executor, engine.feed(), OutboxLimits.messages(100));
+        WatchRequest request =
+                new WatchRequest(List.of(new Command.UseDb("r", "bob", "pwd")), List.of("k"), false, null);
+        StepVerifier.create(streams.open(request))
+                .assertNext(e -> assertThat(e.isReady()).isTrue())
+                .then(() -> run("set k 1"))
+                .assertNext(e -> assertThat(e.value()).isEqualTo("1"))
+                .then(() -> {
+                    run("set-permissions bob r other*");
+                    run("set k 2");
+                })
+                .assertNext(e -> {
+                    assertThat(e.isError()).isTrue();
+                    assertThat(e.value()).startsWith("permission denied");
+                })
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
 }
