@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.security.LoginThrottle;
 import io.nundb.watch.Outbox;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,9 +24,39 @@ public final class Session {
 
     private volatile int credentialVersion;
 
+    private final String source;
+    /** Failed logins in a row and when the last one was, for throttling (event order only). */
+    private int failedLogins;
+
+    private long lastFailedLoginMillis;
+
     public Session(String transport, Outbox outbox) {
+        this(transport, outbox, null);
+    }
+
+    /** @param source the client's address (IP), for failed-login throttling; null when unknown */
+    public Session(String transport, Outbox outbox, String source) {
         this.transport = transport;
         this.outbox = outbox;
+        this.source = source;
+    }
+
+    /** The client's address, or null when the transport does not know it. */
+    public String source() {
+        return source;
+    }
+
+    synchronized long loginLockedFor(long nowMillis) {
+        return Math.max(0, lastFailedLoginMillis + LoginThrottle.lockMillis(failedLogins) - nowMillis);
+    }
+
+    synchronized void loginFailed(long nowMillis) {
+        failedLogins++;
+        lastFailedLoginMillis = nowMillis;
+    }
+
+    synchronized void loginSucceeded() {
+        failedLogins = 0;
     }
 
     public long id() {

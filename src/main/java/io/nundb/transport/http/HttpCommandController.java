@@ -7,6 +7,7 @@ import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.protocol.StrictUtf8;
+import io.nundb.transport.ClientAddress;
 import io.nundb.transport.ReplyBuffer;
 import io.nundb.watch.OutboxLimits;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,9 @@ public class HttpCommandController {
 
     @PostMapping(path = "/", consumes = MediaType.ALL_VALUE)
     public Mono<ResponseEntity<String>> run(ServerHttpRequest request) {
+        String source = ClientAddress.of(request.getRemoteAddress());
         return RequestText.read(request)
-                .flatMap(this::runAll)
+                .flatMap(body -> runAll(body, source))
                 .onErrorResume(
                         RequestText.InvalidUtf8.class,
                         e -> Mono.just(ResponseEntity.badRequest()
@@ -55,10 +57,10 @@ public class HttpCommandController {
                                 .body("error " + StrictUtf8.INVALID + "\n")));
     }
 
-    private Mono<ResponseEntity<String>> runAll(String body) {
+    private Mono<ResponseEntity<String>> runAll(String body, String source) {
         List<String> commands = CommandSplitter.split(body);
         // HTTP has no connection to push watch notifications to: they are dropped.
-        Session session = new Session("http", message -> false);
+        Session session = new Session("http", message -> false, source);
         List<String> pieces = new ArrayList<>(commands.size());
         ReplyBuffer buffer = new ReplyBuffer(limits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);

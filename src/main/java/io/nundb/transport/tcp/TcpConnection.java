@@ -72,13 +72,18 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closing;
 
-    TcpConnection(CommandExecutor executor, DeliveryStats stats, int maxLineLength, OutboxLimits outboxLimits) {
+    TcpConnection(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            int maxLineLength,
+            OutboxLimits outboxLimits,
+            String source) {
         this.executor = executor;
         this.framer = new LineFramer(maxLineLength);
         this.outbox = new ChannelOutbox(outboxLimits, stats, this);
         this.outboxHighWater = Math.max(1, outboxLimits.messages() / 2);
         this.outboxHighWaterBytes = Math.max(1, outboxLimits.bytes() / 2);
-        this.session = new Session("tcp", outbox);
+        this.session = new Session("tcp", outbox, source);
     }
 
     @Override

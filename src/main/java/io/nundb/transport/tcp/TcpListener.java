@@ -6,6 +6,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.nundb.command.CommandExecutor;
+import io.nundb.transport.ClientAddress;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
@@ -91,7 +92,13 @@ public final class TcpListener implements SmartLifecycle {
                     connection.onDispose(open::decrementAndGet);
                     connections.add(connection.channel());
                     connection.addHandlerLast(
-                            "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimits));
+                            "nundb-tcp",
+                            new TcpConnection(
+                                    executor,
+                                    stats,
+                                    maxLineLength,
+                                    outboxLimits,
+                                    ClientAddress.of(connection.channel().remoteAddress())));
                 })
                 .bindNow();
         InetSocketAddress bound = (InetSocketAddress) server.address();

@@ -10,6 +10,7 @@ import io.nundb.command.Session;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Response;
 import io.nundb.protocol.StrictUtf8;
+import io.nundb.transport.ClientAddress;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.util.List;
@@ -36,7 +37,7 @@ final class WsConnection {
         this.executor = executor;
         this.maxFrameLength = maxFrameLength;
         this.outbox = new WsOutbox(channel, outboxLimits, stats);
-        this.session = new Session("ws", outbox);
+        this.session = new Session("ws", outbox, ClientAddress.of(channel.remoteAddress()));
         this.replies = new ReplySequencer(outbox);
     }
 

@@ -327,6 +327,22 @@ class TcpTransportTest {
     }
 
     @Test
+    void failedLoginsLockOutTheSourceAddressAcrossConnections() {
+        start();
+        for (int i = 0; i < 5; i++) {
+            call(connect(), "auth " + USER + " wrong-" + i, "invalid auth\n", "ok \n");
+        }
+        // a new connection from the same address: locked out, the right password is not even checked
+        TcpTestClient next = connect();
+        next.send("auth " + USER + " " + PWD);
+        assertThat(next.next(WAIT)).startsWith("login locked: too many failed logins, retry in ");
+        expect(next, "invalid auth\n", "ok \n");
+        next.send("use-db nope nope");
+        assertThat(next.next(WAIT)).startsWith("login locked");
+        expect(next, "error Invalid token \n");
+    }
+
+    @Test
     void cutOffWatcherGetsTheSlowConsumerMessageLast() {
         start(1024 * 1024, 1000);
         TcpTestClient writer = adminOn("slow");
