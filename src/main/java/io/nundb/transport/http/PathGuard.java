@@ -1,5 +1,6 @@
 package io.nundb.transport.http;
 
+import io.nundb.transport.BadInputLog;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -29,6 +30,7 @@ public class PathGuard implements WebFilter {
         if (raw == null || isValid(raw)) {
             return chain.filter(exchange);
         }
+        BadInputLog.shared().warn("bad request path", "400 for a path with a broken or forbidden escape");
         var response = exchange.getResponse();
         response.setStatusCode(HttpStatus.BAD_REQUEST);
         response.getHeaders().setContentType(MediaType.TEXT_PLAIN);

@@ -8,6 +8,7 @@ import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
+import io.nundb.transport.BadInputLog;
 import io.nundb.transport.ReplyBuffer;
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.rsocket.RSocketRequester;
@@ -73,6 +75,9 @@ public class RSocketController {
                     connections.remove(requester);
                     executor.close(session);
                 })
+                // a connection closed by the client ends onClose() with an error: that is normal,
+                // and unhandled it was logged at ERROR with a stack trace on every disconnect
+                .onErrorComplete()
                 .subscribe();
         if (login == null || login.isBlank()) {
             return Mono.empty();
@@ -81,9 +86,13 @@ public class RSocketController {
         for (String command : CommandSplitter.split(login)) {
             chain = chain.thenCompose(x -> executor.execute(session, command)).thenAccept(RSocketController::loginOk);
         }
-        return Mono.fromFuture(chain)
-                .onErrorMap(e -> new RejectedSetupException(
-                        "login failed: " + (e instanceof StreamRefused r ? r.error() : e.getMessage())));
+        return Mono.fromFuture(chain).onErrorMap(e -> {
+            Throwable cause =
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            String reason = cause instanceof StreamRefused r ? r.error() : cause.getMessage();
+            BadInputLog.shared().warn("rsocket login refused", reason);
+            return new RejectedSetupException("login failed: " + reason);
+        });
     }
 
     private static void loginOk(Response r) {
@@ -93,6 +102,16 @@ public class RSocketController {
         if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
             throw new StreamRefused("invalid auth");
         }
+    }
+
+    /**
+     * Client errors (a refused login, a watch without login, a malformed request) go back to the
+     * client as they are; handled here so Spring does not log each one at ERROR with a stack trace
+     * (the refusal is already counted in {@link BadInputLog}, one line per kind per 10 s).
+     */
+    @MessageExceptionHandler({RejectedSetupException.class, IllegalArgumentException.class})
+    public Mono<Void> clientError(Exception e) {
+        return Mono.error(e);
     }
 
     /** Open RSocket client connections (read by the connection metrics). */
@@ -154,6 +173,7 @@ public class RSocketController {
         Connection connection = connections.get(requester);
         String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
         if (login == null || login.isBlank()) {
+            BadInputLog.shared().warn("rsocket watch without login", "refused");
             return Flux.error(new IllegalArgumentException(
                     "watch needs a login: set it in the setup metadata or in the request's 'login'"));
         }

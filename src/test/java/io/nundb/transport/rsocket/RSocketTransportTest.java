@@ -2,6 +2,7 @@ package io.nundb.transport.rsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.watch.BoundedOutbox;
@@ -12,11 +13,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.messaging.rsocket.RSocketRequester;
+import org.springframework.messaging.rsocket.RSocketStrategies;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.test.StepVerifier;
@@ -50,8 +55,12 @@ class RSocketTransportTest {
     static int counter;
     String db;
 
+    @Autowired
+    RSocketStrategies strategies;
+
+    /** A fresh builder each time: the injected one is mutable and would keep an earlier login. */
     RSocketRequester connect(String login) {
-        RSocketRequester.Builder b = builder;
+        RSocketRequester.Builder b = RSocketRequester.builder().rsocketStrategies(strategies);
         if (login != null) {
             b = b.setupMetadata(login, RSocketLogin.MIME_TYPE);
         }
@@ -155,7 +164,9 @@ class RSocketTransportTest {
         assertThat(call(r, "get big")).isEqualTo("value <Empty>\n" + "ok \n");
         r.dispose();
         // fragmented by the client into 64 KB frames: held to the same limit once reassembled
-        RSocketRequester fragmented = builder.setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
+        RSocketRequester fragmented = RSocketRequester.builder()
+                .rsocketStrategies(strategies)
+                .setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
                 .rsocketConnector(c -> c.fragment(64 * 1024))
                 .tcp("127.0.0.1", port);
         assertThat(call(fragmented, "set huge " + "h".repeat(3 * 1024 * 1024))).startsWith("error payload too large");
@@ -166,5 +177,31 @@ class RSocketTransportTest {
         RSocketRequester again = connect("use-db " + db + " tok");
         assertThat(call(again, "get huge")).isEqualTo("value <Empty>\n" + "ok \n");
         again.dispose();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void refusedLoginsAndDisconnectsLeaveNoStackTraceInTheLog(CapturedOutput output) {
+        for (int i = 0; i < 20; i++) {
+            RSocketRequester bad = connect("use-db " + db + " wrong");
+            assertThatThrownBy(() -> call(bad, "get a")).hasMessageContaining("Invalid token");
+            bad.dispose();
+            RSocketRequester anonymous = connect(null);
+            assertThatThrownBy(() -> anonymous
+                            .route("watch")
+                            .data(new WatchRoute(List.of("k"), false, null, null))
+                            .retrieveFlux(StreamEvent.class)
+                            .blockFirst(Duration.ofSeconds(10)))
+                    .hasMessageContaining("watch needs a login");
+            anonymous.dispose();
+        }
+        RSocketRequester good = connect("use-db " + db + " tok");
+        assertThat(call(good, "set a 1")).isEqualTo("ok \n");
+        good.dispose();
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("rsocket login refused"));
+        assertThat(output.getOut()).doesNotContain("onErrorDropped").doesNotContain("\tat ");
+        assertThat(output.getOut().split("rsocket login refused", -1).length - 1)
+                .as("one WARN line per kind per 10 s")
+                .isLessThanOrEqualTo(2);
     }
 }
