@@ -1,6 +1,7 @@
 package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
+import io.nundb.security.OriginPolicy;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -12,8 +13,14 @@ import org.springframework.context.annotation.Configuration;
 public class WsConfiguration {
 
     @Bean
-    WsServer wsServer(NunDbProperties props, CommandExecutor executor, DeliveryStats stats, OutboxLimits outboxLimits) {
+    WsServer wsServer(
+            NunDbProperties props,
+            CommandExecutor executor,
+            DeliveryStats stats,
+            OutboxLimits outboxLimits,
+            OriginPolicy originPolicy) {
         HostPort addr = HostPort.parse(props.wsAddr());
-        return new WsServer(addr.host(), addr.port(), executor, stats, outboxLimits, props.maxLineLength());
+        return new WsServer(
+                addr.host(), addr.port(), executor, stats, outboxLimits, props.maxLineLength(), originPolicy);
     }
 }

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.nundb.command.CommandExecutor;
+import io.nundb.security.OriginPolicy;
+import io.nundb.transport.BadInputLog;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.time.Duration;
@@ -41,6 +43,7 @@ public final class WsServer implements SmartLifecycle {
     private final DeliveryStats stats;
     private final OutboxLimits outboxLimits;
     private final int maxFrameLength;
+    private final OriginPolicy originPolicy;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
 
     public WsServer(
@@ -49,13 +52,15 @@ public final class WsServer implements SmartLifecycle {
             CommandExecutor executor,
             DeliveryStats stats,
             OutboxLimits outboxLimits,
-            int maxFrameLength) {
+            int maxFrameLength,
+            OriginPolicy originPolicy) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
         this.stats = stats;
         this.outboxLimits = outboxLimits;
         this.maxFrameLength = maxFrameLength;
+        this.originPolicy = originPolicy;
     }
 
     @Override
@@ -70,6 +75,12 @@ public final class WsServer implements SmartLifecycle {
                     if (!req.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
                         return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
                                 .sendString(Mono.just("NunDB WebSocket port: connect with a WebSocket client\n"));
+                    }
+                    if (!originPolicy.allows(req.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
+                        // a page of another site: refused before the upgrade (NUN_ALLOWED_ORIGINS)
+                        BadInputLog.shared().warn("websocket origin not allowed", "403");
+                        return res.status(HttpResponseStatus.FORBIDDEN)
+                                .sendString(Mono.just("error origin not allowed\n"));
                     }
                     return res.sendWebsocket((in, out) -> serve(in, out, hardLimit), spec);
                 })
