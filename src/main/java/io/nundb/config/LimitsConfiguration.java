@@ -1,6 +1,8 @@
 package io.nundb.config;
 
+import io.nundb.security.AdminCredentials;
 import io.nundb.security.OriginPolicy;
+import io.nundb.transport.http.ActuatorCredentials;
 import io.nundb.transport.http.OriginGuard;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.OutboxLimits;
@@ -23,6 +25,12 @@ public class LimitsConfiguration {
     @Bean
     OriginGuard originGuard(OriginPolicy originPolicy) {
         return new OriginGuard(originPolicy);
+    }
+
+    /** Health details for the admin only ({@code show-details: when-authorized} in application.yml). */
+    @Bean
+    ActuatorCredentials actuatorCredentials(AdminCredentials admin) {
+        return new ActuatorCredentials(admin);
     }
 
     @Bean

@@ -77,8 +77,27 @@ class OperationsEndpointsTest {
                 .expectBody()
                 .jsonPath("$.status")
                 .isEqualTo("UP");
+        // details only for the admin (issue 9): anonymous probes see the status alone
         web.get()
                 .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components")
+                .doesNotExist();
+        web.get().uri("/actuator/health/details").exchange().expectStatus().isUnauthorized();
+        web.get()
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "wrong"))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+        web.get()
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
                 .exchange()
                 .expectStatus()
                 .isOk()
@@ -202,7 +221,8 @@ class OperationsEndpointsTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(value(scrape(), ws)).isEqualTo(before));
         web.get()
-                .uri("/actuator/health/readiness")
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
                 .exchange()
                 .expectBody()
                 .jsonPath("$.components.nundb.details.conditions['ws bound']")
