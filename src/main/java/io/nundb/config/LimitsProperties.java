@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     consumer is cut off ({@code NUN_OUTBOX_MAX_BYTES}, default 16 MiB)
  * @param outboundTotalBytes chars buffered for all connections and replies of the node together;
  *     0 (default) means a quarter of the maximum heap ({@code NUN_OUTBOUND_TOTAL_BYTES})
- * @param handshakeTimeout time a new connection has to complete its handshake (RSocket SETUP)
+ * @param handshakeTimeout time a new connection has to complete its handshake (WebSocket upgrade,
+ *     RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
  * @param maxConnections open connections per door (TCP, WebSocket) before new ones are refused
  *     with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000)

@@ -18,9 +18,17 @@ public class WsConfiguration {
             CommandExecutor executor,
             DeliveryStats stats,
             OutboxLimits outboxLimits,
-            OriginPolicy originPolicy) {
+            OriginPolicy originPolicy,
+            LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.wsAddr());
         return new WsServer(
-                addr.host(), addr.port(), executor, stats, outboxLimits, props.maxLineLength(), originPolicy);
+                addr.host(),
+                addr.port(),
+                executor,
+                stats,
+                outboxLimits,
+                props.maxLineLength(),
+                originPolicy,
+                limits.handshakeTimeout());
     }
 }

@@ -44,6 +44,7 @@ public final class WsServer implements SmartLifecycle {
     private final OutboxLimits outboxLimits;
     private final int maxFrameLength;
     private final OriginPolicy originPolicy;
+    private final Duration handshakeTimeout;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
 
     public WsServer(
@@ -53,7 +54,8 @@ public final class WsServer implements SmartLifecycle {
             DeliveryStats stats,
             OutboxLimits outboxLimits,
             int maxFrameLength,
-            OriginPolicy originPolicy) {
+            OriginPolicy originPolicy,
+            Duration handshakeTimeout) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
@@ -61,6 +63,7 @@ public final class WsServer implements SmartLifecycle {
         this.outboxLimits = outboxLimits;
         this.maxFrameLength = maxFrameLength;
         this.originPolicy = originPolicy;
+        this.handshakeTimeout = handshakeTimeout;
     }
 
     @Override
@@ -71,6 +74,9 @@ public final class WsServer implements SmartLifecycle {
         DisposableServer bound = HttpServer.create()
                 .host(host)
                 .port(requestedPort)
+                // A connection that has not sent a complete upgrade request by then is closed: an
+                // unfinished header must not hold a file descriptor forever.
+                .idleTimeout(handshakeTimeout)
                 .handle((req, res) -> {
                     if (!req.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
                         return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
