@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param handshakeTimeout time a new connection has to complete its handshake (WebSocket upgrade,
  *     RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
- * @param maxConnections open connections per door (TCP, WebSocket) before new ones are refused
+ * @param maxConnections open connections per door (TCP, WebSocket, each counted alone) before new ones are refused
  *     with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000)
  */
 @ConfigurationProperties("nundb.limits")

@@ -29,6 +29,7 @@ public class WsConfiguration {
                 outboxLimits,
                 props.maxLineLength(),
                 originPolicy,
-                limits.handshakeTimeout());
+                limits.handshakeTimeout(),
+                limits.maxConnections());
     }
 }

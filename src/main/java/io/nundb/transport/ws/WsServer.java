@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.nundb.command.CommandExecutor;
 import io.nundb.security.OriginPolicy;
 import io.nundb.transport.BadInputLog;
+import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class WsServer implements SmartLifecycle {
     private final int maxFrameLength;
     private final OriginPolicy originPolicy;
     private final Duration handshakeTimeout;
+    private final int maxConnections;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
 
     public WsServer(
@@ -55,7 +57,8 @@ public final class WsServer implements SmartLifecycle {
             OutboxLimits outboxLimits,
             int maxFrameLength,
             OriginPolicy originPolicy,
-            Duration handshakeTimeout) {
+            Duration handshakeTimeout,
+            int maxConnections) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
@@ -64,6 +67,7 @@ public final class WsServer implements SmartLifecycle {
         this.maxFrameLength = maxFrameLength;
         this.originPolicy = originPolicy;
         this.handshakeTimeout = handshakeTimeout;
+        this.maxConnections = maxConnections;
     }
 
     @Override
@@ -81,6 +85,11 @@ public final class WsServer implements SmartLifecycle {
                     if (!req.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
                         return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
                                 .sendString(Mono.just("NunDB WebSocket port: connect with a WebSocket client\n"));
+                    }
+                    if (openConnections.get() >= maxConnections) {
+                        // refused before the upgrade, with the reason (NUN_MAX_CONNECTIONS)
+                        return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                .sendString(Mono.just(TcpListener.TOO_MANY));
                     }
                     if (!originPolicy.allows(req.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
                         // a page of another site: refused before the upgrade (NUN_ALLOWED_ORIGINS)

@@ -1,6 +1,8 @@
 package io.nundb.transport.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.nundb.security.OriginPolicy;
 import io.nundb.testing.InMemoryEngine;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** An unfinished upgrade request is closed after the handshake timeout; an open WebSocket is not. */
+/**
+ * Connection hygiene of the WebSocket door: an unfinished upgrade request is closed after the
+ * handshake timeout (an open WebSocket is not), and connections above the limit are refused.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WsHandshakeTimeoutTest {
 
@@ -33,7 +38,8 @@ class WsHandshakeTimeoutTest {
                 OutboxLimits.messages(100),
                 1 << 20,
                 OriginPolicy.ANY,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                2);
         server.start();
     }
 
@@ -69,6 +75,26 @@ class WsHandshakeTimeoutTest {
             assertThat(client.call("auth nun pwd", 2)).containsExactly("valid auth\n", "ok \n");
             Thread.sleep(2_500); // idle on purpose, longer than the handshake timeout
             assertThat(client.call("auth nun pwd", 2)).containsExactly("valid auth\n", "ok \n");
+        }
+    }
+
+    @Test
+    void aConnectionAboveTheLimitIsRefusedWithTheReason() throws Exception {
+        String url = "ws://127.0.0.1:" + server.port() + "/";
+        try (WsTestClient first = new WsTestClient(url);
+                WsTestClient second = new WsTestClient(url)) {
+            assertThat(first.call("auth nun pwd", 2)).containsExactly("valid auth\n", "ok \n");
+            assertThat(second.call("auth nun pwd", 2)).containsExactly("valid auth\n", "ok \n");
+            assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient()
+                            .newWebSocketBuilder()
+                            .buildAsync(java.net.URI.create(url), new java.net.http.WebSocket.Listener() {})
+                            .get(10, TimeUnit.SECONDS))
+                    .hasStackTraceContaining("status code 503");
+        }
+        // once they left, a new one gets in
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+        try (WsTestClient third = new WsTestClient(url)) {
+            assertThat(third.call("auth nun pwd", 2)).containsExactly("valid auth\n", "ok \n");
         }
     }
 }
