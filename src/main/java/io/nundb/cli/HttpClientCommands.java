@@ -44,6 +44,19 @@ final class HttpClientCommands {
                         .build());
     }
 
+    /** A GET with HTTP Basic credentials (the admin's, for health details). */
+    static HttpResponse<String> get(String host, String path, String user, String password) {
+        String basic =
+                java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return send(
+                host,
+                HttpRequest.newBuilder(uri(host, path))
+                        .timeout(REQUEST_TIMEOUT)
+                        .header("Authorization", "Basic " + basic)
+                        .GET()
+                        .build());
+    }
+
     private static HttpResponse<String> send(String host, HttpRequest request) {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();

@@ -17,6 +17,7 @@ import io.nundb.storage.oplog.DiskHealth;
 import io.nundb.storage.oplog.OpLog;
 import io.nundb.storage.snapshot.Snapshotter;
 import io.nundb.transport.http.ActuatorAuthFilter;
+import io.nundb.transport.rsocket.RSocketController;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
@@ -35,11 +36,13 @@ import org.springframework.context.annotation.Configuration;
 public class OperationsConfiguration {
 
     @Bean
-    ConnectionCounter connectionCounter(ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws) {
+    ConnectionCounter connectionCounter(
+            ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws, ObjectProvider<RSocketController> rsocket) {
         ConnectionCounter counter = new ConnectionCounter();
         // The listeners keep their own live counts: read those instead of hooking each connection.
         tcp.ifAvailable(listener -> counter.track("tcp", listener::connectionCount));
         ws.ifAvailable(server -> counter.track("ws", server::connectionCount));
+        rsocket.ifAvailable(controller -> counter.track("rsocket", controller::connectionCount));
         return counter;
     }
 

@@ -29,7 +29,7 @@ class SettingsTableTest {
     record Row(String variable, String property, String flags, String unit, String defaultValue) {}
 
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
-    private static final Pattern YML_VALUE = Pattern.compile("\\$\\{(NUN_[A-Z_]+):([^}]*)}");
+    private static final Pattern YML_VALUE = Pattern.compile("\\$\\{(NUN_[A-Z_]+):(?:\\$\\{NUN_[A-Z_]+:)?([^}]*)}}?");
 
     private static Map<String, Row> table() throws IOException {
         String docs = Files.readString(Path.of("docs/operations.md"));

@@ -96,7 +96,26 @@ class StartCommandTest {
                     new PrintWriter(out),
                     new PrintWriter(new StringWriter()));
             assertThat(health).isZero();
-            assertThat(out.toString()).contains("\"status\":\"UP\"").contains(data.toString());
+            // details (the data directory) only for the admin
+            assertThat(out.toString()).contains("\"status\":\"UP\"").doesNotContain(data.toString());
+            StringWriter details = new StringWriter();
+            int withDetails = NunDbCli.execute(
+                    new NunDbCli(new ByteArrayInputStream(new byte[0])),
+                    new String[] {
+                        "--host",
+                        "http://127.0.0.1:" + port,
+                        "-u",
+                        "admin",
+                        "-p",
+                        "s3cret",
+                        "health",
+                        "--probe",
+                        "details"
+                    },
+                    new PrintWriter(details),
+                    new PrintWriter(new StringWriter()));
+            assertThat(withDetails).isZero();
+            assertThat(details.toString()).contains("\"status\":\"UP\"").contains(data.toString());
 
             // shell and watch over the real TCP listener the start verb bound
             String tcp = "127.0.0.1:" + ctx.getBean(TcpListener.class).port();
