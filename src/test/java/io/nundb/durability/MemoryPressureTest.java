@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,10 +42,11 @@ class MemoryPressureTest {
                 log,
                 Map.of("NUN_MAX_LINE_LENGTH", "2000000"),
                 Duration.ofSeconds(120),
-                // 64 MB passed before the write pipeline landed; with it, the first 1 MB write ran out of
-                // a 64 MB heap (cause not found yet, see the issue 9 note). 300 writes of 1 MB still pass
-                // through three times the heap here.
-                List.of("-Xmx96m"))) {
+                // the test JVM options (serial GC) with a 64 MB heap
+                java.util.stream.Stream.concat(
+                                ServerProcess.TEST_JVM_OPTIONS.stream().filter(o -> !o.startsWith("-Xmx")),
+                                java.util.stream.Stream.of("-Xmx64m"))
+                        .toList())) {
             try (LineClient admin = new LineClient(server.tcpPort)) {
                 admin.ok("auth nun nun-pwd");
                 admin.ok("create-db mem mem-token");
