@@ -22,7 +22,7 @@ public interface PeerTransport extends AutoCloseable {
     /** Opens the link to {@code peer} now rather than at the first message; never blocks. */
     default void connect(String peer) {}
 
-    /** Whether a link to or from {@code peer} is up now (for {@code cluster-state}). */
+    /** Whether this node's link to {@code peer} is up now (forwards need it; {@code cluster-state} shows it). */
     default boolean isConnected(String peer) {
         return true;
     }

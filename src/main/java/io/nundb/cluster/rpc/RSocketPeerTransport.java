@@ -152,8 +152,10 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
 
     @Override
     public boolean isConnected(String peer) {
-        PeerStats stats = peerStats().get(peer);
-        return (stats != null && stats.connected()) || inboundPeers().contains(peer);
+        // the link this node sends on: a forward waits for it, so a peer that only connected to us
+        // (our own link still in its reconnect backoff) is not reachable yet
+        PeerLink link = links.get(peer);
+        return link != null && link.stats().connected();
     }
 
     @Override
