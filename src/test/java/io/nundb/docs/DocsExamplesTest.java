@@ -45,7 +45,7 @@ class DocsExamplesTest {
                 BlockRunner runner = new BlockRunner(server, scratch)) {
             for (MarkdownBlocks.Block block : blocks) {
                 if (block.lines().stream().anyMatch(l -> l.matches("^(\\$ )?node .*"))) {
-                    NodeScripts.assumeReady();
+                    NodeScripts.assumeReady(block.where() + " (runs node) and the blocks after it");
                 }
                 runner.run(block);
             }

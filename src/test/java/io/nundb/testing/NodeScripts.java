@@ -25,10 +25,15 @@ public final class NodeScripts {
 
     /** Skips the calling test, with the reason, unless Node runs and {@code npm ci} has installed nun-db. */
     public static void assumeReady() {
+        assumeReady("npm client test");
+    }
+
+    /** As {@link #assumeReady()}, naming what is skipped. */
+    public static void assumeReady(String what) {
         String version = nodeVersion();
         assumeTrue(
                 version != null,
-                "Node is not installed (no 'node' on the PATH): npm client test skipped. Install Node 20 and npm, "
+                "Node is not installed (no 'node' on the PATH): " + what + " skipped. Install Node 20 and npm, "
                         + "then re-run; Maven runs 'npm ci' in src/test/js by itself.");
         assumeTrue(
                 Files.exists(JS_DIR.resolve("node_modules/nun-db/index.js")),
