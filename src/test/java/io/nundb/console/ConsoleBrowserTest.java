@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -138,6 +140,10 @@ class ConsoleBrowserTest {
         return row(key).findElement(By.cssSelector("td.value input")).getDomProperty("value");
     }
 
+    private Object script(String js) {
+        return ((JavascriptExecutor) browser).executeScript(js);
+    }
+
     @Test
     void logInSeeKeysEditWatchLiveAndSeeAConflictReported() throws Exception {
         String admin = "Basic " + Base64.getEncoder().encodeToString("nun:nun-pwd".getBytes(StandardCharsets.UTF_8));
@@ -233,7 +239,17 @@ class ConsoleBrowserTest {
                 .contains("\"value\":\"hi from elsewhere\"");
         await().atMost(WAIT).until(() -> shown("greeting"), "hi from elsewhere"::equals);
 
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        // a phone's width: nothing wider than the screen
+        browser.manage().window().setSize(new Dimension(390, 800));
+        await().atMost(WAIT)
+                .until(
+                        () -> script("return document.documentElement.scrollWidth <= window.innerWidth"),
+                        Boolean.TRUE::equals);
+        assertThat(row("greeting").findElement(By.cssSelector("button.save")).isDisplayed())
+                .isTrue();
+        browser.manage().window().setSize(new Dimension(1000, 640));
+
+        script("window.scrollTo(0, 0)");
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of("docs/console.png"), StandardCopyOption.REPLACE_EXISTING);
         Files.delete(shot);
