@@ -182,11 +182,67 @@ async function login(event) {
   }
   watch();
   $('login').hidden = true;
+  $('admin-login').hidden = true;
   $('data').hidden = false;
   $('who').textContent = `database ${session.db}`;
   $('filter').focus();
 }
 
+// ---- the admin view: databases over REST, node state through NunDB's HTTP command door ----
+let admin = null; // { user, pwd }
+
+async function adminCommands(commands) {
+  // POST / answers one piece per command, joined with ';' (a piece holds the command's first message).
+  const response = await fetch('/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain' },
+    body: [`auth ${admin.user} ${admin.pwd}`, ...commands].join('; '),
+  });
+  const pieces = (await response.text()).split(/\n;/).map((p) => p.replace(/\n$/, ''));
+  if (pieces[0] !== 'valid auth') throw new Error(pieces[0] || 'invalid auth');
+  return pieces.slice(1);
+}
+
+async function adminRefresh() {
+  const basic = `Basic ${btoa(`${admin.user}:${admin.pwd}`)}`;
+  const response = await fetch('/api/v1/dbs', {
+    headers: { Authorization: basic, 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!response.ok) throw new Error(await problem(response));
+  const { dbs } = await response.json();
+  $('dbs').replaceChildren(...dbs.map((db) => {
+    const tr = document.createElement('tr');
+    for (const text of [db.name, db.strategy]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  const [cluster, debug, metrics] = await adminCommands(['cluster-state', 'debug cluster', 'metrics-state']);
+  $('cluster').textContent = `${cluster}\n${debug}`;
+  $('metrics').textContent = metrics;
+}
+
+async function adminLogin(event) {
+  event.preventDefault();
+  admin = { user: $('admin-user').value.trim(), pwd: $('admin-pwd').value };
+  $('admin-error').textContent = '';
+  try {
+    await adminRefresh();
+  } catch (e) {
+    $('admin-error').textContent = `Could not log in: ${e.message}`;
+    return;
+  }
+  $('login').hidden = true;
+  $('admin-login').hidden = true;
+  $('admin').hidden = false;
+  $('who').textContent = `admin ${admin.user}`;
+  $('admin-refresh').focus();
+}
+
+$('admin-login').addEventListener('submit', adminLogin);
+$('admin-refresh').addEventListener('click', () => adminRefresh().catch((e) => ($('admin-error').textContent = e.message)));
 $('login').addEventListener('submit', login);
 $('add').addEventListener('submit', add);
 $('filter').addEventListener('input', applyFilter);

@@ -254,4 +254,27 @@ class ConsoleBrowserTest {
         Files.copy(shot, Path.of("docs/console.png"), StandardCopyOption.REPLACE_EXISTING);
         Files.delete(shot);
     }
+
+    @Test
+    void theAdminSeesDatabasesAndTheNode() throws Exception {
+        assertThat(rest("POST", "/", "auth nun nun-pwd; create-db admin-view av-token newer")
+                        .body())
+                .isEqualTo("valid auth\n;create-db success\n");
+        browser.get("http://127.0.0.1:" + port + "/");
+        browser.findElement(By.id("admin-user")).sendKeys("nun");
+        browser.findElement(By.id("admin-pwd")).sendKeys("not-it");
+        browser.findElement(By.cssSelector("#admin-login button")).click();
+        await().atMost(WAIT)
+                .until(() -> browser.findElement(By.id("admin-error")).getText(), t -> t.contains("invalid auth"));
+
+        browser.findElement(By.id("admin-pwd")).clear();
+        browser.findElement(By.id("admin-pwd")).sendKeys("nun-pwd");
+        browser.findElement(By.cssSelector("#admin-login button")).click();
+        await().atMost(WAIT).until(() -> browser.findElement(By.id("admin")).isDisplayed());
+        assertThat(browser.findElement(By.id("dbs")).getText()).contains("admin-view newer");
+        assertThat(browser.findElement(By.id("cluster")).getText())
+                .contains("(self):Primary")
+                .contains("cluster-info");
+        assertThat(browser.findElement(By.id("metrics")).getText()).startsWith("metrics-state ");
+    }
 }
