@@ -1,6 +1,7 @@
 package io.nundb.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nundb.testing.NodeScripts;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +48,21 @@ class DocsExamplesTest {
                 if (block.lines().stream().anyMatch(l -> l.matches("^(\\$ )?node .*"))) {
                     NodeScripts.assumeReady(block.where() + " (runs node) and the blocks after it");
                 }
+                if (block.lines().stream().anyMatch(l -> l.matches("^(\\$ )?curl .*"))) {
+                    assumeTrue(
+                            onPath("curl") && onPath("bash"),
+                            "bash or curl is not on the PATH: " + block.where() + " and the blocks after it skipped");
+                }
                 runner.run(block);
             }
         }
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        return path != null
+                && Stream.of(path.split(java.io.File.pathSeparator))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 
     @Test
