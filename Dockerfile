@@ -7,10 +7,15 @@
 FROM debian:bookworm-slim AS build
 
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless binutils \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless binutils gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
+# The HEALTHCHECK's probe: a static C binary (~0.7 MB) instead of a JVM started every 10 s.
+COPY docker/probe.c /build/probe.c
+RUN mkdir -p /rootfs/usr/local/bin \
+ && gcc -static -Os -s -Wall -Werror -o /rootfs/usr/local/bin/nun-db-probe /build/probe.c
+
 COPY target/nundb-jvm-*.jar /build/app.jar
 
 # Spring Boot's layers: dependencies change rarely, the application on every commit.
@@ -73,15 +78,14 @@ ENV NUN_USER=nun \
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
-# 3012 WebSocket, 3013 HTTP (commands, Actuator), 3014 TCP, 3015 RSocket
-EXPOSE 3012 3013 3014 3015
+# 3012 WebSocket, 3013 HTTP (commands, Actuator), 3014 TCP, 3015 RSocket, 3016 cluster peers (RSocket)
+EXPOSE 3012 3013 3014 3015 3016
 
-# The image has no shell or curl: the nun-db CLI's health verb asks the readiness probe
-# (it finds the port through NUN_HTTP_ADDR).
-HEALTHCHECK --interval=10s --timeout=15s --start-period=60s --retries=3 \
-  CMD ["/opt/java/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx48m", \
-       "-Dloader.main=io.nundb.cli.NunDbCli", "-cp", "/app", \
-       "org.springframework.boot.loader.launch.PropertiesLauncher", "health", "--quiet"]
+# The image has no shell or curl: a static probe asks /readyz on NUN_HTTP_ADDR's port (docker/probe.c).
+# Starting the nun-db CLI's JVM for this every 10 s cost 0.65 s of CPU and 75 MB each time (measured).
+# Orchestrators (Kubernetes, the Helm chart) probe HTTP themselves and ignore HEALTHCHECK.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["/usr/local/bin/nun-db-probe"]
 
 # The entry point is the nun-db CLI, so `docker run IMAGE` runs `nun-db start` (as NunDB's image
 # does) and `docker run --rm IMAGE exec "…"` works as a client.

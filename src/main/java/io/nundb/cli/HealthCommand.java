@@ -25,7 +25,8 @@ final class HealthCommand implements Callable<Integer> {
             names = "--probe",
             paramLabel = "PROBE",
             defaultValue = "readiness",
-            description = "readiness (default), liveness, or all.")
+            description = "readiness (default), liveness, all, or details (everything with details; needs"
+                    + " the admin's -u/-p).")
     String probe;
 
     @Option(
@@ -36,7 +37,10 @@ final class HealthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String path = "/actuator/health" + ("all".equals(probe) ? "" : "/" + probe);
-        HttpResponse<String> reply = HttpClientCommands.get(cli.host(), path);
+        // Health details are for the admin only (docs/security.md).
+        HttpResponse<String> reply = "details".equals(probe)
+                ? HttpClientCommands.get(cli.host(), path, cli.user, cli.requirePassword())
+                : HttpClientCommands.get(cli.host(), path);
         // Actuator answers 503 for DOWN and OUT_OF_SERVICE.
         boolean up = reply.statusCode() == 200;
         if (!quiet) {

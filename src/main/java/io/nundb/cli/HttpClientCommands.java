@@ -20,14 +20,18 @@ final class HttpClientCommands {
 
     /** POSTs {@code body} to {@code host} and returns the reply body; unreachable hosts become exit 4. */
     static String post(String host, String body) {
+        return exchange(host, body).body();
+    }
+
+    /** POSTs {@code body} to {@code host} and returns the whole reply (status, headers, body). */
+    static HttpResponse<String> exchange(String host, String body) {
         return send(
-                        host,
-                        HttpRequest.newBuilder(uri(host, ""))
-                                .timeout(REQUEST_TIMEOUT)
-                                .header("Content-Type", "text/plain; charset=utf-8")
-                                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                                .build())
-                .body();
+                host,
+                HttpRequest.newBuilder(uri(host, ""))
+                        .timeout(REQUEST_TIMEOUT)
+                        .header("Content-Type", "text/plain; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build());
     }
 
     /** GETs {@code path} under {@code host}. */
@@ -36,6 +40,19 @@ final class HttpClientCommands {
                 host,
                 HttpRequest.newBuilder(uri(host, path))
                         .timeout(REQUEST_TIMEOUT)
+                        .GET()
+                        .build());
+    }
+
+    /** A GET with HTTP Basic credentials (the admin's, for health details). */
+    static HttpResponse<String> get(String host, String path, String user, String password) {
+        String basic =
+                java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return send(
+                host,
+                HttpRequest.newBuilder(uri(host, path))
+                        .timeout(REQUEST_TIMEOUT)
+                        .header("Authorization", "Basic " + basic)
                         .GET()
                         .build());
     }

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * the primary's side of forwarded writes, drives when entries are applied (the ack mode) and
  * renders {@code cluster-state}.
  *
- * <p>Threads: Raft inputs run on {@code nundb-raft-<id>}; {@link #place} and {@link #forward} run
+ * <p>Threads: Raft inputs run on {@code nundb-raft-<id>}; committed entries are applied (majority
+ * mode) on {@code nundb-apply-<id>}; {@link #place} and {@link #forward} run
  * on the command's thread and never block; peer traffic arrives on transport threads and is posted
  * to the Raft thread; the op log's writer thread reports what it wrote.
  */
@@ -60,6 +61,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private final OpLogRaftLog raftLog;
     private final RaftNode raft;
     private final StateResync resync;
+    private final CommitApplier applier;
     private volatile CommandExecutor executor;
 
     // written on the Raft thread, read anywhere
@@ -79,6 +81,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private final AtomicLong forwardedWrites = new AtomicLong();
     private final AtomicLong forwardFailures = new AtomicLong();
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+
+    /**
+     * Answers of writes decided here that are not given yet. A majority-mode write waits for its
+     * entry to commit; if this node loses the lead first (deposed, or cut off from the majority)
+     * nothing here may ever settle it, so it is answered as unknown after {@code writeWait}.
+     */
+    private final Set<CompletableFuture<Response>> pendingHere = ConcurrentHashMap.newKeySet();
 
     // the leader's own writes reach Raft coalesced: one task in flight at a time
     private final AtomicBoolean writtenPosted = new AtomicBoolean();
@@ -107,16 +116,16 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.raftThread = new RaftThread(options.self(), transport);
         this.raftLog = new OpLogRaftLog(opLog, snapshots, pipeline, raftThread, this::onLeaderWritten);
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
-        long half = Math.max(10, options.electionTimeout().toMillis() / 2);
         this.raft = new RaftNode(
                 options.self(),
                 options.members(),
-                RaftOptions.fromElectionTimeout(half),
+                RaftOptions.forNode(options.electionTimeout().toMillis()),
                 raftThread,
                 store,
                 raftLog,
                 this);
         this.term = store.currentTerm();
+        this.applier = new CommitApplier(options.self(), pipeline);
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
     }
 
@@ -153,6 +162,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     public void close() {
         raftThread.execute(raftLog::close);
         raftThread.close();
+        applier.close();
         transport.close();
         changed.completeExceptionally(new IllegalStateException("node closed"));
     }
@@ -168,6 +178,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         leader = newLeader;
         if (newRole != RaftNode.Role.LEADER) {
             leaderReady = false;
+            if (was == RaftNode.Role.LEADER) {
+                pendingHere.forEach(this::expireLater);
+            }
             if (opLog.isLeader() || opLog.currentTerm() < newTerm) {
                 opLog.beginTerm(Math.max(opLog.currentTerm(), newTerm), false);
             }
@@ -198,7 +211,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     public void commitAdvanced(long index) {
         commitIndex = index;
         if (options.ack() == AckMode.MAJORITY) {
-            pipeline.applyUpTo(index);
+            applier.committed(index);
         }
         if (role == RaftNode.Role.LEADER) {
             long now = System.nanoTime();
@@ -231,7 +244,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     @Override
     public void snapshotInstalled(long index, long snapshotTerm) {
-        pipeline.discardAfter(0, "replaced by the primary's snapshot");
+        // A write still waiting here may be inside that snapshot (a new primary committed it after
+        // this node lost the lead): its fate is unknown from here, so say so rather than "not applied".
+        pipeline.discardAfter(
+                0, "the primary's snapshot replaced this node's log; the write may or may not have been applied");
         runResync("installed the primary's snapshot at index " + index);
     }
 
@@ -421,6 +437,36 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             return "timed out";
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    @Override
+    public CompletableFuture<Response> decidedHere(Session session, CompletableFuture<Response> local) {
+        if (local.isDone()) {
+            return local;
+        }
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        pendingHere.add(answer);
+        local.whenComplete((r, e) -> {
+            pendingHere.remove(answer);
+            if (e != null) {
+                answer.completeExceptionally(e);
+            } else {
+                answer.complete(r);
+            }
+        });
+        if (role != RaftNode.Role.LEADER) {
+            expireLater(answer); // the lead went between placing the write and now
+        }
+        return answer;
+    }
+
+    /** The entry may still commit under a new primary (then the write stands) or be dropped: unknown. */
+    private void expireLater(CompletableFuture<Response> answer) {
+        answer.completeOnTimeout(
+                Response.error("this node stopped being the primary before the write committed;"
+                        + " the write may or may not have been applied"),
+                options.writeWait().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ views

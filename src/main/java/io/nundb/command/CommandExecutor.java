@@ -6,6 +6,7 @@ import io.nundb.protocol.CommandRenderer;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
+import io.nundb.security.LoginThrottle;
 import io.nundb.storage.Databases;
 import io.nundb.watch.WatchRegistry;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ public final class CommandExecutor {
 
     private final CommandParser parser = new CommandParser();
     private final SessionCommands sessions;
+    private final LoginAttempts logins = new LoginAttempts(new LoginThrottle(), System::currentTimeMillis);
     private final ConflictCommands conflictCommands;
     private final DataCommands data;
     private final AdminCommands admin;
@@ -111,6 +113,16 @@ public final class CommandExecutor {
         });
     }
 
+    /**
+     * Whether the session may still read {@code key} of its database: its login has not been
+     * revoked (secret changed or removed) and its permissions allow it. For streams that deliver
+     * changes outside the watch registry; any thread, non-blocking.
+     */
+    public boolean mayStillRead(Session session, String key) {
+        String db = session.db();
+        return db != null && sessions.mayStillRead(session, db, key);
+    }
+
     /** The connection closed: its watches and its place in {@code $connections} go. */
     public void close(Session session) {
         sessions.close(session);
@@ -131,7 +143,12 @@ public final class CommandExecutor {
             if (where instanceof WritePlacement.Refuse r) {
                 return done(Response.error(r.reason()));
             }
+            return placement.decidedHere(s, runHere(s, c));
         }
+        return runHere(s, c);
+    }
+
+    private CompletableFuture<Response> runHere(Session s, Command c) {
         if (c instanceof Command.Get g) {
             return done(data.get(s, g.key()));
         } else if (c instanceof Command.GetSafe g) {
@@ -153,9 +170,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.UnwatchAll) {
             return done(sessions.unwatchAll(s));
         } else if (c instanceof Command.Auth a) {
-            return done(sessions.auth(s, a.user(), a.password()));
+            return done(logins.attempt(s, c, () -> sessions.auth(s, a.user(), a.password())));
         } else if (c instanceof Command.UseDb u) {
-            return done(sessions.useDb(s, u.db(), u.user(), u.token()));
+            return done(logins.attempt(s, c, () -> sessions.useDb(s, u.db(), u.user(), u.token())));
         } else if (c instanceof Command.Arbiter) {
             return done(conflictCommands.arbiter(s));
         } else if (c instanceof Command.Resolve r) {

@@ -30,7 +30,9 @@ final class ConflictCommands {
             if (session.isClosed()) {
                 return SessionCommands.CLOSED;
             }
-            return conflicts.registerArbiter(db, session.outbox());
+            // Checked when each conflict is sent: a permission change applies at once.
+            return conflicts.registerArbiter(
+                    db, session.outbox(), key -> session.isAdmin() || access.allowed(db, session.user(), 'r', key));
         }
     }
 
@@ -46,6 +48,9 @@ final class ConflictCommands {
         if (session.isAdmin()) {
             Database db = databases.get(c.db());
             return db == null ? CompletableFuture.completedFuture(Access.noDbSelected()) : conflicts.resolve(db, c);
+        }
+        if (c.key().startsWith(Conflicts.RECORD_PREFIX)) {
+            return CompletableFuture.completedFuture(Access.permissionDenied()); // records change only by resolving
         }
         Response denied = access.checkKey(session, c.key(), 'w');
         return denied != null

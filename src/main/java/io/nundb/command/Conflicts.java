@@ -11,8 +11,12 @@ import io.nundb.storage.WriteResult;
 import io.nundb.watch.Outbox;
 import io.nundb.watch.WatchRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The arbiter strategy (reference 4.3, 4.4): parking a conflicting key, the {@code resolve …}
@@ -35,6 +39,12 @@ final class Conflicts {
     private final WatchRegistry watches;
     private final OppIds oppIds;
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /**
+     * What each arbiter's user may read, by its outbox: a conflict (key and values) goes only to
+     * arbiters allowed to read the key, checked when it is sent. Weak keys: an arbiter's entry
+     * goes with its connection.
+     */
+    private final Map<Outbox, Predicate<String>> arbiterReads = Collections.synchronizedMap(new WeakHashMap<>());
 
     Conflicts(WatchRegistry watches, OppIds oppIds) {
         this.watches = watches;
@@ -78,14 +88,23 @@ final class Conflicts {
             Database db, String key, String text, long oppId, CompletableFuture<Long> parkedDurable) {
         String recordKey = RECORD_PREFIX + key + "_" + oppId;
         WriteResult record = Writes.overwrite(db, recordKey, text);
-        watches.push(db.name(), ARBITERS_KEY, text + "\n");
+        watches.pushIf(db.name(), ARBITERS_KEY, text + "\n", arbiter -> mayRead(arbiter, key));
         Response answer = Response.error("$$conflitct unresolved " + recordKey);
         return Results.whenDurable(
                 CompletableFuture.allOf(parkedDurable, record.durable()).thenApply(v -> 0L), answer);
     }
 
-    /** The {@code arbiter} command: register, drop resolved records, replay pending requests. */
-    Response registerArbiter(Database db, Outbox outbox) {
+    private boolean mayRead(Outbox arbiter, String key) {
+        Predicate<String> reads = arbiterReads.get(arbiter);
+        return reads != null && reads.test(key);
+    }
+
+    /**
+     * The {@code arbiter} command: register, drop resolved records, replay the pending requests of
+     * keys {@code mayRead} allows.
+     */
+    Response registerArbiter(Database db, Outbox outbox, Predicate<String> mayRead) {
+        arbiterReads.put(outbox, mayRead);
         watches.watch(db.name(), ARBITERS_KEY, outbox);
         List<String> pending = new ArrayList<>();
         for (String k : sortedRecords(db, RECORD_PREFIX)) {
@@ -99,7 +118,7 @@ final class Conflicts {
                         cur -> cur == null || cur.deleted()
                                 ? Decision.reject(null)
                                 : new Decision.Remove(cur.version() + 1));
-            } else {
+            } else if (mayRead.test(keyOfRecord(k))) {
                 pending.add(v.value() + "\n");
             }
         }
@@ -116,9 +135,18 @@ final class Conflicts {
         }
     }
 
+    /**
+     * Refuses, changing nothing, a negative version or one that would take the key below its
+     * current version. Marks the conflict's record resolved only once the key is written, and only
+     * a record that exists: a resolution never creates {@code $conflicts_…} keys (NunDB still
+     * answers ok to a resolution of a conflict it does not know, and so do we).
+     */
     private CompletableFuture<Response> resolveLocked(Database db, Command.Resolve r) {
         String recordKey = RECORD_PREFIX + r.key() + "_" + r.oppId();
-        WriteResult record = Writes.overwrite(db, recordKey, RESOLVED + " " + r.value());
+        boolean recorded = db.getLive(recordKey) != null;
+        if (r.version() < 0) {
+            return CompletableFuture.completedFuture(Writes.rejection(Writes.Rejection.VERSION));
+        }
         boolean stillPending = records(db, r.key()).stream()
                 .filter(k -> !k.equals(recordKey))
                 .map(k -> latestLive(db, k))
@@ -128,15 +156,27 @@ final class Conflicts {
                 return Decision.put(r.value(), VersionRules.CONFLICT);
             }
             int next = VersionRules.nextVersion(current, r.version(), true);
-            return VersionRules.isConflict(next)
+            boolean backwards = current != null && current.version() >= 0 && next <= current.version();
+            return VersionRules.isConflict(next) || next < 0 || backwards
                     ? Decision.reject(Writes.Rejection.VERSION)
                     : Decision.put(r.value(), next);
         });
         if (!write.applied()) {
             return CompletableFuture.completedFuture(Writes.rejection(Writes.Rejection.VERSION));
         }
+        if (!recorded) {
+            return Results.whenDurable(write.durable(), Response.ok());
+        }
+        WriteResult record = Writes.overwrite(db, recordKey, RESOLVED + " " + r.value());
         return Results.whenDurable(
                 CompletableFuture.allOf(record.durable(), write.durable()).thenApply(v -> 0L), Response.ok());
+    }
+
+    /** The key a {@code $conflicts_<key>_<id>} record is about. */
+    private static String keyOfRecord(String recordKey) {
+        String rest = recordKey.substring(RECORD_PREFIX.length());
+        int underscore = rest.lastIndexOf('_');
+        return underscore < 0 ? rest : rest.substring(0, underscore);
     }
 
     /** Conflict records still pending, for {@code debug pending-conflicts}. */

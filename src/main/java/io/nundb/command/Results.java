@@ -16,8 +16,13 @@ final class Results {
         return durable.handle((index, error) -> error == null ? response : storageError(error));
     }
 
+    /** The phrase of a failure whose write may still be applied (the cluster lost track of it). */
+    static final String OUTCOME_UNKNOWN = "may or may not have been applied";
+
     static Response storageError(Throwable error) {
-        return Response.error("write not stored: " + causeText(error));
+        String text = causeText(error);
+        // "not stored" would be a lie when the cluster cannot tell: say only what is known
+        return Response.error(text.contains(OUTCOME_UNKNOWN) ? text : "write not stored: " + text);
     }
 
     /** The failure's own message on one line (futures wrap it in a CompletionException). */

@@ -1,6 +1,7 @@
 package io.nundb.command;
 
 import io.nundb.protocol.Response;
+import io.nundb.security.LoginThrottle;
 import io.nundb.watch.Outbox;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,10 +24,44 @@ public final class Session {
     // the latest command not answered yet that later ones may have to wait for (CommandExecutor)
     private volatile CompletableFuture<Response> unfinished;
     private volatile boolean unfinishedAreDataWrites;
+    /** The secret key checked at {@code use-db} and its version then: a change revokes the login. */
+    private volatile String credentialKey;
+
+    private volatile int credentialVersion;
+
+    private final String source;
+    /** Failed logins in a row and when the last one was, for throttling (event order only). */
+    private int failedLogins;
+
+    private long lastFailedLoginMillis;
 
     public Session(String transport, Outbox outbox) {
+        this(transport, outbox, null);
+    }
+
+    /** @param source the client's address (IP), for failed-login throttling; null when unknown */
+    public Session(String transport, Outbox outbox, String source) {
         this.transport = transport;
         this.outbox = outbox;
+        this.source = source;
+    }
+
+    /** The client's address, or null when the transport does not know it. */
+    public String source() {
+        return source;
+    }
+
+    synchronized long loginLockedFor(long nowMillis) {
+        return Math.max(0, lastFailedLoginMillis + LoginThrottle.lockMillis(failedLogins) - nowMillis);
+    }
+
+    synchronized void loginFailed(long nowMillis) {
+        failedLogins++;
+        lastFailedLoginMillis = nowMillis;
+    }
+
+    synchronized void loginSucceeded() {
+        failedLogins = 0;
     }
 
     /** The transport name of a session that runs a command a secondary forwarded to this primary. */
@@ -80,6 +115,19 @@ public final class Session {
 
     void user(String value) {
         this.user = value;
+    }
+
+    void credential(String key, int version) {
+        this.credentialKey = key;
+        this.credentialVersion = version;
+    }
+
+    String credentialKey() {
+        return credentialKey;
+    }
+
+    int credentialVersion() {
+        return credentialVersion;
     }
 
     /** Whether {@link CommandExecutor#close} ran for this session. */

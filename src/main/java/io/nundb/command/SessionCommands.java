@@ -48,6 +48,7 @@ final class SessionCommands {
                 return CLOSED;
             }
             session.user(user);
+            session.credential(secretKey, secret.version());
             if (db.name().equals(session.db())) {
                 return Response.ok(); // still one session on this db
             }
@@ -67,9 +68,29 @@ final class SessionCommands {
             if (session.isClosed()) {
                 return CLOSED;
             }
-            watches.watch(session.db(), key, session.outbox());
+            watches.watch(session.db(), key, session.outbox(), (db, k) -> mayStillRead(session, db, k));
         }
         return Response.ok();
+    }
+
+    /**
+     * Whether the session may still read {@code key} of {@code dbName}: an admin always; anyone
+     * else while the secret it logged in with is unchanged (same version: not re-created, not
+     * removed) and its permissions allow reading the key. Non-blocking (map reads only).
+     */
+    boolean mayStillRead(Session session, String dbName, String key) {
+        if (session.isAdmin()) {
+            return true;
+        }
+        Database db = databases.get(dbName);
+        String credentialKey = session.credentialKey();
+        if (db == null || credentialKey == null) {
+            return false;
+        }
+        VersionedValue secret = db.getLive(credentialKey);
+        return secret != null
+                && secret.version() == session.credentialVersion()
+                && access.allowed(db, session.user(), 'r', key);
     }
 
     Response unwatch(Session session, String key) {

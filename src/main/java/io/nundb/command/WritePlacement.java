@@ -36,6 +36,15 @@ public interface WritePlacement {
      */
     CompletableFuture<Response> forward(Session session, String primary, String commandText);
 
+    /**
+     * Gives the answer of a write decided {@link #HERE} (its {@code local} answer) to the client:
+     * a node alone passes it on; the cluster bounds how long it may stay pending once this node
+     * stops being the primary. Called on the command's thread: must not block.
+     */
+    default CompletableFuture<Response> decidedHere(Session session, CompletableFuture<Response> local) {
+        return local;
+    }
+
     /** A node alone: every write is decided here. */
     WritePlacement STANDALONE = new WritePlacement() {
         @Override

@@ -1,11 +1,15 @@
 package io.nundb.config;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * The server's settings. Each binds from a {@code nundb.*} property, and NunDB's environment
  * variables ({@code NUN_USER}, {@code NUN_TCP_ADDR}, …) feed them through {@code application.yml}.
+ * A duration given without a unit is in the unit its {@link DurationUnit} names (the one
+ * docs/operations.md gives), however it is set; {@code 5m}, {@code 300s}, {@code 250ms} work too.
  *
  * @param user admin user ({@code NUN_USER})
  * @param pwd admin password ({@code NUN_PWD}); generated and logged once when empty
@@ -44,8 +48,8 @@ public record NunDbProperties(
         String clusterAddr,
         String clusterSecret,
         String replicationAck,
-        Duration electionTimeout,
-        Duration declutterInterval,
+        @DurationUnit(ChronoUnit.MILLIS) Duration electionTimeout,
+        @DurationUnit(ChronoUnit.SECONDS) Duration declutterInterval,
         long maxOpLogSize,
         int outboxLimit,
         int maxLineLength) {

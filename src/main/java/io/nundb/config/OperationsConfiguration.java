@@ -11,10 +11,13 @@ import io.nundb.metrics.ConnectionCounter;
 import io.nundb.metrics.EngineMeters;
 import io.nundb.metrics.StorageMetrics;
 import io.nundb.node.NunDbNode;
+import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Databases;
 import io.nundb.storage.oplog.DiskHealth;
 import io.nundb.storage.oplog.OpLog;
 import io.nundb.storage.snapshot.Snapshotter;
+import io.nundb.transport.http.ActuatorAuthFilter;
+import io.nundb.transport.rsocket.RSocketController;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
@@ -22,6 +25,7 @@ import io.nundb.watch.WatchRegistry;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -32,11 +36,13 @@ import org.springframework.context.annotation.Configuration;
 public class OperationsConfiguration {
 
     @Bean
-    ConnectionCounter connectionCounter(ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws) {
+    ConnectionCounter connectionCounter(
+            ObjectProvider<TcpListener> tcp, ObjectProvider<WsServer> ws, ObjectProvider<RSocketController> rsocket) {
         ConnectionCounter counter = new ConnectionCounter();
         // The listeners keep their own live counts: read those instead of hooking each connection.
         tcp.ifAvailable(listener -> counter.track("tcp", listener::connectionCount));
         ws.ifAvailable(server -> counter.track("ws", server::connectionCount));
+        rsocket.ifAvailable(controller -> counter.track("rsocket", controller::connectionCount));
         return counter;
     }
 
@@ -119,6 +125,13 @@ public class OperationsConfiguration {
     @Bean
     ApplicationListener<WebServerInitializedEvent> httpBoundMarker(ReadinessGate gate) {
         return event -> gate.satisfied(ReadinessGate.HTTP_BOUND);
+    }
+
+    /** NUN_MANAGEMENT_AUTH=true: Actuator (but the probes) needs the admin's user and password. */
+    @Bean
+    @ConditionalOnBooleanProperty("nundb.management-auth")
+    ActuatorAuthFilter actuatorAuthFilter(AdminCredentials admin) {
+        return new ActuatorAuthFilter(admin);
     }
 
     /** Health contributor {@code nundb}, in the readiness group (see application.yml). */

@@ -3,7 +3,9 @@ package io.nundb.config;
 import io.nundb.storage.oplog.FsyncPolicy;
 import io.nundb.storage.snapshot.RecoveryMode;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Storage settings ({@code nundb.storage.*}), fed from environment variables in
@@ -17,14 +19,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param recoveryMode {@code strict} (default: refuse to start on a corrupt record) or
  *     {@code lenient} (start with the data before it) ({@code NUN_RECOVERY_MODE})
  * @param shutdownTimeout how long a graceful shutdown waits for its final snapshot
+ *     ({@code NUN_SHUTDOWN_SNAPSHOT_TIMEOUT}, seconds, default 60)
  */
 @ConfigurationProperties("nundb.storage")
 public record StorageProperties(
         FsyncPolicy fsyncPolicy,
-        Duration fsyncInterval,
+        @DurationUnit(ChronoUnit.MILLIS) Duration fsyncInterval,
         long segmentSize,
         RecoveryMode recoveryMode,
-        Duration shutdownTimeout) {
+        @DurationUnit(ChronoUnit.SECONDS) Duration shutdownTimeout) {
 
     public StorageProperties {
         fsyncPolicy = fsyncPolicy == null ? FsyncPolicy.INTERVAL : fsyncPolicy;

@@ -3,6 +3,7 @@ package io.nundb.config;
 import io.nundb.command.CommandExecutor;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,8 +12,20 @@ import org.springframework.context.annotation.Configuration;
 public class TcpConfiguration {
 
     @Bean
-    TcpListener tcpListener(CommandExecutor executor, DeliveryStats stats, NunDbProperties props) {
+    TcpListener tcpListener(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            NunDbProperties props,
+            OutboxLimits outboxLimits,
+            LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.tcpAddr());
-        return new TcpListener(executor, stats, addr.host(), addr.port(), props.maxLineLength(), props.outboxLimit());
+        return new TcpListener(
+                executor,
+                stats,
+                addr.host(),
+                addr.port(),
+                props.maxLineLength(),
+                outboxLimits,
+                limits.maxConnections());
     }
 }

@@ -1,8 +1,10 @@
 package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
+import io.nundb.security.OriginPolicy;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,8 +13,23 @@ import org.springframework.context.annotation.Configuration;
 public class WsConfiguration {
 
     @Bean
-    WsServer wsServer(NunDbProperties props, CommandExecutor executor, DeliveryStats stats) {
+    WsServer wsServer(
+            NunDbProperties props,
+            CommandExecutor executor,
+            DeliveryStats stats,
+            OutboxLimits outboxLimits,
+            OriginPolicy originPolicy,
+            LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.wsAddr());
-        return new WsServer(addr.host(), addr.port(), executor, stats, props.outboxLimit(), props.maxLineLength());
+        return new WsServer(
+                addr.host(),
+                addr.port(),
+                executor,
+                stats,
+                outboxLimits,
+                props.maxLineLength(),
+                originPolicy,
+                limits.handshakeTimeout(),
+                limits.maxConnections());
     }
 }

@@ -85,6 +85,15 @@ public final class NunDbNode implements AutoCloseable {
             stats = NodeStats.NONE;
         } else {
             opLog = new OpLog(options.dataDir().resolve("oplog"), options.opLog(), options.segments());
+            // the recent-entries cache only serves followers' catch-up: a node alone keeps none, a
+            // clustered one at most an eighth of the heap
+            opLog.cacheLimits(
+                    cluster == null ? 0 : OpLog.DEFAULT_CACHE_ENTRIES,
+                    cluster == null
+                            ? 0
+                            : Math.min(
+                                    OpLog.DEFAULT_CACHE_BYTES,
+                                    Runtime.getRuntime().maxMemory() / 8));
             snapshotStore = new SnapshotStore(options.dataDir().resolve("snapshots"));
             recovery = new StartupRecovery(options.dataDir(), opLog, snapshotStore, options.recoveryMode());
             databases = new Databases(opLog, options.adminPassword(), options.clock());

@@ -4,9 +4,14 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An {@link Outbox} with a hard limit on queued messages. Producers on any thread {@link #offer};
+ * An {@link Outbox} with hard limits on queued messages and on their size: per connection
+ * ({@code limit} messages, {@code maxBytes}) and node-wide (a shared {@link ByteBudget}), so a
+ * consumer that does not read is cut off before it can put the heap at risk. One message larger
+ * than {@code maxBytes} still passes when nothing else is queued (a big value must stay readable),
+ * but never beyond the node-wide budget. Producers on any thread {@link #offer};
  * the first offer into an idle outbox calls {@link #scheduleDrain()}, and the transport then
  * {@link #poll()}s on its own thread until empty and calls {@link #drained()}. When the limit is
  * passed, {@link #onOverflow()} runs once: the transport closes the connection with a message.
@@ -18,16 +23,23 @@ public abstract class BoundedOutbox implements Outbox {
 
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int limit;
+    private final long maxBytes;
+    private final ByteBudget total;
     private final DeliveryStats stats;
 
+    /** Bounded in messages only (no byte limit). */
     protected BoundedOutbox(int limit, DeliveryStats stats) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("outbox limit must be positive: " + limit);
-        }
-        this.limit = limit;
+        this(OutboxLimits.messages(limit), stats);
+    }
+
+    protected BoundedOutbox(OutboxLimits limits, DeliveryStats stats) {
+        this.limit = limits.messages();
+        this.maxBytes = limits.bytes();
+        this.total = limits.total();
         this.stats = stats;
     }
 
@@ -36,8 +48,13 @@ public abstract class BoundedOutbox implements Outbox {
         if (closed.get()) {
             return false;
         }
-        if (size.incrementAndGet() > limit) {
+        long weight = ByteBudget.weight(message);
+        int count = size.incrementAndGet();
+        long queued = bytes.addAndGet(weight);
+        boolean fits = count <= limit && (queued <= maxBytes || queued == weight);
+        if (!fits || !total.tryReserve(weight)) {
             size.decrementAndGet();
+            bytes.addAndGet(-weight);
             if (closed.compareAndSet(false, true)) {
                 stats.slowConsumerDisconnected();
                 onOverflow();
@@ -46,6 +63,10 @@ public abstract class BoundedOutbox implements Outbox {
             return false;
         }
         queue.add(message);
+        if (closed.get()) {
+            discardQueued(); // closed while this message went in: give its reservation back
+            return false;
+        }
         if (drainScheduled.compareAndSet(false, true)) {
             scheduleDrain();
         }
@@ -56,7 +77,10 @@ public abstract class BoundedOutbox implements Outbox {
     public final String poll() {
         String m = queue.poll();
         if (m != null) {
+            long weight = ByteBudget.weight(m);
             size.decrementAndGet();
+            bytes.addAndGet(-weight);
+            total.release(weight);
         }
         return m;
     }
@@ -72,8 +96,13 @@ public abstract class BoundedOutbox implements Outbox {
     /** Stops accepting messages (the connection is closing). */
     public final void close() {
         closed.set(true);
-        queue.clear();
-        size.set(0);
+        discardQueued();
+    }
+
+    private void discardQueued() {
+        while (poll() != null) {
+            // each poll gives its message's share of the node-wide budget back
+        }
     }
 
     public final boolean isClosed() {
@@ -82,6 +111,15 @@ public abstract class BoundedOutbox implements Outbox {
 
     public final int size() {
         return size.get();
+    }
+
+    /** Chars queued ({@link ByteBudget#weight}). */
+    public final long bytes() {
+        return bytes.get();
+    }
+
+    public final long maxBytes() {
+        return maxBytes;
     }
 
     /** Arrange for the transport's thread to poll this outbox soon. Must not block. */

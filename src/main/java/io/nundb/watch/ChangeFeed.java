@@ -153,6 +153,15 @@ public final class ChangeFeed implements AppliedListener {
         return history.since(selector, key, version);
     }
 
+    /**
+     * The number of the database's latest retained change (0 when none): every change numbered
+     * after it is applied later than this call.
+     */
+    public long latestSeq(String db) {
+        History history = histories.get(db);
+        return history == null ? 0 : history.latestSeq();
+    }
+
     public int subscriberCount() {
         int n = 0;
         for (List<Entry> l : subscribers.values()) {
@@ -176,6 +185,10 @@ public final class ChangeFeed implements AppliedListener {
                 chars -= size(ring.removeFirst());
             }
             return c;
+        }
+
+        synchronized long latestSeq() {
+            return seq;
         }
 
         synchronized Optional<List<Change>> since(Selector selector, String key, int version) {

@@ -7,6 +7,7 @@ import io.nundb.storage.VersionedValue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Who watches which key of which database. Told of every applied change by the state machine (on
@@ -19,6 +20,7 @@ public final class WatchRegistry implements AppliedListener {
 
     private final Map<DbKey, Set<Outbox>> watchers = new ConcurrentHashMap<>();
     private final Map<Outbox, Set<DbKey>> byOutbox = new ConcurrentHashMap<>();
+    private final Map<Outbox, ReadGuard> guards = new ConcurrentHashMap<>();
     private final DeliveryStats stats;
 
     public WatchRegistry(DeliveryStats stats) {
@@ -44,6 +46,16 @@ public final class WatchRegistry implements AppliedListener {
             return s;
         });
         byOutbox.computeIfAbsent(outbox, x -> ConcurrentHashMap.newKeySet()).add(k);
+    }
+
+    /**
+     * Like {@link #watch(String, String, Outbox)}, and every change is delivered to {@code outbox}
+     * only while {@code guard} still allows it: a watcher whose read permission or credentials
+     * were revoked gets {@code permission denied} once and loses the watch.
+     */
+    public void watch(String db, String key, Outbox outbox, ReadGuard guard) {
+        guards.put(outbox, guard);
+        watch(db, key, outbox);
     }
 
     public void unwatch(String db, String key, Outbox outbox) {
@@ -73,9 +85,21 @@ public final class WatchRegistry implements AppliedListener {
     /** Removes every watch of {@code outbox} in every database (the connection closed). */
     public void unwatchEverywhere(Outbox outbox) {
         Set<DbKey> keys = byOutbox.remove(outbox);
+        guards.remove(outbox);
         if (keys != null) {
             keys.forEach(k -> removeFrom(k, outbox));
         }
+    }
+
+    /** False (and the watch ended with {@code permission denied}) when the guard now refuses. */
+    private boolean permitted(Outbox o, String db, String key) {
+        ReadGuard guard = guards.get(o);
+        if (guard == null || guard.mayRead(db, key)) {
+            return true;
+        }
+        unwatch(db, key, o);
+        o.offer(Replies.PERMISSION_DENIED);
+        return false;
     }
 
     public boolean hasWatchers(String db, String key) {
@@ -85,13 +109,18 @@ public final class WatchRegistry implements AppliedListener {
 
     /** Sends {@code message} to every watcher of the key; returns how many got it. */
     public int push(String db, String key, String message) {
+        return pushIf(db, key, message, o -> true);
+    }
+
+    /** Sends {@code message} to the watchers of the key that {@code to} accepts. */
+    public int pushIf(String db, String key, String message, Predicate<Outbox> to) {
         Set<Outbox> set = watchers.get(new DbKey(db, key));
         if (set == null) {
             return 0;
         }
         int delivered = 0;
         for (Outbox o : set) {
-            if (o.offer(message)) {
+            if (to.test(o) && o.offer(message)) {
                 delivered++;
             }
         }
@@ -123,7 +152,7 @@ public final class WatchRegistry implements AppliedListener {
         if (value.deleted()) {
             String removed = Replies.removed(key);
             for (Outbox o : set) {
-                if (o.offer(removed)) {
+                if (permitted(o, db, key) && o.offer(removed)) {
                     delivered++;
                 }
             }
@@ -131,7 +160,7 @@ public final class WatchRegistry implements AppliedListener {
             String changed = Replies.changed(key, value.value());
             String changedVersion = Replies.changedVersion(key, value.version(), value.value());
             for (Outbox o : set) {
-                if (o.offer(changed) && o.offer(changedVersion)) {
+                if (permitted(o, db, key) && o.offer(changed) && o.offer(changedVersion)) {
                     delivered += 2;
                 }
             }

@@ -26,11 +26,18 @@ final class LatencyRun {
             LatencyRecorder latencies, long measuredWrites, long received, long missing, double writesPerSecond) {}
 
     private final Target target;
+    private final Target watchTarget;
     private final String key;
     private final byte[] keyBytes;
 
     LatencyRun(Target target, String key) {
+        this(target, target, key);
+    }
+
+    /** Writes go to {@code target}, the watcher connects to {@code watchTarget} (another cluster node). */
+    LatencyRun(Target target, Target watchTarget, String key) {
         this.target = target;
+        this.watchTarget = watchTarget;
         this.key = key;
         this.keyBytes = Ascii.bytes(key);
     }
@@ -38,7 +45,7 @@ final class LatencyRun {
     /** {@code rate} writes per second, or 0 for back-to-back. */
     Result run(int rate, Duration warmup, Duration duration) throws IOException, InterruptedException {
         Protocol protocol = target.protocol();
-        try (Connection watcher = Connection.open(target);
+        try (Connection watcher = Connection.open(watchTarget);
                 Connection writer = Connection.open(target)) {
             protocol.open(watcher);
             protocol.watch(watcher, key);

@@ -124,6 +124,41 @@ class NunDbCliTest {
     }
 
     @Test
+    void execExitsOneWhenACommandFails() {
+        Run r = execAsAdmin("use-db no-such-db tok; get k");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("Response \"valid auth\\n;");
+        assertThat(r.err()).contains("nun-db: 2 commands failed");
+        Run one = execAsAdmin("create-db ef t; create-db ef t");
+        assertThat(one.code()).isEqualTo(1);
+        assertThat(one.err()).contains("nun-db: 1 command failed");
+    }
+
+    /** exec as admin against this server: {@code nun-db -u nun -p nun-pwd --host URL exec ARGS…}. */
+    Run execAsAdmin(String... args) {
+        String[] all = new String[args.length + 7];
+        System.arraycopy(new String[] {"-u", "nun", "-p", "nun-pwd", "--host", httpUrl(), "exec"}, 0, all, 0, 7);
+        System.arraycopy(args, 0, all, 7, args.length);
+        return cli(all);
+    }
+
+    @Test
+    void execExpectWaitsForTheReplyToContainTheText() throws Exception {
+        execAsAdmin("create-db ex t; use-db ex t; set k old");
+        CompletableFuture<Run> waiting = CompletableFuture.supplyAsync(
+                () -> execAsAdmin("--expect", "value new", "--timeout", "30", "use-db ex t; get k"));
+        Run early = execAsAdmin("--expect", "value new", "--timeout", "1", "use-db ex t; get k");
+        assertThat(early.code()).isEqualTo(1);
+        assertThat(early.out()).contains("value old");
+        assertThat(early.err()).contains("did not contain 'value new' within 1");
+        assertThat(waiting).isNotDone();
+        execAsAdmin("use-db ex t; set k new");
+        Run later = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(later.code()).as(later.err()).isZero();
+        assertThat(later.out()).contains("value new");
+    }
+
+    @Test
     void createDbPrintsNunDbsReplyAndFailsOnDuplicate() {
         Run r = cli("-u", "nun", "-p", "nun-pwd", "-h", httpUrl(), "create-db", "-d", "shop", "-t", "tok");
         assertThat(r.code()).isZero();

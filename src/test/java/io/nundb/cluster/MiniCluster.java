@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 
 /**
@@ -27,19 +28,30 @@ final class MiniCluster implements AutoCloseable {
     static final String USER = "nun";
     static final String PASSWORD = "mini-pwd";
 
+    /** Tiny op-log segments and size limit: a snapshot soon drops entries, so lagging nodes get snapshots. */
+    static final UnaryOperator<NodeOptions> SMALL_OP_LOG =
+            o -> o.withOpLog(o.opLog().withSegmentBytes(4096).withMaxLogBytes(8192));
+
     final InMemoryNetwork network;
     private final Path dir;
     private final List<String> ids = new ArrayList<>();
     private final NunDbNode[] nodes;
     private final AckMode ack;
     private final Duration electionTimeout;
+    private final UnaryOperator<NodeOptions> tune;
 
     MiniCluster(Path dir, int size, AckMode ack, long seed) {
         this(dir, size, ack, seed, Duration.ofMillis(300));
     }
 
     MiniCluster(Path dir, int size, AckMode ack, long seed, Duration electionTimeout) {
+        this(dir, size, ack, seed, electionTimeout, UnaryOperator.identity());
+    }
+
+    /** {@code tune} adjusts every node's options (a small op log, say). */
+    MiniCluster(Path dir, int size, AckMode ack, long seed, Duration electionTimeout, UnaryOperator<NodeOptions> tune) {
         this.dir = dir;
+        this.tune = tune;
         this.ack = ack;
         this.electionTimeout = electionTimeout;
         this.network = new InMemoryNetwork(seed);
@@ -72,8 +84,8 @@ final class MiniCluster implements AutoCloseable {
         if (nodes[i] != null) {
             throw new IllegalStateException("node " + i + " runs");
         }
-        NodeOptions options = NodeOptions.onDisk(dir.resolve("n" + i), ids.get(i), USER, PASSWORD)
-                .withFsync(FsyncPolicy.NEVER);
+        NodeOptions options = tune.apply(NodeOptions.onDisk(dir.resolve("n" + i), ids.get(i), USER, PASSWORD)
+                .withFsync(FsyncPolicy.NEVER));
         ClusterOptions cluster = new ClusterOptions(ids.get(i), new LinkedHashSet<>(ids), ack, electionTimeout, null);
         nodes[i] = new NunDbNode(
                         options,

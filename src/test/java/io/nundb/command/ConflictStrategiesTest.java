@@ -203,6 +203,60 @@ class ConflictStrategiesTest {
         c.expect("get-safe top", "value-version 2147483647 7\n", "ok \n");
     }
 
+    /** Issue 9: a refused resolution writes nothing, and no resolution rewinds a version. */
+    @Test
+    void aRefusedResolveChangesNothingAndNeverRewindsAVersion() {
+        Client c = engine.adminOn("test", "arbiter");
+        Client arbiter = engine.tokenClient("test");
+        arbiter.expect("arbiter", "ok \n");
+        c.expect("set-safe name 1 mateus", "ok \n");
+        String id = conflictId(c.send("set-safe name 0 change-1"));
+        String request = "resolve " + id + " test 2 name mateus change-1";
+        arbiter.expect("resolve " + id + " test name -5 bad", "error Invalid version! \n");
+        c.expect("get $conflicts_name_" + id, "value " + request + "\n", "ok \n");
+        c.expect("get-safe name", "value-version -2 mateus\n", "ok \n");
+
+        c.expect("set-safe other 5 x", "ok \n");
+        c.expect("get-safe other", "value-version 6 x\n", "ok \n");
+        // an older version given to resolve still moves the key forward, never back (NunDB's rule),
+        // and a resolution of an unknown conflict writes no record
+        arbiter.expect("resolve 999 test other 1 old", "ok \n");
+        c.expect("get-safe other", "value-version 7 old\n", "ok \n");
+        c.expect("get $conflicts_other_999", "value <Empty>\n", "ok \n");
+        // and conflict records are not a key a user can resolve into
+        arbiter.expect(
+                "resolve 1 test $conflicts_name_" + id + " 9 forged",
+                "permission denied\n",
+                "error permission denied\n \n");
+        c.expect("get $conflicts_name_" + id, "value " + request + "\n", "ok \n");
+    }
+
+    /** Issue 9: a conflict carries the key and both values; only arbiters who may read it get it. */
+    @Test
+    void arbitersOnlyReceiveAndReplayConflictsOfKeysTheyMayRead() {
+        Client c = engine.adminOn("test", "arbiter");
+        c.expect("create-user bob pwd", "ok \n");
+        c.expect("set-permissions bob rw public*", "ok \n");
+        Client bob = engine.client();
+        bob.expect("use-db test bob pwd", "ok \n");
+        bob.expect("arbiter", "ok \n");
+        c.expect("set-safe secret 1 s", "ok \n");
+        assertThat(c.send("set-safe secret 0 s2")).startsWith("error $$conflitct unresolved");
+        c.expect("set-safe public-a 1 p", "ok \n");
+        assertThat(c.send("set-safe public-a 0 p2")).startsWith("error $$conflitct unresolved");
+        assertThat(bob.pushed())
+                .singleElement()
+                .asString()
+                .contains(" public-a ")
+                .doesNotContain("secret");
+
+        Client bob2 = engine.client();
+        bob2.expect("use-db test bob pwd", "ok \n");
+        assertThat(bob2.send("arbiter")).contains(" public-a ").doesNotContain("secret");
+        Client admin = engine.tokenClient("test");
+        assertThat(admin.send("arbiter")).contains(" public-a ").contains("secret");
+    }
+
     private static String conflictId(String reply) {
         Matcher m = UNRESOLVED.matcher(reply);
         assertThat(m.matches()).as(reply).isTrue();

@@ -28,6 +28,39 @@ class WatchCommandsTest {
                         "changed-version name 6 maria da silva\n");
     }
 
+    /** Issue 9: a revoked read permission ends an open watch at once, with permission denied. */
+    @Test
+    void revokingReadPermissionEndsAnOpenWatch() {
+        admin.expect("create-user bob pwd", "ok \n");
+        admin.expect("set-permissions bob r *", "ok \n");
+        Client bob = engine.client();
+        bob.expect("use-db test bob pwd", "ok \n");
+        bob.expect("watch secret", "ok \n");
+        writer.expect("set secret 1", "ok \n");
+        assertThat(bob.pushed()).containsExactly("changed secret 1\n", "changed-version secret 0 1\n");
+        admin.expect("set-permissions bob r public*", "ok \n");
+        writer.expect("set secret 2", "ok \n");
+        writer.expect("set secret 3", "ok \n");
+        assertThat(bob.pushed()).containsExactly("permission denied\n");
+    }
+
+    /** Issue 9: a changed token (the user re-created) ends the watches of sessions that used the old one. */
+    @Test
+    void changingAUsersTokenEndsItsOpenWatches() {
+        admin.expect("create-user carol old-pwd", "ok \n");
+        Client carol = engine.client();
+        carol.expect("use-db test carol old-pwd", "ok \n");
+        admin.expect("set-permissions carol r *", "ok \n");
+        carol.expect("watch k", "ok \n");
+        admin.expect("create-user carol new-pwd", "ok \n");
+        writer.expect("set k v", "ok \n");
+        assertThat(carol.pushed()).containsExactly("permission denied\n");
+        // the token login is unaffected
+        watcher.expect("watch k", "ok \n");
+        writer.expect("set k w", "ok \n");
+        assertThat(watcher.pushed()).containsExactly("changed k w\n", "changed-version k 1 w\n");
+    }
+
     @Test
     void theWriterSeesItsOwnChange() {
         writer.expect("watch name", "ok \n");

@@ -1,6 +1,7 @@
 package io.nundb.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.model.Bind;
@@ -119,6 +120,18 @@ class DockerImageTest {
             ws.sendText("get greeting", true).get(10, TimeUnit.SECONDS);
             assertThat(frames.poll(10, TimeUnit.SECONDS)).isEqualTo("value hello\n");
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+
+            // The image's HEALTHCHECK (the static probe, every 10 s) reports the node healthy.
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> "healthy"
+                            .equals(DockerClientFactory.instance()
+                                    .client()
+                                    .inspectContainerCmd(first.getContainerId())
+                                    .exec()
+                                    .getState()
+                                    .getHealth()
+                                    .getStatus()));
 
             String metrics = http(first, "/actuator/prometheus").body();
             assertThat(metrics).contains("nundb_commands_seconds_count").contains("nundb_connections_open");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +29,30 @@ public final class ServerProcess implements AutoCloseable {
         this.tcpPort = tcpPort;
     }
 
+    /** A classpath for the server JVM other than this JVM's {@code java.class.path}. */
+    public static final String CLASSPATH_PROPERTY = "nundb.server.classpath";
+
+    /** What tests start the JVM with: a quick start (C1 only) and a small footprint. */
+    public static final List<String> TEST_JVM_OPTIONS =
+            List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     public static ServerProcess start(Path dataDir, Path log, Map<String, String> env, Duration timeout)
             throws Exception {
+        return start(dataDir, log, env, timeout, TEST_JVM_OPTIONS);
+    }
+
+    /** As {@link #start(Path, Path, Map, Duration)} with other JVM options (the cluster bench wants C2). */
+    public static ServerProcess start(
+            Path dataDir, Path log, Map<String, String> env, Duration timeout, List<String> jvmOptions)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                java,
-                "-Xmx512m",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.nundb.NunDbApplication"));
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        // Under exec:java (the benches) java.class.path is Maven's own; the bench passes the real one.
+        String classpath = System.getProperty(CLASSPATH_PROPERTY, System.getProperty("java.class.path"));
+        command.addAll(List.of("-cp", classpath, "io.nundb.NunDbApplication"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("NUN_DBS_DIR", dataDir.toString());
         pb.environment().put("NUN_USER", "nun");
         pb.environment().put("NUN_PWD", "nun-pwd");
@@ -91,6 +105,11 @@ public final class ServerProcess implements AutoCloseable {
     /** The port the server's TCP listener bound. */
     public int tcpPort() {
         return tcpPort;
+    }
+
+    /** The process id (for {@code jcmd <pid> JFR.start} when profiling a bench). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -44,7 +44,7 @@ public record Operation(long id, String client, String key, Op op, long call, lo
         return new Operation(id, client, key, op, call, NEVER, null);
     }
 
-    boolean known() {
+    public boolean known() {
         return output != null;
     }
 

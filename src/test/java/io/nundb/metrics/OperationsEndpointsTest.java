@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -68,6 +71,19 @@ class OperationsEndpointsTest {
     WsServer wsServer;
 
     @Test
+    void theDiskSpaceCheckWatchesTheDataDirectory() {
+        web.get()
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.diskSpace.details.path")
+                .isEqualTo(dataDir.toAbsolutePath().toString())
+                .jsonPath("$.components.diskSpace.status")
+                .isEqualTo("UP");
+    }
+
+    @Test
     void livenessAndReadinessAreUpWithDetails() {
         web.get()
                 .uri("/actuator/health/liveness")
@@ -77,8 +93,27 @@ class OperationsEndpointsTest {
                 .expectBody()
                 .jsonPath("$.status")
                 .isEqualTo("UP");
+        // details only for the admin (issue 9): anonymous probes see the status alone
         web.get()
                 .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components")
+                .doesNotExist();
+        web.get().uri("/actuator/health/details").exchange().expectStatus().isUnauthorized();
+        web.get()
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "wrong"))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+        web.get()
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
                 .exchange()
                 .expectStatus()
                 .isOk()
@@ -202,11 +237,45 @@ class OperationsEndpointsTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(value(scrape(), ws)).isEqualTo(before));
         web.get()
-                .uri("/actuator/health/readiness")
+                .uri("/actuator/health/details")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
                 .exchange()
                 .expectBody()
                 .jsonPath("$.components.nundb.details.conditions['ws bound']")
                 .isEqualTo(true);
+    }
+
+    @Autowired
+    RSocketRequester.Builder rsocketBuilder;
+
+    @Value("${local.rsocket.server.port}")
+    int rsocketPort;
+
+    @Test
+    void rsocketConnectionsAreCounted() {
+        String rsocket = "nundb_connections_open{application=\"nundb\",transport=\"rsocket\"}";
+        double before = value(scrape(), rsocket);
+        RSocketRequester client = rsocketBuilder.tcp("127.0.0.1", rsocketPort);
+        client.route("command").data("ping").retrieveMono(String.class).block(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(value(scrape(), rsocket)).isEqualTo(before + 1));
+        client.dispose();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(value(scrape(), rsocket)).isEqualTo(before));
+    }
+
+    @LocalServerPort
+    int httpPort;
+
+    @Test
+    void aBadPercentEncodedPathIsABadRequest() {
+        for (String path : List.of("/actuator/health/a%2Fb", "/actuator/health/a%5Cb", "/api/v1/dbs/a%2Fb/keys/k")) {
+            web.get()
+                    .uri(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest();
+        }
     }
 
     @Test

@@ -379,7 +379,7 @@ public final class RaftNode {
             sendAppend(p, true);
         }
         heartbeatTimer = env.schedule(options.heartbeatMillis(), this::onHeartbeat);
-        quorumTimer = env.schedule(options.electionTimeoutMillis(), this::onQuorumCheck);
+        quorumTimer = env.schedule(options.quorumCheckMillis(), this::onQuorumCheck);
         maybeCommit();
     }
 
@@ -507,7 +507,7 @@ public final class RaftNode {
         long now = env.nowMillis();
         int recent = members.contains(self) ? 1 : 0;
         for (Progress p : progress.values()) {
-            if (now - p.lastContact < options.electionTimeoutMillis()) {
+            if (now - p.lastContact < options.quorumCheckMillis()) {
                 recent++;
             }
         }
@@ -515,7 +515,7 @@ public final class RaftNode {
             becomeFollower(term, null); // check quorum: a cut-off leader stops taking writes
             return;
         }
-        quorumTimer = env.schedule(options.electionTimeoutMillis(), this::onQuorumCheck);
+        quorumTimer = env.schedule(options.quorumCheckMillis(), this::onQuorumCheck);
     }
 
     private void toProbe(Progress p, long next) {

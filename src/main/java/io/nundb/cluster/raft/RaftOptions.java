@@ -10,15 +10,37 @@ package io.nundb.cluster.raft;
  * @param maxEntriesPerAppend entries per AppendEntries
  * @param maxBytesPerAppend bytes per AppendEntries (roughly) and per snapshot chunk
  * @param maxInflight AppendEntries batches in flight per follower before waiting for acks
+ * @param quorumCheckMillis a leader that heard from no majority within this steps down (at least T:
+ *     a longer window rides out pauses of a loaded machine without deposing a working leader)
  */
 public record RaftOptions(
         long electionTimeoutMillis,
         long heartbeatMillis,
         int maxEntriesPerAppend,
         long maxBytesPerAppend,
-        int maxInflight) {
+        int maxInflight,
+        long quorumCheckMillis) {
+
+    /** With the quorum checked every election timeout, as in the Raft thesis. */
+    public RaftOptions(
+            long electionTimeoutMillis,
+            long heartbeatMillis,
+            int maxEntriesPerAppend,
+            long maxBytesPerAppend,
+            int maxInflight) {
+        this(
+                electionTimeoutMillis,
+                heartbeatMillis,
+                maxEntriesPerAppend,
+                maxBytesPerAppend,
+                maxInflight,
+                electionTimeoutMillis);
+    }
 
     public RaftOptions {
+        if (quorumCheckMillis < electionTimeoutMillis) {
+            throw new IllegalArgumentException("the quorum check cannot be shorter than the election timeout");
+        }
         if (electionTimeoutMillis < 2 || heartbeatMillis < 1 || heartbeatMillis >= electionTimeoutMillis) {
             throw new IllegalArgumentException("heartbeat must be shorter than the election timeout");
         }
@@ -30,5 +52,15 @@ public record RaftOptions(
     /** Defaults from the election timeout ({@code NUN_ELECTION_TIMEOUT}, 1000 ms in NunDB). */
     public static RaftOptions fromElectionTimeout(long electionTimeoutMillis) {
         return new RaftOptions(electionTimeoutMillis, Math.max(1, electionTimeoutMillis / 10), 512, 1 << 20, 8);
+    }
+
+    /**
+     * A node's settings from {@code NUN_ELECTION_TIMEOUT} = {@code timeout}: followers campaign after
+     * a random 50–100 % of it, heartbeats every 1/20 of it, a leader steps down after a whole
+     * timeout without a majority.
+     */
+    public static RaftOptions forNode(long timeout) {
+        long half = Math.max(2, timeout / 2);
+        return new RaftOptions(half, Math.max(1, timeout / 20), 512, 1 << 20, 8, Math.max(half, timeout));
     }
 }

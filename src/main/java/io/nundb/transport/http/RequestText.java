@@ -1,6 +1,7 @@
 package io.nundb.transport.http;
 
-import java.nio.charset.StandardCharsets;
+import io.nundb.protocol.StrictUtf8;
+import java.nio.ByteBuffer;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -32,9 +33,23 @@ public final class RequestText {
 
     private static String text(DataBuffer buffer) {
         try {
-            return buffer.toString(StandardCharsets.UTF_8);
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            String text = StrictUtf8.decode(ByteBuffer.wrap(bytes));
+            if (text == null) {
+                throw new InvalidUtf8();
+            }
+            return text;
         } finally {
             DataBufferUtils.release(buffer);
+        }
+    }
+
+    /** The body is not UTF-8: refused whole (400), nothing in it runs. */
+    public static final class InvalidUtf8 extends ResponseStatusException {
+
+        InvalidUtf8() {
+            super(HttpStatus.BAD_REQUEST, StrictUtf8.INVALID);
         }
     }
 }

@@ -119,12 +119,14 @@ public class ApiController {
             @PathVariable String db,
             @PathVariable String key,
             ServerHttpRequest request) {
-        Integer expected = parseIfMatch(ifMatch);
+        // If-Match is checked after the body is read: a refusal must not leave it unread on a kept-alive connection.
         return RequestText.read(request)
                 .flatMap(value -> engine.withSession(Credentials.forDb(auth, db), step -> {
+                    Integer expected = parseIfMatch(ifMatch);
                     if (expected != null) {
+                        // The stored version, read back: it is not always If-Match + 1.
                         return step.run(new Command.SetSafe(key, expected, value))
-                                .map(r -> new ApiModels.KeyValue(key, expected + 1, value));
+                                .then(read(step, key));
                     }
                     // The version reported is read right after the write; a concurrent writer may have moved it on.
                     return step.run(new Command.Set(key, value)).then(read(step, key));
@@ -176,12 +178,19 @@ public class ApiController {
         if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
             v = v.substring(1, v.length() - 1);
         }
+        int version;
         try {
-            return Integer.parseInt(v);
+            version = Integer.parseInt(v);
         } catch (NumberFormatException e) {
+            version = -1;
+        }
+        // Negative numbers are set-safe's special versions (-1 any, -2 conflict), never an ETag:
+        // "-2" would mark the key as in conflict and lock it against plain writes.
+        if (version < 0) {
             throw Problems.problem(
                     HttpStatus.BAD_REQUEST, "Bad Request", "If-Match must be a key version such as \"3\"");
         }
+        return version;
     }
 
     private static List<String> keyList(String message) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /api/v1/dbs/{db}/watch?key=…}: server-sent events for one or more keys or prefixes
@@ -66,8 +68,13 @@ public class WatchController {
                 .map(i -> ServerSentEvent.<Map<String, Object>>builder()
                         .comment("keep-alive")
                         .build());
-        // A refusal comes before any event, so it is still answered as a problem detail.
-        return Flux.merge(events, keepAlive);
+        // A refusal comes before any event, so it is still answered as a problem detail. When the
+        // events end (after their closing error event) the keep-alives end too: the stream closes.
+        Flux<Optional<ServerSentEvent<Map<String, Object>>>> untilEnd =
+                events.map(Optional::of).concatWith(Mono.just(Optional.empty()));
+        return Flux.merge(untilEnd, keepAlive.map(Optional::of))
+                .takeWhile(Optional::isPresent)
+                .map(Optional::get);
     }
 
     private static ServerSentEvent<Map<String, Object>> toSse(StreamEvent e) {
@@ -78,6 +85,12 @@ public class WatchController {
                     .build();
         }
         Map<String, Object> data = new LinkedHashMap<>();
+        if (e.isError()) {
+            data.put("error", e.value());
+            return ServerSentEvent.<Map<String, Object>>builder(data)
+                    .event(e.type())
+                    .build();
+        }
         data.put("key", e.key());
         data.put("version", e.version());
         data.put("value", e.value());

@@ -8,11 +8,14 @@ import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
+import io.nundb.transport.BadInputLog;
+import io.nundb.transport.ReplyBuffer;
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
 import io.nundb.transport.stream.WatchStreams;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import io.rsocket.exceptions.RejectedSetupException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.rsocket.RSocketRequester;
@@ -44,7 +48,8 @@ public class RSocketController {
     private final WatchStreams streams;
     private final Map<RSocketRequester, Connection> connections = new ConcurrentHashMap<>();
 
-    private final int outboxLimit;
+    private final OutboxLimits outboxLimits;
+    private final int maxCommandLength;
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -52,13 +57,14 @@ public class RSocketController {
         this.executor = executor;
         this.streams = streams;
         this.stats = stats;
-        this.outboxLimit = limits.outboxLimit();
+        this.outboxLimits = limits.outbox();
+        this.maxCommandLength = limits.maxCommandLength();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
-        PushedMessages pushed = new PushedMessages(outboxLimit, stats);
+        PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
         Connection connection = new Connection(session, login, pushed);
         connections.put(requester, connection);
@@ -69,6 +75,9 @@ public class RSocketController {
                     connections.remove(requester);
                     executor.close(session);
                 })
+                // a connection closed by the client ends onClose() with an error: that is normal,
+                // and unhandled it was logged at ERROR with a stack trace on every disconnect
+                .onErrorComplete()
                 .subscribe();
         if (login == null || login.isBlank()) {
             return Mono.empty();
@@ -77,9 +86,13 @@ public class RSocketController {
         for (String command : CommandSplitter.split(login)) {
             chain = chain.thenCompose(x -> executor.execute(session, command)).thenAccept(RSocketController::loginOk);
         }
-        return Mono.fromFuture(chain)
-                .onErrorMap(e -> new RejectedSetupException(
-                        "login failed: " + (e instanceof StreamRefused r ? r.error() : e.getMessage())));
+        return Mono.fromFuture(chain).onErrorMap(e -> {
+            Throwable cause =
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            String reason = cause instanceof StreamRefused r ? r.error() : cause.getMessage();
+            BadInputLog.shared().warn("rsocket login refused", reason);
+            return new RejectedSetupException("login failed: " + reason);
+        });
     }
 
     private static void loginOk(Response r) {
@@ -91,26 +104,54 @@ public class RSocketController {
         }
     }
 
+    /**
+     * Client errors (a refused login, a watch without login, a malformed request) go back to the
+     * client as they are; handled here so Spring does not log each one at ERROR with a stack trace
+     * (the refusal is already counted in {@link BadInputLog}, one line per kind per 10 s).
+     */
+    @MessageExceptionHandler({RejectedSetupException.class, IllegalArgumentException.class})
+    public Mono<Void> clientError(Exception e) {
+        return Mono.error(e);
+    }
+
+    /** Open RSocket client connections (read by the connection metrics). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     @MessageMapping("command")
     public Mono<String> command(RSocketRequester requester, @Payload(required = false) String text) {
         Connection connection = connections.get(requester);
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
         }
+        if (text != null && text.length() > maxCommandLength) {
+            // as a WebSocket frame: one payload is held to the value/line limit, nothing in it runs
+            return Mono.just(
+                    "error payload too large: " + text.length() + " chars, the limit is " + maxCommandLength + "\n");
+        }
         List<String> commands = CommandSplitter.split(text == null ? "" : text);
         if (commands.isEmpty()) {
             commands = List.of(""); // a blank request is an empty command, answered as such
         }
         StringBuilder reply = new StringBuilder();
+        ReplyBuffer buffer = new ReplyBuffer(outboxLimits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
-            chain = chain.thenCompose(x -> executor.execute(connection.session(), command))
-                    .thenAccept(r -> {
-                        r.messages().forEach(reply::append);
+            chain = chain.thenCompose(x -> buffer.isFull()
+                    ? CompletableFuture.completedFuture(null)
+                    : executor.execute(connection.session(), command).thenAccept(r -> {
+                        for (String message : r.messages()) {
+                            if (!buffer.add(message)) {
+                                reply.append(buffer.error());
+                                return;
+                            }
+                            reply.append(message);
+                        }
                         reply.append(Replies.terminal(r));
-                    });
+                    }));
         }
-        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString));
+        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString)).doFinally(signal -> buffer.release());
     }
 
     /**
@@ -132,6 +173,7 @@ public class RSocketController {
         Connection connection = connections.get(requester);
         String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
         if (login == null || login.isBlank()) {
+            BadInputLog.shared().warn("rsocket watch without login", "refused");
             return Flux.error(new IllegalArgumentException(
                     "watch needs a login: set it in the setup metadata or in the request's 'login'"));
         }

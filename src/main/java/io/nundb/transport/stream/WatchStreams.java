@@ -5,6 +5,7 @@ import io.nundb.command.Session;
 import io.nundb.protocol.Command;
 import io.nundb.protocol.Response;
 import io.nundb.watch.ChangeFeed;
+import io.nundb.watch.OutboxLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,28 +14,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 /**
  * Opens resumable watch streams for SSE and RSocket. Authentication and the read-permission check
  * go through the {@link CommandExecutor}; changes come from the {@link ChangeFeed}. The live
- * subscription starts before the current values or missed changes are read, and each key's events
- * are passed on only when their version is newer than the last one sent, so nothing falls in the
- * gap and nothing arrives twice.
+ * subscription starts before the current values or missed changes are read, and a live change the
+ * initial events already covered is not sent again (see {@link #isNew}), so nothing falls in the
+ * gap and nothing arrives twice. A stream too slow for its buffer ends with an {@code error} event.
  */
 public final class WatchStreams {
 
     private final CommandExecutor executor;
     private final ChangeFeed feed;
-    private final int bufferLimit;
+    private final OutboxLimits limits;
 
-    public WatchStreams(CommandExecutor executor, ChangeFeed feed, int bufferLimit) {
+    /** The reason in the last event of a stream whose permission or login was revoked. */
+    static final String REVOKED = "permission denied: the stream's login or read permission was revoked";
+
+    public WatchStreams(CommandExecutor executor, ChangeFeed feed, OutboxLimits limits) {
         this.executor = executor;
         this.feed = feed;
-        this.bufferLimit = bufferLimit;
+        this.limits = limits;
     }
 
     /** The stream; fails with {@link StreamRefused} when the login or a key check fails. */
@@ -90,35 +93,50 @@ public final class WatchStreams {
 
     private Flux<StreamEvent> stream(Session session, ChangeFeed.Selector selector, WatchRequest request) {
         boolean single = selector.keys().size() == 1 && selector.prefixes().isEmpty();
-        Sinks.Many<ChangeFeed.Change> live = Sinks.many()
-                .unicast()
-                .onBackpressureBuffer(Queues.<ChangeFeed.Change>get(bufferLimit).get());
-        Object emitLock = new Object();
+        LiveBuffer live = new LiveBuffer(limits);
         ChangeFeed.Subscription subscription = feed.subscribe(selector, change -> {
-            synchronized (emitLock) {
-                if (live.tryEmitNext(change).isFailure()) {
-                    live.tryEmitError(new StreamRefused("slow consumer: stream buffer full"));
-                }
+            // Checked per change: a revoked permission or changed token ends the stream at once.
+            if (executor.mayStillRead(session, change.key())) {
+                live.offer(change);
+            } else {
+                live.end(REVOKED);
             }
         });
         Map<String, Integer> sent = new HashMap<>();
+        AtomicLong gapEnd = new AtomicLong(Long.MAX_VALUE);
         return Mono.fromFuture(initial(session, selector, request, single))
+                .doOnNext(events -> {
+                    // Live changes up to here may already be in the initial events; later ones are all new.
+                    gapEnd.set(feed.latestSeq(selector.db()));
+                    events.forEach(e -> remember(sent, e));
+                })
                 .flatMapMany(Flux::fromIterable)
                 .startWith(StreamEvent.READY_EVENT)
-                .concatWith(live.asFlux().map(c -> toEvent(c, single)))
-                .filter(e -> isNew(sent, e))
+                .concatWith(
+                        live.changes().filter(c -> isNew(sent, c, gapEnd.get())).map(c -> toEvent(c, single)))
+                .concatWith(live.endingEvent())
                 .doFinally(signal -> subscription.close());
     }
 
-    private static boolean isNew(Map<String, Integer> sent, StreamEvent e) {
-        if (e.id() == null) {
-            return true; // a missing key: nothing to compare later changes with
+    private static void remember(Map<String, Integer> sent, StreamEvent e) {
+        if (e.id() != null) {
+            sent.put(e.key(), e.version());
         }
-        Integer last = sent.get(e.key());
-        if (last != null && e.version() <= last) {
+    }
+
+    /**
+     * A live change is passed on unless the initial events already covered it: only changes the
+     * feed had numbered before the initial events were read can be covered, and of those only ones
+     * not newer than what was sent. Later changes always pass, even when a key's version went
+     * backwards ({@code snapshot true}, {@code set-safe k -2} then {@code remove}).
+     */
+    private static boolean isNew(Map<String, Integer> sent, ChangeFeed.Change c, long gapEnd) {
+        Integer last = sent.get(c.key());
+        boolean covered = c.seq() <= gapEnd && last != null && c.version() <= last;
+        if (covered) {
             return false;
         }
-        sent.put(e.key(), e.version());
+        sent.put(c.key(), c.version());
         return true;
     }
 

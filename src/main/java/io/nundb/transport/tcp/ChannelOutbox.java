@@ -2,14 +2,15 @@ package io.nundb.transport.tcp;
 
 import io.nundb.watch.BoundedOutbox;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 
 /** A connection's bounded outbox; draining and cutting off happen on the connection's event loop. */
 final class ChannelOutbox extends BoundedOutbox {
 
     private final TcpConnection connection;
 
-    ChannelOutbox(int limit, DeliveryStats stats, TcpConnection connection) {
-        super(limit, stats);
+    ChannelOutbox(OutboxLimits limits, DeliveryStats stats, TcpConnection connection) {
+        super(limits, stats);
         this.connection = connection;
     }
 

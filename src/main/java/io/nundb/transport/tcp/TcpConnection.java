@@ -6,12 +6,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
+import io.nundb.health.FatalErrors;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.watch.BoundedOutbox;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,7 +41,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     /** Commands whose replies may wait for durability at once, per connection. */
     static final int MAX_IN_FLIGHT = 1024;
-    /** How long a cut-off client gets to take the {@code slow consumer} message before the close. */
+    /**
+     * How long a cut-off client gets to read what was already handed to the socket and then the
+     * {@code slow consumer} line. What waits meanwhile is bounded: the outbox is dropped at the cut,
+     * and the socket holds at most its high-water mark plus one message. Short, because a client
+     * that does not read holds a file descriptor meanwhile.
+     */
     static final long CUT_OFF_GRACE_MILLIS = 5_000;
     /** Lines run per event-loop task before yielding to other connections' tasks. */
     static final int LINES_PER_PASS = 64;
@@ -46,6 +55,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private final LineFramer framer;
     private final ChannelOutbox outbox;
     private final int outboxHighWater;
+    private final long outboxHighWaterBytes;
     private final Session session;
     private final ArrayDeque<CompletableFuture<Response>> inFlight = new ArrayDeque<>();
     private final Runnable drainTask = this::drain;
@@ -62,12 +72,18 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closing;
 
-    TcpConnection(CommandExecutor executor, DeliveryStats stats, int maxLineLength, int outboxLimit) {
+    TcpConnection(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            int maxLineLength,
+            OutboxLimits outboxLimits,
+            String source) {
         this.executor = executor;
         this.framer = new LineFramer(maxLineLength);
-        this.outbox = new ChannelOutbox(outboxLimit, stats, this);
-        this.outboxHighWater = Math.max(1, outboxLimit / 2);
-        this.session = new Session("tcp", outbox);
+        this.outbox = new ChannelOutbox(outboxLimits, stats, this);
+        this.outboxHighWater = Math.max(1, outboxLimits.messages() / 2);
+        this.outboxHighWaterBytes = Math.max(1, outboxLimits.bytes() / 2);
+        this.session = new Session("tcp", outbox, source);
     }
 
     @Override
@@ -117,7 +133,15 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("closing {} after {}", session, cause.toString());
+        if (FatalErrors.report("TCP handler of " + session, cause)) {
+            ctx.close();
+            return;
+        }
+        if (cause instanceof IOException) {
+            log.debug("closing {} after {}", session, cause.toString()); // the client went away
+        } else {
+            log.warn("closing {} after {}", session, cause.toString());
+        }
         ctx.close();
     }
 
@@ -153,6 +177,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private boolean backPressured() {
         return inFlight.size() >= MAX_IN_FLIGHT
                 || outbox.size() >= outboxHighWater
+                || outbox.bytes() >= outboxHighWaterBytes
                 || !ctx.channel().isWritable();
     }
 
@@ -207,6 +232,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         try {
             return result.join();
         } catch (CompletionException e) {
+            FatalErrors.report("command on " + session, e.getCause());
             log.error("command failed on {}", session, e.getCause());
             return Response.error("internal error");
         }
@@ -265,6 +291,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * The client did not read the slow-consumer line within the grace period. A reset (linger 0),
+     * not a normal close: the client must not mistake a line cut in the middle for a clean end.
+     */
+    private static void reset(Channel channel) {
+        if (channel.isActive()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
+    }
+
+    /**
      * Any thread: the outbox overflowed (it is already closed to new messages). Tell the client why
      * and close; a client that never reads gets a bounded grace period, not an open socket forever.
      */
@@ -281,7 +318,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             log.warn("{} cut off: outbound buffer full (slow consumer)", session);
             ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), BoundedOutbox.SLOW_CONSUMER))
                     .addListener(ChannelFutureListener.CLOSE);
-            ctx.executor().schedule(() -> channel.close(), CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(() -> reset(channel), CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         });
     }
 }

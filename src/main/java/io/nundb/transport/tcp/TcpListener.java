@@ -1,12 +1,18 @@
 package io.nundb.transport.tcp;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.nundb.command.CommandExecutor;
+import io.nundb.transport.ClientAddress;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,27 +28,47 @@ public final class TcpListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
 
+    /** The answer to a connection above the limit, before it is closed. */
+    public static final String TOO_MANY = "error too many connections\n";
+
     private final CommandExecutor executor;
     private final DeliveryStats stats;
     private final String host;
     private final int port;
     private final int maxLineLength;
-    private final int outboxLimit;
+    private final OutboxLimits outboxLimits;
+    private final int maxConnections;
+    private final AtomicInteger open = new AtomicInteger();
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
 
+    /** A listener whose outboxes are bounded in messages only, with no connection limit. */
     public TcpListener(
             CommandExecutor executor, DeliveryStats stats, String host, int port, int maxLineLength, int outboxLimit) {
-        if (maxLineLength < 1 || outboxLimit < 1) {
-            throw new IllegalArgumentException(
-                    "max line length and outbox limit must be positive: " + maxLineLength + ", " + outboxLimit);
+        this(executor, stats, host, port, maxLineLength, OutboxLimits.messages(outboxLimit), Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxConnections open connections at most; one more is told {@value #TOO_MANY} and closed
+     */
+    public TcpListener(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            String host,
+            int port,
+            int maxLineLength,
+            OutboxLimits outboxLimits,
+            int maxConnections) {
+        if (maxLineLength < 1) {
+            throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
         }
         this.executor = executor;
         this.stats = stats;
         this.host = host;
         this.port = port;
         this.maxLineLength = maxLineLength;
-        this.outboxLimit = outboxLimit;
+        this.outboxLimits = outboxLimits;
+        this.maxConnections = maxConnections;
     }
 
     @Override
@@ -54,9 +80,25 @@ public final class TcpListener implements SmartLifecycle {
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> {
+                    if (open.incrementAndGet() > maxConnections) {
+                        open.decrementAndGet();
+                        // told why, then closed: the client sees a line, not a silent reset
+                        connection
+                                .channel()
+                                .writeAndFlush(Unpooled.copiedBuffer(TOO_MANY, StandardCharsets.US_ASCII))
+                                .addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                    connection.onDispose(open::decrementAndGet);
                     connections.add(connection.channel());
                     connection.addHandlerLast(
-                            "nundb-tcp", new TcpConnection(executor, stats, maxLineLength, outboxLimit));
+                            "nundb-tcp",
+                            new TcpConnection(
+                                    executor,
+                                    stats,
+                                    maxLineLength,
+                                    outboxLimits,
+                                    ClientAddress.of(connection.channel().remoteAddress())));
                 })
                 .bindNow();
         InetSocketAddress bound = (InetSocketAddress) server.address();

@@ -1,5 +1,6 @@
 package io.nundb.transport.ws;
 
+import io.nundb.health.FatalErrors;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.watch.Outbox;
@@ -35,7 +36,10 @@ final class ReplySequencer {
     private synchronized void flush() {
         while (!pending.isEmpty() && pending.peekFirst().isDone()) {
             Response r = pending.removeFirst()
-                    .exceptionally(e -> Response.error("internal error"))
+                    .exceptionally(e -> {
+                        FatalErrors.report("WebSocket command", e.getCause() == null ? e : e.getCause());
+                        return Response.error("internal error");
+                    })
                     .join();
             for (String m : r.messages()) {
                 outbox.offer(m);

@@ -9,8 +9,10 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.CommandSplitter;
 import io.nundb.protocol.Response;
+import io.nundb.protocol.StrictUtf8;
+import io.nundb.transport.ClientAddress;
 import io.nundb.watch.DeliveryStats;
-import java.nio.charset.StandardCharsets;
+import io.nundb.watch.OutboxLimits;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 final class WsConnection {
 
     static final String BINARY_FRAME = "binary frames are not supported: send commands as text frames";
+    static final String RSV_BITS = "frame with RSV bits set: no WebSocket extension is in use; nothing was run";
 
     private final CommandExecutor executor;
     private final int maxFrameLength;
@@ -25,11 +28,16 @@ final class WsConnection {
     private final Session session;
     private final ReplySequencer replies;
 
-    WsConnection(Channel channel, CommandExecutor executor, int outboxLimit, int maxFrameLength, DeliveryStats stats) {
+    WsConnection(
+            Channel channel,
+            CommandExecutor executor,
+            OutboxLimits outboxLimits,
+            int maxFrameLength,
+            DeliveryStats stats) {
         this.executor = executor;
         this.maxFrameLength = maxFrameLength;
-        this.outbox = new WsOutbox(channel, outboxLimit, stats);
-        this.session = new Session("ws", outbox);
+        this.outbox = new WsOutbox(channel, outboxLimits, stats);
+        this.session = new Session("ws", outbox, ClientAddress.of(channel.remoteAddress()));
         this.replies = new ReplySequencer(outbox);
     }
 
@@ -39,6 +47,11 @@ final class WsConnection {
 
     /** Handles one complete (aggregated) frame; called on the event loop, in arrival order. */
     void onFrame(WebSocketFrame frame) {
+        if (frame.rsv() != 0) {
+            // no extension is ever negotiated, so RSV bits are a protocol error: nothing runs
+            reject(RSV_BITS);
+            return;
+        }
         if (frame instanceof TextWebSocketFrame) {
             ByteBuf content = frame.content();
             int length = content.readableBytes();
@@ -46,7 +59,12 @@ final class WsConnection {
                 reject("frame too large: " + length + " bytes, the limit is " + maxFrameLength);
                 return;
             }
-            onText(content.toString(StandardCharsets.UTF_8));
+            String text = StrictUtf8.decode(content.nioBuffer());
+            if (text == null) {
+                reject(StrictUtf8.INVALID); // the whole frame, never the part before the bad byte
+                return;
+            }
+            onText(text);
         } else if (frame instanceof BinaryWebSocketFrame) {
             reject(BINARY_FRAME);
         }

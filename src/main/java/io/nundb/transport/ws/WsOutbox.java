@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.nundb.watch.BoundedOutbox;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 
 /**
  * A WebSocket connection's outbound buffer: drained on the channel's event loop, one text frame
@@ -19,8 +20,8 @@ final class WsOutbox extends BoundedOutbox {
 
     private final Channel channel;
 
-    WsOutbox(Channel channel, int limit, DeliveryStats stats) {
-        super(limit, stats);
+    WsOutbox(Channel channel, OutboxLimits limits, DeliveryStats stats) {
+        super(limits, stats);
         this.channel = channel;
     }
 

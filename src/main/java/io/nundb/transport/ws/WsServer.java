@@ -5,7 +5,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.nundb.command.CommandExecutor;
+import io.nundb.security.OriginPolicy;
+import io.nundb.transport.BadInputLog;
+import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.OutboxLimits;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,18 +42,32 @@ public final class WsServer implements SmartLifecycle {
     private final int requestedPort;
     private final CommandExecutor executor;
     private final DeliveryStats stats;
-    private final int outboxLimit;
+    private final OutboxLimits outboxLimits;
     private final int maxFrameLength;
+    private final OriginPolicy originPolicy;
+    private final Duration handshakeTimeout;
+    private final int maxConnections;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
 
     public WsServer(
-            String host, int port, CommandExecutor executor, DeliveryStats stats, int outboxLimit, int maxFrameLength) {
+            String host,
+            int port,
+            CommandExecutor executor,
+            DeliveryStats stats,
+            OutboxLimits outboxLimits,
+            int maxFrameLength,
+            OriginPolicy originPolicy,
+            Duration handshakeTimeout,
+            int maxConnections) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
         this.stats = stats;
-        this.outboxLimit = outboxLimit;
+        this.outboxLimits = outboxLimits;
         this.maxFrameLength = maxFrameLength;
+        this.originPolicy = originPolicy;
+        this.handshakeTimeout = handshakeTimeout;
+        this.maxConnections = maxConnections;
     }
 
     @Override
@@ -60,10 +78,24 @@ public final class WsServer implements SmartLifecycle {
         DisposableServer bound = HttpServer.create()
                 .host(host)
                 .port(requestedPort)
+                // A connection that has not sent a complete upgrade request by then is closed: an
+                // unfinished header must not hold a file descriptor forever.
+                .idleTimeout(handshakeTimeout)
                 .handle((req, res) -> {
                     if (!req.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
                         return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
                                 .sendString(Mono.just("NunDB WebSocket port: connect with a WebSocket client\n"));
+                    }
+                    if (openConnections.get() >= maxConnections) {
+                        // refused before the upgrade, with the reason (NUN_MAX_CONNECTIONS)
+                        return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                .sendString(Mono.just(TcpListener.TOO_MANY));
+                    }
+                    if (!originPolicy.allows(req.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
+                        // a page of another site: refused before the upgrade (NUN_ALLOWED_ORIGINS)
+                        BadInputLog.shared().warn("websocket origin not allowed", "403");
+                        return res.status(HttpResponseStatus.FORBIDDEN)
+                                .sendString(Mono.just("error origin not allowed\n"));
                     }
                     return res.sendWebsocket((in, out) -> serve(in, out, hardLimit), spec);
                 })
@@ -77,7 +109,7 @@ public final class WsServer implements SmartLifecycle {
         AtomicReference<Connection> conn = new AtomicReference<>();
         in.withConnection(conn::set);
         Connection connection = conn.get();
-        WsConnection client = new WsConnection(connection.channel(), executor, outboxLimit, maxFrameLength, stats);
+        WsConnection client = new WsConnection(connection.channel(), executor, outboxLimits, maxFrameLength, stats);
         connection.addHandlerLast("nundb-ws-writability", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {

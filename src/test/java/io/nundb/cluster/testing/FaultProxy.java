@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -15,12 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A TCP proxy on a loopback port in front of one loopback target, for putting faults between
  * server processes: {@link #blackhole()} (a partition: connections stay open, every byte both ways
- * is dropped), {@link #cutAll()} (every connection is reset), {@link #delay(long)} (each byte
- * arrives that much later), {@link #resume()}.
+ * is dropped), {@link #blackholeFrom(String)} (the same, only for connections opened by one node),
+ * {@link #cutAll()} (every connection is reset), {@link #delay(long)} (each byte arrives that much
+ * later), {@link #resume()}.
+ *
+ * <p>A proxy sits in front of one node's port, so it sees that node's inbound connections only;
+ * {@link #blackholeFrom(String)} is what cuts a node's outbound ones: the peers' proxies recognise
+ * its connections by the node id the connection opens with (a cluster peer link starts with a SETUP
+ * frame naming its sender), so a partition can be made whole, in both directions.
  *
  * <p>Threads: blocking sockets, one accept thread and, per connection and direction, a reader
  * thread (reads, stamps, drops when blackholed) and a writer thread (writes each chunk when due),
@@ -37,6 +45,11 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final String name = "fault-proxy-" + IDS.incrementAndGet();
     private volatile boolean blackholed;
+    /** Node ids whose connections are blackholed (matched against the first bytes each connection sends). */
+    private final Set<String> blockedOrigins = ConcurrentHashMap.newKeySet();
+    /** Bytes dropped because their connection came from a blocked origin (not by {@link #blackhole()}). */
+    private final LongAdder originDropped = new LongAdder();
+
     private volatile long delayNanos;
     private volatile boolean closed;
 
@@ -87,15 +100,33 @@ public final class FaultProxy implements AutoCloseable {
         delayNanos = TimeUnit.MILLISECONDS.toNanos(ms);
     }
 
-    /** Ends a blackhole (resetting the connections that lost bytes) and removes the delay. */
+    /**
+     * Drops every byte both ways on the connections (open now or later) whose first bytes name
+     * {@code origin} as a whole token, e.g. a cluster peer's SETUP carrying its node id {@code
+     * 127.0.0.1:port}; other connections carry on.
+     */
+    public void blackholeFrom(String origin) {
+        if (origin == null || origin.isEmpty()) {
+            throw new IllegalArgumentException("an origin to blackhole is needed");
+        }
+        blockedOrigins.add(origin);
+    }
+
+    /** Ends every blackhole (resetting the connections that lost bytes) and removes the delay. */
     public void resume() {
         blackholed = false;
+        blockedOrigins.clear();
         delayNanos = 0;
         for (Link link : links) {
             if (link.lostBytes) {
                 link.reset();
             }
         }
+    }
+
+    /** Bytes dropped so far on connections from an origin blocked with {@link #blackholeFrom(String)}. */
+    public long originDroppedBytes() {
+        return originDropped.sum();
     }
 
     /** Connections open now. */
@@ -139,6 +170,28 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** How much of a connection's first bytes is kept to recognise its origin. */
+    private static final int HEAD_LIMIT = 1024;
+
+    /** Whether {@code token} occurs in {@code bytes} with no letter or digit right before or after it. */
+    static boolean containsToken(byte[] bytes, byte[] token) {
+        outer:
+        for (int at = 0; at + token.length <= bytes.length; at++) {
+            for (int i = 0; i < token.length; i++) {
+                if (bytes[at + i] != token[i]) {
+                    continue outer;
+                }
+            }
+            boolean cleanBefore = at == 0 || !Character.isLetterOrDigit(bytes[at - 1]);
+            int end = at + token.length;
+            boolean cleanAfter = end == bytes.length || !Character.isLetterOrDigit(bytes[end]);
+            if (cleanBefore && cleanAfter) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Bytes read at some time, to be written when {@code due} ({@link System#nanoTime()}); empty: end of stream. */
     private record Chunk(long due, byte[] bytes) {}
 
@@ -148,6 +201,8 @@ public final class FaultProxy implements AutoCloseable {
         final Socket upstream;
         final AtomicInteger openDirections = new AtomicInteger(2);
         volatile boolean lostBytes;
+        /** The first bytes the client sent (up to {@link #HEAD_LIMIT}): how its origin is recognised. */
+        volatile byte[] head = new byte[0];
 
         Link(Socket client, Socket upstream) {
             this.client = client;
@@ -175,7 +230,10 @@ public final class FaultProxy implements AutoCloseable {
                 InputStream in = from.getInputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    if (blackholed) {
+                    if (from == client) {
+                        remember(buffer, n);
+                    }
+                    if (dropping(n)) {
                         lostBytes = true;
                         continue;
                     }
@@ -214,6 +272,30 @@ public final class FaultProxy implements AutoCloseable {
                 closeQuietly(upstream);
                 links.remove(this);
             }
+        }
+
+        /** On the up reader thread: keeps the start of what the client sends. */
+        private void remember(byte[] buffer, int n) {
+            byte[] h = head;
+            if (h.length < HEAD_LIMIT) {
+                int take = Math.min(n, HEAD_LIMIT - h.length);
+                byte[] longer = Arrays.copyOf(h, h.length + take);
+                System.arraycopy(buffer, 0, longer, h.length, take);
+                head = longer;
+            }
+        }
+
+        private boolean dropping(int bytes) {
+            if (blackholed) {
+                return true;
+            }
+            for (String origin : blockedOrigins) {
+                if (containsToken(head, origin.getBytes(StandardCharsets.UTF_8))) {
+                    originDropped.add(bytes);
+                    return true;
+                }
+            }
+            return false;
         }
 
         void reset() {

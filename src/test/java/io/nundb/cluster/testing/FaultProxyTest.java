@@ -155,6 +155,35 @@ class FaultProxyTest {
     }
 
     @Test
+    void blackholeFromDropsOnlyTheConnectionsThatNameTheOrigin() throws Exception {
+        try (Socket fromA = connect();
+                Socket fromAb = connect()) {
+            assertThat(roundTrip(fromA, "\u0000setup 127.0.0.1:4000\u0001")).endsWith("\u0001");
+            assertThat(roundTrip(fromAb, "\u0000setup 127.0.0.1:40001\u0001")).endsWith("\u0001");
+            proxy.blackholeFrom("127.0.0.1:4000");
+            assertThat(roundTrip(fromAb, "still"))
+                    .as("a longer id is another node")
+                    .isEqualTo("still");
+            long before = echo.received.get();
+            fromA.setSoTimeout(300);
+            fromA.getOutputStream().write("lost".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> fromA.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            assertThat(echo.received.get()).isEqualTo(before);
+            assertThat(proxy.originDroppedBytes()).isEqualTo(4);
+            try (Socket again = connect()) {
+                again.setSoTimeout(300);
+                again.getOutputStream().write("\u0000setup 127.0.0.1:4000\u0001".getBytes(StandardCharsets.UTF_8));
+                assertThatThrownBy(() -> again.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            }
+
+            proxy.resume();
+            fromA.setSoTimeout(5_000);
+            assertEnds(fromA);
+            assertThat(roundTrip(fromAb, "after")).isEqualTo("after");
+        }
+    }
+
+    @Test
     void aConnectionWithoutTrafficDuringTheBlackholeSurvivesIt() throws IOException {
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "a")).isEqualTo("a");

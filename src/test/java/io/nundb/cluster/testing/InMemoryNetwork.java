@@ -299,6 +299,12 @@ public final class InMemoryNetwork implements AutoCloseable {
             });
         }
 
+        /** Like a real link: up while the peer runs and the network lets both ways through. */
+        @Override
+        public boolean isConnected(String peer) {
+            return nodes.containsKey(peer) && reachable(self, peer) && reachable(peer, self);
+        }
+
         @Override
         public void close() {
             nodes.remove(self, inbound);

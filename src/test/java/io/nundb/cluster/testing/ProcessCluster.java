@@ -107,6 +107,7 @@ public final class ProcessCluster implements AutoCloseable {
         private long electionTimeoutMs = 1000;
         private String secret = "cluster-test-secret";
         private Duration startTimeout = Duration.ofSeconds(120);
+        private List<String> jvmOptions = ServerProcess.TEST_JVM_OPTIONS;
         private final Map<String, String> extraEnv = new LinkedHashMap<>();
 
         private Builder(Path dir) {
@@ -157,6 +158,12 @@ public final class ProcessCluster implements AutoCloseable {
             return this;
         }
 
+        /** The nodes' JVM options (default: the tests' quick-start set, C1 only). */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions = List.copyOf(options);
+            return this;
+        }
+
         /** An extra variable for every node (e.g. {@code NUN_FSYNC_POLICY}); overrides the harness's. */
         public Builder env(String name, String value) {
             extraEnv.put(name, value);
@@ -188,6 +195,28 @@ public final class ProcessCluster implements AutoCloseable {
             throw new IllegalStateException("this cluster was built without proxies");
         }
         return proxy;
+    }
+
+    /**
+     * A partition around node {@code i}: its own proxy drops what peers send it, and the peers'
+     * proxies drop the connections it opens to them (recognised by its node id, see {@link
+     * FaultProxy#blackholeFrom(String)}), so it neither sends to nor hears from any peer. Its client
+     * ports stay reachable.
+     */
+    public void isolate(int i) {
+        proxy(i).blackhole();
+        for (int j = 0; j < nodes.size(); j++) {
+            if (j != i) {
+                proxy(j).blackholeFrom(nodes.get(i).externalAddress());
+            }
+        }
+    }
+
+    /** Ends every partition and delay on every proxy. */
+    public void heal() {
+        for (int j = 0; j < nodes.size(); j++) {
+            proxy(j).resume();
+        }
     }
 
     /** The environment node {@code i} runs with (besides {@code NUN_DBS_DIR}, which follows its data dir). */
@@ -234,7 +263,8 @@ public final class ProcessCluster implements AutoCloseable {
         }
         Node n = nodes.get(i);
         try {
-            processes[i] = ServerProcess.start(n.dataDir(), n.log(), environment(i), settings.startTimeout);
+            processes[i] = ServerProcess.start(
+                    n.dataDir(), n.log(), environment(i), settings.startTimeout, settings.jvmOptions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -265,6 +295,14 @@ public final class ProcessCluster implements AutoCloseable {
     public void restart(int i) throws InterruptedException {
         kill9(i);
         start(i);
+    }
+
+    /** Node {@code i}'s process id; fails when it is not running. */
+    public long pid(int i) {
+        if (!running(i)) {
+            throw new IllegalStateException("node " + i + " is not running");
+        }
+        return processes[i].pid();
     }
 
     public boolean running(int i) {

@@ -190,6 +190,30 @@ class RestApiTest {
     }
 
     @Test
+    void aNegativeIfMatchIsRefusedAndDoesNotLockTheKey() {
+        put("locked", "v0").exchange().expectStatus().isOk();
+        put("locked", "x")
+                .header("If-Match", "\"-2\"")
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+        put("locked", "x")
+                .header("If-Match", "\"-1\"")
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
+        put("locked", "v1").exchange().expectStatus().isOk().expectHeader().valueEquals("ETag", "\"1\"");
+        // a versioned write reports the version actually stored
+        put("locked", "v2")
+                .header("If-Match", "\"1\"")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("ETag", "\"2\"");
+    }
+
+    @Test
     void wrongTokenMissingAuthAndUnknownDbAreProblems() {
         http.get()
                 .uri("/api/v1/dbs/{db}/keys/x", db)
@@ -301,6 +325,37 @@ class RestApiTest {
                 .assertNext(e -> assertThat(e.data()).containsEntry("value", "c"))
                 .then(() -> put("n", "d").exchange().expectStatus().isOk())
                 .assertNext(e -> assertThat(e.id()).isEqualTo("3"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    String commands(String body) {
+        return http.post()
+                .uri("/")
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    @Test
+    void sseDeliversEveryChangeEvenWhenTheVersionGoesBackwards() {
+        StepVerifier.create(watch("key=back", null))
+                .then(() -> commands("use-db " + db + " tok; set back a; set back b"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "a"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "b"))
+                .then(() -> commands("use-db " + db + " tok; set-safe back -2 c"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "c"))
+                .then(() -> commands("use-db " + db + " tok; remove back"))
+                .assertNext(e -> assertThat(e.event()).isEqualTo("remove"))
+                .then(() -> commands("use-db " + db + " tok; set back d"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "d"))
+                .then(() -> commands("use-db " + db + " tok; set back e"))
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "e"))
                 .thenCancel()
                 .verify(Duration.ofSeconds(20));
     }

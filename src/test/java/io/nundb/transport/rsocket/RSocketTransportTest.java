@@ -2,8 +2,10 @@ package io.nundb.transport.rsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.nundb.transport.stream.StreamEvent;
+import io.nundb.watch.BoundedOutbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +13,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.messaging.rsocket.RSocketRequester;
+import org.springframework.messaging.rsocket.RSocketStrategies;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -52,8 +58,12 @@ class RSocketTransportTest {
     static int counter;
     String db;
 
+    @Autowired
+    RSocketStrategies strategies;
+
+    /** A fresh builder each time: the injected one is mutable and would keep an earlier login. */
     RSocketRequester connect(String login) {
-        RSocketRequester.Builder b = builder;
+        RSocketRequester.Builder b = RSocketRequester.builder().rsocketStrategies(strategies);
         if (login != null) {
             b = b.setupMetadata(login, RSocketLogin.MIME_TYPE);
         }
@@ -120,5 +130,81 @@ class RSocketTransportTest {
                 .verify(Duration.ofSeconds(20));
         watcher.dispose();
         writer.dispose();
+    }
+
+    @Test
+    void aMessagesStreamThatFallsBehindGetsTheSlowConsumerMessageThenAnError() {
+        RSocketRequester watcher = connect("use-db " + db + " tok");
+        RSocketRequester writer = connect("use-db " + db + " tok");
+        String value = "x".repeat(64 * 1024);
+        StepVerifier.create(watcher.route("messages").retrieveFlux(String.class), 1)
+                .then(() -> {
+                    assertThat(call(watcher, "watch big")).isEqualTo("ok \n");
+                    call(writer, "set big first");
+                })
+                .expectNext("changed big first\n")
+                .then(() -> {
+                    // 20 MB of notifications, above the 16 MiB per-connection default
+                    for (int i = 0; i < 320; i++) {
+                        call(writer, "set big " + value);
+                    }
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(m -> !m.startsWith("error slow consumer"))
+                .expectNext(BoundedOutbox.SLOW_CONSUMER)
+                .expectErrorMessage(BoundedOutbox.SLOW_CONSUMER.strip())
+                .verify(Duration.ofSeconds(30));
+        assertThat(call(writer, "get big")).startsWith("value x");
+        watcher.dispose();
+        writer.dispose();
+    }
+
+    @Test
+    void aPayloadAboveTheValueLimitIsRefusedWhetherWholeOrFragmented() {
+        RSocketRequester r = connect("use-db " + db + " tok");
+        String big = "set big " + "b".repeat(1_100_000);
+        assertThat(call(r, big)).startsWith("error payload too large");
+        assertThat(call(r, "get big")).isEqualTo("value <Empty>\n" + "ok \n");
+        r.dispose();
+        // fragmented by the client into 64 KB frames: held to the same limit once reassembled
+        RSocketRequester fragmented = RSocketRequester.builder()
+                .rsocketStrategies(strategies)
+                .setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
+                .rsocketConnector(c -> c.fragment(64 * 1024))
+                .tcp("127.0.0.1", port);
+        assertThat(call(fragmented, "set huge " + "h".repeat(3 * 1024 * 1024))).startsWith("error payload too large");
+        // beyond RSocket's own payload limit: refused while being reassembled, never stored
+        String huge = "set huge " + "h".repeat(17 * 1024 * 1024);
+        assertThatThrownBy(() -> call(fragmented, huge)).isNotNull();
+        fragmented.dispose();
+        RSocketRequester again = connect("use-db " + db + " tok");
+        assertThat(call(again, "get huge")).isEqualTo("value <Empty>\n" + "ok \n");
+        again.dispose();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void refusedLoginsAndDisconnectsLeaveNoStackTraceInTheLog(CapturedOutput output) {
+        for (int i = 0; i < 20; i++) {
+            RSocketRequester bad = connect("use-db " + db + " wrong");
+            assertThatThrownBy(() -> call(bad, "get a")).hasMessageContaining("Invalid token");
+            bad.dispose();
+            RSocketRequester anonymous = connect(null);
+            assertThatThrownBy(() -> anonymous
+                            .route("watch")
+                            .data(new WatchRoute(List.of("k"), false, null, null))
+                            .retrieveFlux(StreamEvent.class)
+                            .blockFirst(Duration.ofSeconds(10)))
+                    .hasMessageContaining("watch needs a login");
+            anonymous.dispose();
+        }
+        RSocketRequester good = connect("use-db " + db + " tok");
+        assertThat(call(good, "set a 1")).isEqualTo("ok \n");
+        good.dispose();
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("rsocket login refused"));
+        assertThat(output.getOut()).doesNotContain("onErrorDropped").doesNotContain("\tat ");
+        assertThat(output.getOut().split("rsocket login refused", -1).length - 1)
+                .as("one WARN line per kind per 10 s")
+                .isLessThanOrEqualTo(2);
     }
 }

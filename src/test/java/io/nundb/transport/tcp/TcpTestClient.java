@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A blocking TCP client for tests: one message is one line, returned with its LF. */
-final class TcpTestClient implements ProtocolClient {
+public final class TcpTestClient implements ProtocolClient {
 
     private final Socket socket;
     private final InputStream in;
@@ -34,7 +34,7 @@ final class TcpTestClient implements ProtocolClient {
     }
 
     /** Connects and checks NunDB's greeting. */
-    static TcpTestClient connect(int port) {
+    public static TcpTestClient connect(int port) {
         TcpTestClient c = connectRaw(port);
         assertEquals("ok \n", c.next(Duration.ofSeconds(10)), "greeting");
         return c;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.nundb.testing.InMemoryEngine;
 import io.nundb.watch.BoundedOutbox;
+import io.nundb.watch.ByteBudget;
+import io.nundb.watch.OutboxLimits;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -269,6 +271,75 @@ class TcpTransportTest {
         assertThat(lines).isLessThan(batches * perBatch * 2);
         call(writer, "get-safe k", "value-version " + (batches * perBatch - 1) + " " + value + "\n", "ok \n");
         assertServesAnotherClient();
+    }
+
+    @Test
+    void watcherOfLargeValuesIsCutOffByBytesBeforeTheHeapGrows() {
+        listener = new TcpListener(
+                engine.executor(),
+                engine.stats(),
+                "127.0.0.1",
+                0,
+                2 * 1024 * 1024,
+                new OutboxLimits(10_000, 4L * 1024 * 1024, new ByteBudget(64L * 1024 * 1024)),
+                100);
+        listener.start();
+        TcpTestClient writer = adminOn("slow");
+        TcpTestClient watcher = slowWatcher();
+        long heapBefore = usedHeapAfterGc();
+        String value = "m".repeat(1024 * 1024);
+        for (int i = 0; i < 60; i++) {
+            writeBatch(writer, 1, value);
+        }
+        // 60 MB of notifications to a watcher that reads none: far below the message limit.
+        long heapGrowth = usedHeapAfterGc() - heapBefore;
+        assertThat(heapGrowth).as("heap growth in bytes").isLessThan(16L * 1024 * 1024);
+        assertThat(engine.stats().slowConsumersDisconnected()).isEqualTo(1);
+        String last = null;
+        String line;
+        int lines = 0;
+        while ((line = watcher.next(WAIT)) != null) {
+            assertThat(line).as("line %d arrives whole", lines).endsWith("\n");
+            last = line;
+            lines++;
+        }
+        assertThat(watcher.atEof()).isTrue();
+        assertEquals(BoundedOutbox.SLOW_CONSUMER, last);
+        assertServesAnotherClient();
+    }
+
+    @Test
+    void aConnectionAboveTheLimitIsToldWhyAndClosedWhileOthersGoOn() {
+        listener =
+                new TcpListener(engine.executor(), engine.stats(), "127.0.0.1", 0, 1024, OutboxLimits.messages(100), 2);
+        listener.start();
+        TcpTestClient first = connect();
+        connect();
+        TcpTestClient third = TcpTestClient.connectRaw(listener.port());
+        clients.add(third);
+        assertEquals(TcpListener.TOO_MANY, third.next(WAIT));
+        assertThat(third.next(WAIT)).isNull();
+        assertThat(third.atEof()).isTrue();
+        call(first, "auth nun nun-pwd", "valid auth\n", "ok \n");
+        first.close();
+        await().atMost(WAIT).until(() -> listener.connectionCount() == 1);
+        call(connect(), "auth nun nun-pwd", "valid auth\n", "ok \n");
+    }
+
+    @Test
+    void failedLoginsLockOutTheSourceAddressAcrossConnections() {
+        start();
+        for (int i = 0; i < 5; i++) {
+            call(connect(), "auth " + USER + " wrong-" + i, "invalid auth\n", "ok \n");
+        }
+        // a new connection from the same address: locked out, the right password is not even checked
+        TcpTestClient next = connect();
+        next.send("auth " + USER + " " + PWD);
+        assertThat(next.next(WAIT)).startsWith("login locked: too many failed logins, retry in ");
+        expect(next, "invalid auth\n", "ok \n");
+        next.send("use-db nope nope");
+        assertThat(next.next(WAIT)).startsWith("login locked");
+        expect(next, "error Invalid token \n");
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.nundb.command;
+
+import io.nundb.protocol.Command;
+import io.nundb.protocol.Response;
+import io.nundb.security.LoginThrottle;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Failed-login throttling for {@code auth} and {@code use-db}, per connection and per source
+ * address ({@link LoginThrottle}). While locked out, an attempt is answered at once, without
+ * checking the credentials, in NunDB's shape ({@code invalid auth}, {@code error Invalid token},
+ * which NunDB clients handle) preceded by a message that says why. Runs on the caller's thread;
+ * never waits.
+ */
+final class LoginAttempts {
+
+    private final LoginThrottle bySource;
+    private final LongSupplier clock;
+
+    LoginAttempts(LoginThrottle bySource, LongSupplier clockMillis) {
+        this.bySource = bySource;
+        this.clock = clockMillis;
+    }
+
+    Response attempt(Session session, Command command, Supplier<Response> check) {
+        long now = clock.getAsLong();
+        long wait = Math.max(session.loginLockedFor(now), bySource.lockedFor(session.source()));
+        if (wait > 0) {
+            return locked(command, wait);
+        }
+        Response r = check.get();
+        boolean failed = command instanceof Command.Auth
+                ? r.messages().contains("invalid auth\n")
+                : !r.isOk() && !SessionCommands.CLOSED.equals(r);
+        if (failed) {
+            session.loginFailed(now);
+            bySource.failed(session.source());
+        } else if (r.isOk()) {
+            session.loginSucceeded();
+            bySource.succeeded(session.source());
+        }
+        return r;
+    }
+
+    private static Response locked(Command command, long waitMillis) {
+        String why = "login locked: too many failed logins, retry in " + ((waitMillis + 999) / 1000) + " s\n";
+        if (command instanceof Command.Auth) {
+            return Response.ok(List.of(why, "invalid auth\n"));
+        }
+        return new Response(List.of(why), Response.Outcome.ERROR, "Invalid token");
+    }
+}

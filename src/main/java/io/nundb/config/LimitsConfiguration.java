@@ -1,0 +1,46 @@
+package io.nundb.config;
+
+import io.nundb.security.AdminCredentials;
+import io.nundb.security.OriginPolicy;
+import io.nundb.transport.http.ActuatorCredentials;
+import io.nundb.transport.http.OriginGuard;
+import io.nundb.watch.ByteBudget;
+import io.nundb.watch.OutboxLimits;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The node-wide budget for outbound text shared by every door, and the browser-origin policy. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LimitsProperties.class)
+public class LimitsConfiguration {
+
+    /** {@code nundb.allowed-origins} ({@code NUN_ALLOWED_ORIGINS}): browser origins for HTTP and WebSocket. */
+    @Bean
+    OriginPolicy originPolicy(@Value("${nundb.allowed-origins:*}") String allowedOrigins) {
+        return OriginPolicy.parse(allowedOrigins);
+    }
+
+    @Bean
+    OriginGuard originGuard(OriginPolicy originPolicy) {
+        return new OriginGuard(originPolicy);
+    }
+
+    /** Health details for the admin only ({@code show-details: when-authorized} in application.yml). */
+    @Bean
+    ActuatorCredentials actuatorCredentials(AdminCredentials admin) {
+        return new ActuatorCredentials(admin);
+    }
+
+    @Bean
+    ByteBudget outboundBudget(LimitsProperties limits) {
+        return new ByteBudget(limits.outboundTotalBytes());
+    }
+
+    /** Every connection's outbox: {@code nundb.outbox-limit} messages and {@code nundb.limits.outbox-max-bytes}. */
+    @Bean
+    OutboxLimits outboxLimits(NunDbProperties props, LimitsProperties limits, ByteBudget outboundBudget) {
+        return new OutboxLimits(props.outboxLimit(), limits.outboxMaxBytes(), outboundBudget);
+    }
+}
