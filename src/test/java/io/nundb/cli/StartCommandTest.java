@@ -72,6 +72,8 @@ class StartCommandTest {
                     "127.0.0.1:0",
                     "--http-address",
                     "127.0.0.1:0",
+                    "--rsocket-address",
+                    "127.0.0.1:0",
                     "--external-address",
                     "node-a:3014",
                     "--dbs-dir",

@@ -17,6 +17,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,6 +35,8 @@ import reactor.test.StepVerifier;
         })
 @AutoConfigureWebTestClient
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+// The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
+@DirtiesContext
 class RestApiTest {
 
     static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> SSE =

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.messaging.rsocket.RSocketRequester;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.Disposable;
@@ -29,6 +30,8 @@ import reactor.core.Disposable;
             "nundb.ws-addr=127.0.0.1:0",
             "nundb.rsocket-addr=127.0.0.1:0"
         })
+// The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
+@DirtiesContext
 class RSocketProtocolContractTest extends ProtocolContract {
 
     @TempDir

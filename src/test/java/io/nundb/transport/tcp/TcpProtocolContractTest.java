@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,6 +21,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "nundb.rsocket-addr=127.0.0.1:0",
             "server.port=0"
         })
+// The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
+@DirtiesContext
 class TcpProtocolContractTest extends ProtocolContract {
 
     @TempDir

@@ -2,10 +2,7 @@ package io.nundb.transport.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.nundb.testing.NodeScripts;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -13,13 +10,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The official JavaScript client ({@code nun-db}, pinned in {@code src/test/js/package.json}),
- * unchanged, against the server over WebSocket. Needs Node and {@code npm ci} in {@code src/test/js}
- * (done by {@code .ci/run}); without them this test fails rather than skips.
+ * unchanged, against the server over WebSocket. Needs Node and the packages Maven installs with
+ * {@code npm ci} in {@code src/test/js}; without Node it reports itself skipped with the reason.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -31,9 +29,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "nundb.rsocket-addr=127.0.0.1:0"
         })
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+// The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
+@DirtiesContext
 class NpmClientEndToEndTest {
-
-    static final Path JS_DIR = Path.of("src/test/js");
 
     @TempDir
     static Path dir;
@@ -48,9 +46,7 @@ class NpmClientEndToEndTest {
 
     @Test
     void theNpmClientWorksUnchanged() throws Exception {
-        assertThat(JS_DIR.resolve("node_modules/nun-db/index.js"))
-                .as("the nun-db npm package: run 'npm ci' in src/test/js (.ci/run does)")
-                .exists();
+        NodeScripts.assumeReady();
         String url = "ws://127.0.0.1:" + server.port();
         try (WsTestClient admin = new WsTestClient(url)) {
             assertThat(admin.call("auth nun nun-pwd", 2)).containsExactly("valid auth\n", "ok \n");
@@ -60,24 +56,10 @@ class NpmClientEndToEndTest {
             assertThat(admin.call("set-permissions client r *|rwx client-*", 1)).containsExactly("ok \n");
         }
 
-        File output = dir.resolve("node-output.txt").toFile();
-        Process node;
-        try {
-            node = new ProcessBuilder("node", "e2e.js", url, "e2e", "e2e-token", "client", "client-pwd")
-                    .directory(JS_DIR.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(output)
-                    .start();
-        } catch (IOException e) {
-            throw new AssertionError("node is required for this test (Node 20): " + e.getMessage(), e);
-        }
-        boolean finished = node.waitFor(90, TimeUnit.SECONDS);
-        if (!finished) {
-            node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String out = Files.readString(output.toPath(), StandardCharsets.UTF_8);
-        assertThat(finished).as("node finished in time; output:\n" + out).isTrue();
-        assertThat(node.exitValue()).as("node exit code; output:\n" + out).isZero();
+        NodeScripts.Result node = NodeScripts.run(dir, 90, "e2e.js", url, "e2e", "e2e-token", "client", "client-pwd");
+        String out = node.output();
+        assertThat(node.finished()).as("node finished in time; output:\n" + out).isTrue();
+        assertThat(node.exitCode()).as("node exit code; output:\n" + out).isZero();
         assertThat(out)
                 .contains("PASS token connect, set and get")
                 .contains("PASS watch from a second client")

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "nundb.outbox-limit=20"
         })
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+// The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
+@DirtiesContext
 class WsSlowConsumerTest {
 
     @TempDir

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,6 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "nundb.max-line-length=4096"
         })
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+// The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
+@DirtiesContext
 class WsTransportTest {
 
     @TempDir

@@ -1,0 +1,68 @@
+package io.nundb.docs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The fenced code blocks of a Markdown file. A block is <em>runnable</em> when its info string has
+ * the word {@code runnable} (```` ```sh runnable ````, ```` ```text runnable ````): the docs test
+ * runs it. Plain Java, run on the test thread.
+ */
+record MarkdownBlocks(Path file, List<Block> blocks) {
+
+    /** One fenced block: its info string, the line of its opening fence (1-based) and its lines. */
+    record Block(Path file, int line, String info, List<String> lines) {
+
+        boolean runnable() {
+            return Arrays.asList(info.trim().split("\\s+")).contains("runnable");
+        }
+
+        String language() {
+            return info.trim().split("\\s+")[0];
+        }
+
+        String where() {
+            return file + ":" + line;
+        }
+
+        String text() {
+            return String.join("\n", lines) + "\n";
+        }
+    }
+
+    static MarkdownBlocks read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.startsWith("```")) {
+                continue;
+            }
+            int start = i;
+            List<String> body = new ArrayList<>();
+            for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) {
+                body.add(lines.get(i));
+            }
+            blocks.add(new Block(file, start + 1, line.substring(3), body));
+        }
+        return new MarkdownBlocks(file, blocks);
+    }
+
+    List<Block> runnable() {
+        return blocks.stream().filter(Block::runnable).toList();
+    }
+
+    /** README.md and every docs/*.md, README first. */
+    static List<Path> documents() throws IOException {
+        List<Path> files = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+        }
+        return files;
+    }
+}
