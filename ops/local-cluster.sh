@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=local-cluster
 jar=$(ls target/nundb-jvm-*.jar 2>/dev/null | grep -v original | head -1 || true)
-export NUN_USER=${NUN_USER:-nun} NUN_PWD=${NUN_PWD:-local-secret}
+export NUN_USER=${NUN_USER:-nun} NUN_PWD=${NUN_PWD:-nun-pwd}
 export NUN_CLUSTER_SECRET=${NUN_CLUSTER_SECRET:-local-cluster-secret}
 export NUN_REPLICATE_ADDR=127.0.0.1:4016,127.0.0.1:4026,127.0.0.1:4036
 
