@@ -2,6 +2,7 @@ package io.nundb.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nundb.storage.oplog.DelegatingChannel;
 import io.nundb.storage.oplog.SegmentChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,28 +29,13 @@ class RefusedWriteTest {
     private SegmentChannel.Opener flakyDisk() {
         return path -> {
             SegmentChannel real = SegmentChannel.FILES.open(path);
-            return new SegmentChannel() {
+            return new DelegatingChannel(real) {
                 @Override
                 public void writeFully(ByteBuffer buffer) throws IOException {
                     if (diskFull.get()) {
                         throw new IOException("No space left on device");
                     }
-                    real.writeFully(buffer);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    real.force();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    real.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    real.close();
+                    super.writeFully(buffer);
                 }
             };
         };

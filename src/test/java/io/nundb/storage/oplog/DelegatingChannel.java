@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** A real segment file whose operations tests override to simulate a slow or failing disk. */
-class DelegatingChannel implements SegmentChannel {
+public class DelegatingChannel implements SegmentChannel {
     private final SegmentChannel real;
 
-    DelegatingChannel(SegmentChannel real) {
+    public DelegatingChannel(SegmentChannel real) {
         this.real = real;
     }
 
