@@ -1,5 +1,6 @@
 package io.nundb.cluster.raft;
 
+import io.nundb.storage.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ public final class FileRaftStateStore implements RaftStateStore {
         this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             if (Files.exists(file)) {
                 load(Files.readAllBytes(file));
             }
@@ -91,7 +92,10 @@ public final class FileRaftStateStore implements RaftStateStore {
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(
-                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    tmp,
+                    java.util.Set.of(
+                            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                    PrivateFiles.file())) {
                 out.flip();
                 while (out.hasRemaining()) {
                     ch.write(out);

@@ -2,6 +2,7 @@ package io.nundb.storage.oplog;
 
 import io.nundb.storage.Journal;
 import io.nundb.storage.LogEntry;
+import io.nundb.storage.PrivateFiles;
 import io.nundb.storage.StorageTimings;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -996,7 +997,7 @@ public final class OpLog implements Journal, AutoCloseable {
         if (channel != null) {
             return;
         }
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path file = dir.resolve(Segment.fileName(firstIndex));
         SegmentChannel opened = opener.open(file);
         forceDirectory();

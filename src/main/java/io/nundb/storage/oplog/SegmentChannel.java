@@ -1,5 +1,6 @@
 package io.nundb.storage.oplog;
 
+import io.nundb.storage.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,7 +33,10 @@ public interface SegmentChannel extends AutoCloseable {
      */
     Opener FILES = file -> new PreallocatedFile(
             FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                    file,
+                    java.util.Set.of(
+                            StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                    PrivateFiles.file()),
             4L * 1024 * 1024);
 
     /** See {@link #FILES}. */

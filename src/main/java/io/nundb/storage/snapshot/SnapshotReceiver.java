@@ -1,5 +1,6 @@
 package io.nundb.storage.snapshot;
 
+import io.nundb.storage.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,10 +32,13 @@ public final class SnapshotReceiver implements AutoCloseable {
         this.store = store;
         this.index = index;
         this.term = term;
-        Files.createDirectories(store.directory());
+        PrivateFiles.createDirectories(store.directory());
         this.tmp = store.directory().resolve(SnapshotStore.fileName(index) + ".receiving.tmp");
         this.channel = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                tmp,
+                java.util.Set.of(
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                PrivateFiles.file());
     }
 
     public long index() {
@@ -106,7 +110,7 @@ public final class SnapshotReceiver implements AutoCloseable {
         for (Path newer : store.list()) {
             if (SnapshotStore.indexOf(newer.getFileName().toString()) > index) {
                 Path aside = store.directory().resolve("superseded");
-                Files.createDirectories(aside);
+                PrivateFiles.createDirectories(aside);
                 Files.move(newer, aside.resolve(newer.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 log.warn("Moved snapshot {} to {}: the installed snapshot {} replaces it", newer, aside, index);
             }

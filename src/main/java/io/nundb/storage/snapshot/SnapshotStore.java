@@ -3,6 +3,7 @@ package io.nundb.storage.snapshot;
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
 import io.nundb.storage.LogEntry;
+import io.nundb.storage.PrivateFiles;
 import io.nundb.storage.VersionedValue;
 import io.nundb.storage.oplog.RecordCodec;
 import java.io.BufferedInputStream;
@@ -166,9 +167,11 @@ public final class SnapshotStore {
     /** Writes the records {@code producer} hands out as the snapshot for {@code index} and {@code term}. */
     public SnapshotInfo write(long index, long term, Consumer<Consumer<LogEntry>> producer) throws IOException {
         long t0 = System.nanoTime();
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path target = dir.resolve(fileName(index));
         Path tmp = dir.resolve(fileName(index) + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PrivateFiles.file());
         long[] counts = new long[2];
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
                 BufferedOutputStream buffered = new BufferedOutputStream(fos, 1 << 20);

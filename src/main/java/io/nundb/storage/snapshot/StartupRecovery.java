@@ -2,6 +2,7 @@ package io.nundb.storage.snapshot;
 
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
+import io.nundb.storage.PrivateFiles;
 import io.nundb.storage.Recovery;
 import io.nundb.storage.oplog.OpLog;
 import io.nundb.storage.oplog.Segment;
@@ -65,10 +66,12 @@ public final class StartupRecovery implements Recovery {
             opLog.start(0, List.of());
             return;
         }
-        if (!Files.exists(dataDir)) {
-            try {
-                Files.createDirectories(dataDir);
-            } catch (IOException e) {
+        try {
+            // tokens and values live here: owner-only, also when the directory predates this node
+            PrivateFiles.createDirectories(dataDir);
+            PrivateFiles.restrictDirectory(dataDir);
+        } catch (IOException e) {
+            if (!Files.isDirectory(dataDir)) {
                 log.error(
                         "Cannot create data directory {} ({}): starting empty; writes will fail",
                         dataDir,
@@ -76,6 +79,7 @@ public final class StartupRecovery implements Recovery {
                 opLog.start(0, List.of());
                 return;
             }
+            log.warn("Could not make data directory {} owner-only: {}", dataDir, e.toString());
         }
         try {
             recover(databases, t0);
@@ -289,7 +293,7 @@ public final class StartupRecovery implements Recovery {
     /** Keeps a damaged snapshot as evidence, out of the way of the next snapshot with its name. */
     private void setAside(Path file) throws IOException {
         Path dir = store.directory().resolve("damaged");
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path target = dir.resolve(name(file) + "." + System.currentTimeMillis());
         Files.move(file, target);
         log.error("Moved the damaged snapshot {} to {}", file, target);
@@ -319,7 +323,7 @@ public final class StartupRecovery implements Recovery {
     /** Moves {@code files} to {@code oplog-quarantine/}; with {@code copyFirst} the first is copied (it stays, cut). */
     private void quarantine(List<Path> files, boolean copyFirst) throws IOException {
         Path dir = dataDir.resolve("oplog-quarantine");
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         for (Path f : files) {
             Path target = dir.resolve(f.getFileName() + "." + System.currentTimeMillis());
             if (copyFirst && f.equals(files.get(0))) {
