@@ -81,6 +81,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     // Raft thread only: whether a member change is on its way into the log, and the answers of
     // those in it, by index
     private boolean memberChangeStoring;
+    private volatile java.util.function.Consumer<Set<String>> membersObserver = m -> {};
     private final TreeMap<Long, CompletableFuture<Response>> memberChangeAnswers = new TreeMap<>();
 
     private final AtomicLong elections = new AtomicLong();
@@ -606,7 +607,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             }
         }
         log.info("{}: members now {}", options.self(), new TreeSet<>(next));
+        membersObserver.accept(next);
         signal();
+    }
+
+    /** Told of every new member set, on the Raft thread (metrics register a lag gauge per member). */
+    public void membersObserver(java.util.function.Consumer<Set<String>> observer) {
+        this.membersObserver = observer;
     }
 
     /** Where each replication latency (local write to majority, on the primary) is also reported: metrics. */
