@@ -841,17 +841,14 @@ public final class OpLog implements Journal, AutoCloseable {
         buffer.clear();
         for (Pending p : batch) {
             LogEntry r = p.record();
-            byte[] db = RecordCodec.bytes(r.db());
-            byte[] key = RecordCodec.bytes(r.key());
-            byte[] value = RecordCodec.bytes(r.value());
-            int size = RecordCodec.encodedSize(db, key, value);
+            int size = RecordCodec.encodedSize(r);
             if (buffer.remaining() < size) {
                 ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + size));
                 buffer.flip();
                 bigger.put(buffer);
                 buffer = bigger;
             }
-            RecordCodec.encode(r, db, key, value, buffer);
+            RecordCodec.encode(r, buffer);
         }
         buffer.flip();
         int written = buffer.remaining();

@@ -17,6 +17,7 @@ import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -222,8 +223,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     private void reply(CompletableFuture<Response> result) {
         Response response = responseOf(result);
-        for (String message : response.messages()) {
-            outbox.offer(message);
+        List<String> messages = response.messages();
+        // indexed: an ok without messages (every set) then allocates no iterator
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            outbox.offer(messages.get(i));
         }
         outbox.offer(Replies.terminal(response));
     }

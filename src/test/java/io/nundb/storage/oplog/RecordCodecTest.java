@@ -37,6 +37,19 @@ class RecordCodecTest {
     }
 
     @Test
+    void theWritersInPlaceEncodingIsTheSameBytes() {
+        LogEntry nullValue = new LogEntry(10, 1, OpType.PUT, "db", "k", 1, null);
+        for (LogEntry e : new LogEntry[] {A, B, C, nullValue}) {
+            ByteBuffer out = ByteBuffer.allocate(RecordCodec.encodedSize(e) + 3);
+            out.put(new byte[3]); // not at the start of the buffer, as in a batch
+            RecordCodec.encode(e, out);
+            assertThat(out.position()).isEqualTo(out.capacity());
+            byte[] written = Arrays.copyOfRange(out.array(), 3, out.capacity());
+            assertThat(written).isEqualTo(RecordCodec.encode(e));
+        }
+    }
+
+    @Test
     void aRecordCutShortIsTorn() {
         byte[] whole = RecordCodec.encode(A);
         for (int cut = 1; cut < whole.length; cut++) {
