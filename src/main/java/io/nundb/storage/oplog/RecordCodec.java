@@ -29,11 +29,6 @@ public final class RecordCodec {
 
     private RecordCodec() {}
 
-    /** Bytes {@code record} takes once encoded, header included. */
-    public static int encodedSize(byte[] db, byte[] key, byte[] value) {
-        return HEADER_BYTES + FIXED_PAYLOAD_BYTES + db.length + key.length + value.length;
-    }
-
     /** Bytes {@code record} takes once encoded, header included; no copy of its strings for ASCII ones. */
     public static int encodedSize(LogEntry record) {
         return HEADER_BYTES
@@ -96,37 +91,11 @@ public final class RecordCodec {
         return true;
     }
 
-    static void encode(LogEntry record, byte[] db, byte[] key, byte[] value, ByteBuffer out) {
-        int start = out.position();
-        int payloadLength = FIXED_PAYLOAD_BYTES + db.length + key.length + value.length;
-        out.putInt(payloadLength);
-        out.putInt(0); // checksum, filled in below
-        int payloadStart = out.position();
-        out.putLong(record.index());
-        out.putLong(record.term());
-        out.put(record.type().code());
-        out.putInt(record.version());
-        out.putInt(db.length).put(db);
-        out.putInt(key.length).put(key);
-        out.putInt(value.length).put(value);
-        CRC32C crc = new CRC32C();
-        ByteBuffer payload = out.duplicate().position(payloadStart).limit(payloadStart + payloadLength);
-        crc.update(payload);
-        out.putInt(start + 4, (int) crc.getValue());
-    }
-
     /** Encodes one record into a fresh array (tests, small writes). */
     public static byte[] encode(LogEntry record) {
-        byte[] db = bytes(record.db());
-        byte[] key = bytes(record.key());
-        byte[] value = bytes(record.value());
-        ByteBuffer out = ByteBuffer.allocate(encodedSize(db, key, value));
-        encode(record, db, key, value, out);
+        ByteBuffer out = ByteBuffer.allocate(encodedSize(record));
+        encode(record, out);
         return out.array();
-    }
-
-    static byte[] bytes(String s) {
-        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -37,16 +37,21 @@ class RecordCodecTest {
     }
 
     @Test
-    void theWritersInPlaceEncodingIsTheSameBytes() {
-        LogEntry nullValue = new LogEntry(10, 1, OpType.PUT, "db", "k", 1, null);
-        for (LogEntry e : new LogEntry[] {A, B, C, nullValue}) {
-            ByteBuffer out = ByteBuffer.allocate(RecordCodec.encodedSize(e) + 3);
+    void encodesInPlaceAtTheBuffersPositionAsTheWriterBatchesThem() {
+        for (LogEntry e : new LogEntry[] {A, B, C}) {
+            int size = RecordCodec.encodedSize(e);
+            ByteBuffer out = ByteBuffer.allocate(size + 3);
             out.put(new byte[3]); // not at the start of the buffer, as in a batch
             RecordCodec.encode(e, out);
             assertThat(out.position()).isEqualTo(out.capacity());
-            byte[] written = Arrays.copyOfRange(out.array(), 3, out.capacity());
-            assertThat(written).isEqualTo(RecordCodec.encode(e));
+            assertThat(out.getInt(3)).isEqualTo(size - RecordCodec.HEADER_BYTES);
+            RecordCodec.Decoded d = RecordCodec.decode(out.flip(), 3);
+            assertThat(d.record()).isEqualTo(e);
+            assertThat(d.next()).isEqualTo(size + 3);
         }
+        // multi-byte UTF-8 is counted in bytes: "é" takes 2
+        assertThat(RecordCodec.encodedSize(new LogEntry(1, 1, OpType.PUT, "é", "", 0, "")))
+                .isEqualTo(RecordCodec.encodedSize(new LogEntry(1, 1, OpType.PUT, "ab", "", 0, "")));
     }
 
     @Test
