@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private final Runnable flushRepliesTask = this::flushReplies;
     /** Set while a flush task is queued: a pipelined batch completing at once wakes the loop once. */
     private final AtomicBoolean flushQueued = new AtomicBoolean();
+    /** On the thread that completes a reply (the op-log writer): one object for every command. */
+    private final BiConsumer<Response, Throwable> onReplyDone = (r, e) -> {
+        if (this.flushQueued.compareAndSet(false, true)) {
+            this.ctx.executor().execute(this.flushRepliesTask);
+        }
+    };
 
     private final Runnable processTask = this::processLines;
     private ChannelHandlerContext ctx;
@@ -201,11 +208,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         }
         inFlight.add(result);
         if (!done) {
-            result.whenComplete((r, e) -> {
-                if (flushQueued.compareAndSet(false, true)) {
-                    ctx.executor().execute(flushRepliesTask);
-                }
-            });
+            result.whenComplete(onReplyDone);
         }
     }
 
