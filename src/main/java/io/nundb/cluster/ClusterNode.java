@@ -10,6 +10,7 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.command.WritePlacement;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.storage.ApplyPolicy;
 import io.nundb.storage.Databases;
@@ -334,7 +335,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         CommandExecutor engine = executor;
         if (engine == null || !isReadyPrimary()) {
             return CompletableFuture.completedFuture(
-                    new ForwardReply(ForwardedResponse.encode(Response.error(NOT_PRIMARY)), 0));
+                    new ForwardReply(ForwardedResponse.encode(Response.error(ErrorCode.NO_PRIMARY, NOT_PRIMARY)), 0));
         }
         Session session = Session.forwarded(request.db(), request.user(), request.admin());
         return engine.execute(session, request.command())
@@ -385,9 +386,11 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         forwardFailures.incrementAndGet();
-                        return CompletableFuture.completedFuture(Response.error("primary " + target
-                                + " could not be reached; the write may or may not have been applied: "
-                                + causeText(failure)));
+                        return CompletableFuture.completedFuture(Response.error(
+                                ErrorCode.OUTCOME_UNKNOWN,
+                                "primary " + target
+                                        + " could not be reached; the write may or may not have been applied: "
+                                        + causeText(failure)));
                     }
                     Response response = ForwardedResponse.decode(reply.reply());
                     if (response.outcome() == Response.Outcome.ERROR && NOT_PRIMARY.equals(response.error())) {
@@ -427,6 +430,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     private Response noPrimary() {
         return Response.error(
+                ErrorCode.NO_PRIMARY,
                 "no primary available within " + options.writeWait().toMillis()
                         + " ms (an election is under way or a majority is unreachable); the write was not applied");
     }
@@ -463,8 +467,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     /** The entry may still commit under a new primary (then the write stands) or be dropped: unknown. */
     private void expireLater(CompletableFuture<Response> answer) {
         answer.completeOnTimeout(
-                Response.error("this node stopped being the primary before the write committed;"
-                        + " the write may or may not have been applied"),
+                Response.error(
+                        ErrorCode.OUTCOME_UNKNOWN,
+                        "this node stopped being the primary before the write committed;"
+                                + " the write may or may not have been applied"),
                 options.writeWait().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -504,7 +510,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     private Response changeMembers(String address, boolean add) {
         if (address == null || !address.matches("[^\\s:]+:\\d{1,5}")) {
-            return Response.error("a member address is host:port");
+            return Response.error(ErrorCode.BAD_REQUEST, "a member address is host:port");
         }
         raftThread.execute(() -> {
             Set<String> next = new TreeSet<>(raft.members());

@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 
 /** What the engine needs to know of the cluster; the cluster package implements it. */
@@ -30,12 +31,12 @@ public interface ClusterView {
 
             @Override
             public Response join(String address) {
-                return Response.error("clustering is not enabled on this node");
+                return Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node");
             }
 
             @Override
             public Response leave(String address) {
-                return Response.error("clustering is not enabled on this node");
+                return Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node");
             }
         };
     }
