@@ -44,11 +44,15 @@ final class DataCommands {
         return value(access.selected(session).get(key), key, true);
     }
 
-    /** A key that does not exist is version 1 with no value, as NunDB's get-safe says. */
+    /**
+     * No value: a key that never existed is version 1, as NunDB's get-safe says; a removed one
+     * keeps its tombstone's version.
+     */
     private static Response value(VersionedValue v, String key, boolean versioned) {
-        return v == null
-                ? Response.value(key, 1, null, versioned)
-                : Response.value(key, v.version(), v.value(), versioned);
+        if (v == null) {
+            return Response.value(key, 1, null, versioned);
+        }
+        return Response.value(key, v.version(), v.deleted() ? null : v.value(), versioned);
     }
 
     CompletableFuture<Response> set(Session session, String key, int version, String value) {

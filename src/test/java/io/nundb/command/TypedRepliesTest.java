@@ -30,6 +30,12 @@ class TypedRepliesTest {
         assertThat(c.run("keys cart")).isEqualTo(new Response.KeyList(java.util.List.of("cart", "cart-2")));
         assertThat(c.run("set cart plums")).isSameAs(Response.ok());
         assertThat(c.run("ping")).isInstanceOf(Response.Text.class);
+        c.expect("remove cart", "ok \n");
+        c.expect("get-safe cart", "value-version 3 <Empty>\n", "ok \n");
+        assertThat(c.run("get-safe cart")).isEqualTo(new Response.Value("cart", 3, null, true));
+        // a live value that reads like NunDB's empty marker is still a value
+        c.expect("set odd <Empty>", "ok \n");
+        assertThat(((Response.Value) c.run("get odd")).value()).isEqualTo("<Empty>");
     }
 
     @Test

@@ -95,12 +95,10 @@ public class RSocketController {
         });
     }
 
+    /** Any failure refuses the login, also a wrong {@code auth} (which NunDB answers on an ok line). */
     private static void loginOk(Response r) {
-        if (!r.isOk()) {
-            throw new StreamRefused(r.error().strip());
-        }
-        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
-            throw new StreamRefused("invalid auth");
+        if (r instanceof Response.Failure f) {
+            throw new StreamRefused(f);
         }
     }
 
