@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Database;
@@ -7,11 +8,12 @@ import io.nundb.storage.Databases;
 import io.nundb.storage.Decision;
 import io.nundb.storage.VersionedValue;
 import io.nundb.watch.WatchRegistry;
+import java.util.List;
 
 /** auth, use-db, watch, unwatch, unwatch-all, and the end of a session. */
 final class SessionCommands {
 
-    static final Response CLOSED = Response.error("connection closed");
+    static final Response CLOSED = Response.error(ErrorCode.UNAVAILABLE, "connection closed");
 
     private final Databases databases;
     private final AdminCredentials admin;
@@ -29,18 +31,31 @@ final class SessionCommands {
     Response auth(Session session, String user, String password) {
         boolean valid = admin.matches(user, password);
         session.admin(valid);
-        return Response.ok(valid ? "valid auth\n" : "invalid auth\n");
+        return valid ? VALID_AUTH : invalidAuth(List.of(INVALID_AUTH_TEXT));
+    }
+
+    static final String INVALID_AUTH_TEXT = "invalid auth\n";
+    private static final Response VALID_AUTH = Response.ok("valid auth\n");
+
+    /** NunDB answers a wrong {@code auth} with {@code invalid auth} and then {@code ok}: a failure on an ok line. */
+    static Response invalidAuth(List<String> pushed) {
+        return new Response.Failure(
+                ErrorCode.INVALID_AUTH,
+                String.join("", pushed).strip().replace('\n', ' '),
+                pushed,
+                Response.Outcome.OK,
+                null);
     }
 
     Response useDb(Session session, String name, String user, String token) {
         Database db = databases.get(name);
         if (db == null) {
-            return Response.error("Not a valid database name");
+            return Response.error(ErrorCode.NOT_FOUND, "Not a valid database name");
         }
         String secretKey = user == null ? Database.TOKEN_KEY : "$$user_" + user;
         VersionedValue secret = db.getLive(secretKey);
         if (secret == null || !AdminCredentials.Secrets.equal(secret.value(), token)) {
-            return Response.error("Invalid token");
+            return Response.error(ErrorCode.INVALID_AUTH, "Invalid token");
         }
         // Locked against close() on a transport thread: a closing session must not be counted in.
         synchronized (session) {
