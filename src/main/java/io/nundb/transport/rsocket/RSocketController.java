@@ -52,6 +52,10 @@ public class RSocketController {
 
     private final OutboxLimits outboxLimits;
     private final int maxCommandLength;
+    private final int maxConnections;
+    /** Connections past SETUP (those refused at SETUP are not counted). */
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -61,11 +65,18 @@ public class RSocketController {
         this.stats = stats;
         this.outboxLimits = limits.outbox();
         this.maxCommandLength = limits.maxCommandLength();
+        this.maxConnections = limits.maxConnections();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            // refused at SETUP: the client gets a REJECTED_SETUP error frame, then the close
+            BadInputLog.shared().warn("rsocket connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
+            return Mono.error(new RejectedSetupException("too many connections"));
+        }
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
         Connection connection = new Connection(session, login, pushed);
@@ -74,6 +85,7 @@ public class RSocketController {
                 .rsocket()
                 .onClose()
                 .doFinally(s -> {
+                    admitted.decrementAndGet();
                     connections.remove(requester);
                     executor.close(session);
                 })
