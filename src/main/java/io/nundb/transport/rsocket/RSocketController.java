@@ -27,6 +27,7 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
 import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.messaging.rsocket.annotation.ConnectMapping;
 import org.springframework.stereotype.Controller;
@@ -124,6 +125,17 @@ public class RSocketController {
     @MessageExceptionHandler({RejectedSetupException.class, IllegalArgumentException.class})
     public Mono<Void> clientError(Exception e) {
         return Mono.error(e);
+    }
+
+    /**
+     * A payload the route cannot decode (a {@code watch} whose data is not the JSON it takes):
+     * refused with the reason, one WARN line per kind, instead of Spring's ERROR with a stack trace.
+     */
+    @MessageExceptionHandler(MethodArgumentResolutionException.class)
+    public Mono<Void> undecodable(MethodArgumentResolutionException e) {
+        BadInputLog.shared().warn("rsocket payload not understood", "refused");
+        return Mono.error(new IllegalArgumentException(
+                "payload not understood: watch takes JSON {\"keys\":[…],\"current\":…,\"lastEventId\":…}"));
     }
 
     /** Open RSocket client connections (read by the connection metrics). */
