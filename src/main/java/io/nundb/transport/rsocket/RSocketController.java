@@ -10,7 +10,6 @@ import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.transport.BadInputLog;
 import io.nundb.transport.ReplyBuffer;
-import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
 import io.nundb.transport.stream.WatchStreams;
@@ -42,7 +41,8 @@ import reactor.core.publisher.Mono;
 @Controller
 public class RSocketController {
 
-    private record Connection(Session session, String login, PushedMessages pushed) {}
+    /** @param json the connection's data MIME type is {@code application/json}: JSON replies */
+    private record Connection(Session session, String login, PushedMessages pushed, boolean json) {}
 
     private final CommandExecutor executor;
     private final WatchStreams streams;
@@ -66,7 +66,8 @@ public class RSocketController {
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
-        Connection connection = new Connection(session, login, pushed);
+        Connection connection =
+                new Connection(session, login, pushed, RSocketMimeTypes.isJson(requester.dataMimeType()));
         connections.put(requester, connection);
         requester
                 .rsocket()
@@ -130,11 +131,13 @@ public class RSocketController {
             return Mono.just(
                     "error payload too large: " + text.length() + " chars, the limit is " + maxCommandLength + "\n");
         }
-        List<String> commands = CommandSplitter.split(text == null ? "" : text);
+        String payload = RSocketJson.commandText(text, connection.json());
+        List<String> commands = CommandSplitter.split(payload == null ? "" : payload);
         if (commands.isEmpty()) {
             commands = List.of(""); // a blank request is an empty command, answered as such
         }
         StringBuilder reply = new StringBuilder();
+        List<Response> responses = new ArrayList<>();
         ReplyBuffer buffer = new ReplyBuffer(outboxLimits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
@@ -144,20 +147,25 @@ public class RSocketController {
                         for (String message : r.messages()) {
                             if (!buffer.add(message)) {
                                 reply.append(buffer.error());
+                                responses.add(Response.error(buffer.error().substring("error ".length())));
                                 return;
                             }
                             reply.append(message);
                         }
                         reply.append(Replies.terminal(r));
+                        responses.add(r);
                     }));
         }
-        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString)).doFinally(signal -> buffer.release());
+        return Mono.fromFuture(chain)
+                .then(Mono.fromSupplier(
+                        () -> connection.json() ? RSocketJson.commandReply(responses) : reply.toString()))
+                .doFinally(signal -> buffer.release());
     }
 
     /**
      * The connection's pushed text messages ({@code changed …}, {@code changed-version …},
      * {@code removed …}, {@code resolve …}) after {@code watch}/{@code arbiter} commands on this
-     * connection, exactly as NunDB sends them on TCP.
+     * connection, exactly as NunDB sends them on TCP; on a JSON connection each is a JSON string.
      */
     @MessageMapping("messages")
     public Flux<String> messages(RSocketRequester requester) {
@@ -165,11 +173,23 @@ public class RSocketController {
         if (connection == null) {
             return Flux.error(new IllegalStateException("connection is not set up"));
         }
-        return connection.pushed().open();
+        Flux<String> pushed = connection.pushed().open();
+        return connection.json() ? pushed.map(RSocketJson::pushed) : pushed;
     }
 
+    /**
+     * Change events as JSON objects, on either kind of connection; the request is JSON or the keys
+     * as text ({@link RSocketJson#watchRoute}).
+     */
     @MessageMapping("watch")
-    public Flux<StreamEvent> watch(RSocketRequester requester, @Payload WatchRoute route) {
+    public Flux<String> watch(RSocketRequester requester, @Payload(required = false) String request) {
+        WatchRoute route;
+        try {
+            route = RSocketJson.watchRoute(request);
+        } catch (IllegalArgumentException e) {
+            BadInputLog.shared().warn("rsocket watch request refused", "not valid JSON");
+            return Flux.error(e);
+        }
         Connection connection = connections.get(requester);
         String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
         if (login == null || login.isBlank()) {
@@ -188,6 +208,7 @@ public class RSocketController {
         }
         List<String> keys = route.keys() == null ? List.of() : route.keys();
         return streams.open(new WatchRequest(commands, keys, route.current(), route.lastEventId()))
+                .map(RSocketJson::event)
                 .onErrorMap(StreamRefused.class, e -> new IllegalArgumentException(e.error()));
     }
 }
