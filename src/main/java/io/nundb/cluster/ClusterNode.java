@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     /** The reply a node that is not (or no longer) the ready primary gives a forwarded write. */
     static final String NOT_PRIMARY = "not the primary";
+
+    private static final Pattern MEMBER_ADDRESS = Pattern.compile("[^\\s:,]+:\\d{1,5}");
 
     private final ClusterOptions options;
     private final OpLog opLog;
@@ -74,6 +77,12 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private volatile Set<String> members;
     private volatile long lastLeaderContactNanos;
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
+
+    // Raft thread only: the newest member change decided here, its answers, and a removal of this
+    // primary that waits for its commit
+    private long memberChangeIndex;
+    private final TreeMap<Long, CompletableFuture<Response>> memberChangeAnswers = new TreeMap<>();
+    private Map.Entry<Long, Set<String>> deferredMembers;
 
     private final AtomicLong elections = new AtomicLong();
     private final AtomicLong leaderChanges = new AtomicLong();
@@ -112,13 +121,14 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.databases = databases;
         this.pipeline = databases.pipeline();
         this.transport = transport;
-        this.members = options.members();
+        // the member set the log holds wins over the configured one (changed by join/leave since)
+        this.members = membersOf(databases.stateMachine().members());
         this.raftThread = new RaftThread(options.self(), transport);
         this.raftLog = new OpLogRaftLog(opLog, snapshots, pipeline, raftThread, this::onLeaderWritten);
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
         this.raft = new RaftNode(
                 options.self(),
-                options.members(),
+                members,
                 RaftOptions.forNode(options.electionTimeout().toMillis()),
                 raftThread,
                 store,
@@ -142,8 +152,19 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         pipeline.localWrites(false, NOT_PRIMARY);
         opLog.onWritten(this::onWritten);
         opLog.oldestIndexStillNeeded(this::oldestNeeded);
+        databases.stateMachine().membersListener(entry -> {
+            Set<String> next = membersOf(entry.value());
+            raftThread.execute(() -> membersApplied(entry.index(), next));
+        });
+        if (!members.equals(options.members())) {
+            log.warn(
+                    "{}: members {} from the log (join/leave) differ from the configured {}; the log's are used",
+                    options.self(),
+                    members,
+                    options.members());
+        }
         transport.start(this);
-        for (String peer : options.members()) {
+        for (String peer : members) {
             if (!peer.equals(options.self())) {
                 transport.connect(peer);
             }
@@ -153,7 +174,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         log.info(
                 "Cluster node {} started: members {}, ack {}, election timeout {} ms",
                 options.self(),
-                options.members(),
+                members,
                 options.ack().name().toLowerCase(),
                 options.electionTimeout().toMillis());
     }
@@ -180,6 +201,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             leaderReady = false;
             if (was == RaftNode.Role.LEADER) {
                 pendingHere.forEach(this::expireLater);
+                // its index may yet hold another entry, so a later commit there says nothing of it
+                memberChangeAnswers
+                        .values()
+                        .forEach(a -> a.complete(
+                                Response.error("this node stopped being the primary before the member change committed;"
+                                        + " it may or may not have been applied (see cluster-state)")));
+                memberChangeAnswers.clear();
             }
             if (opLog.isLeader() || opLog.currentTerm() < newTerm) {
                 opLog.beginTerm(Math.max(opLog.currentTerm(), newTerm), false);
@@ -210,6 +238,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     @Override
     public void commitAdvanced(long index) {
         commitIndex = index;
+        while (!memberChangeAnswers.isEmpty() && memberChangeAnswers.firstKey() <= index) {
+            memberChangeAnswers.pollFirstEntry().getValue().complete(Response.ok());
+        }
+        Map.Entry<Long, Set<String>> deferred = deferredMembers;
+        if (deferred != null && deferred.getKey() <= index) {
+            raftThread.execute(() -> membersApplied(deferred.getKey(), deferred.getValue()));
+        }
         if (options.ack() == AckMode.MAJORITY) {
             applier.committed(index);
         }
@@ -493,31 +528,108 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     }
 
     @Override
-    public Response join(String address) {
-        return changeMembers(address, true);
+    public CompletableFuture<Response> join(Session session, String address) {
+        return changeMembers(session, true, address);
     }
 
     @Override
-    public Response leave(String address) {
-        return changeMembers(address, false);
+    public CompletableFuture<Response> leave(Session session, String address) {
+        return changeMembers(session, false, address);
     }
 
-    private Response changeMembers(String address, boolean add) {
-        if (address == null || !address.matches("[^\\s:]+:\\d{1,5}")) {
-            return Response.error("a member address is host:port");
+    /**
+     * A member change is an entry of the replicated log, so every node (and every restart) agrees
+     * on the member set: the primary appends it, each node switches to it when it applies it, and
+     * the answer comes once it is committed. One change at a time (Raft's single-server rule).
+     */
+    private CompletableFuture<Response> changeMembers(Session session, boolean add, String address) {
+        if (address == null || !MEMBER_ADDRESS.matcher(address).matches()) {
+            return CompletableFuture.completedFuture(Response.error("a member address is host:port"));
         }
-        raftThread.execute(() -> {
-            Set<String> next = new TreeSet<>(raft.members());
-            if (add ? next.add(address) : next.remove(address)) {
-                raft.setMembers(next);
-                members = raft.members();
-                if (add) {
-                    transport.connect(address);
-                }
-                log.info("{} {} {}: members now {}", options.self(), add ? "added" : "removed", address, next);
+        String text = (add ? "join " : "leave ") + address;
+        if (!isReadyPrimary()) {
+            if (Session.FORWARDED.equals(session.transport())) {
+                return CompletableFuture.completedFuture(Response.error(NOT_PRIMARY));
             }
-        });
-        return Response.ok();
+            return forward(session, leader, text);
+        }
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        raftThread.execute(() -> proposeMembers(add, address, answer));
+        return answer.completeOnTimeout(
+                Response.error("the member change did not commit within "
+                        + options.writeWait().toMillis()
+                        + " ms; it may or may not have been applied (see cluster-state)"),
+                options.writeWait().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** On the Raft thread: appends the new member set if this node may, else says why not. */
+    private void proposeMembers(boolean add, String address, CompletableFuture<Response> answer) {
+        if (!raft.isReadyLeader()) {
+            answer.complete(Response.error("this node stopped being the primary; the member change was not applied"));
+            return;
+        }
+        if (memberChangeIndex > raft.commitIndex()
+                || memberChangeIndex > databases.stateMachine().appliedIndex()) {
+            answer.complete(
+                    Response.error("another member change is still in progress; try again once it has committed"));
+            return;
+        }
+        Set<String> next = new TreeSet<>(raft.members());
+        if (!(add ? next.add(address) : next.remove(address))) {
+            answer.complete(Response.ok()); // already so: nothing to change
+            return;
+        }
+        if (next.isEmpty()) {
+            answer.complete(Response.error("the last member cannot leave"));
+            return;
+        }
+        memberChangeIndex = Long.MAX_VALUE; // taken until the entry has its index
+        databases
+                .changeMembers(String.join(",", next))
+                .whenComplete((index, error) -> raftThread.execute(() -> {
+                    if (error != null) {
+                        memberChangeIndex = 0;
+                        answer.complete(Response.error("the member change was not stored: " + causeText(error)));
+                        return;
+                    }
+                    memberChangeIndex = index;
+                    if (raft.commitIndex() >= index) {
+                        answer.complete(Response.ok());
+                    } else {
+                        memberChangeAnswers.put(index, answer);
+                    }
+                }));
+    }
+
+    /**
+     * On the Raft thread: a member set was applied here (live, replicated, recovered in a snapshot
+     * or restored by a resync). A primary that leaves keeps leading until its removal is committed,
+     * so that the change it answers for is known to be final.
+     */
+    private void membersApplied(long index, Set<String> next) {
+        if (role == RaftNode.Role.LEADER && !next.contains(options.self()) && raft.commitIndex() < index) {
+            deferredMembers = Map.entry(index, next);
+            return;
+        }
+        deferredMembers = null;
+        Set<String> before = raft.members();
+        raft.setMembers(next);
+        members = raft.members();
+        for (String peer : next) {
+            if (!peer.equals(options.self()) && !before.contains(peer)) {
+                transport.connect(peer);
+            }
+        }
+        if (!before.equals(members)) {
+            log.info("{}: members now {} (from index {})", options.self(), new TreeSet<>(members), index);
+        }
+        refreshProgress();
+        signal();
+    }
+
+    private Set<String> membersOf(String value) {
+        return value == null || value.isEmpty() ? options.members() : new TreeSet<>(List.of(value.split(",")));
     }
 
     /** Where each replication latency (local write to majority, on the primary) is also reported: metrics. */
@@ -534,6 +646,11 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     @Override
     public void forceElection() {
         raftThread.execute(raft::forceElection);
+    }
+
+    /** The members this node counts majorities among (the log's newest member set, applied here). */
+    public Set<String> members() {
+        return members;
     }
 
     /** The figures of this node's part in the cluster. */

@@ -69,6 +69,11 @@ final class StateResync {
     private int correct(Databases target) {
         StateMachine machine = live.stateMachine();
         int changed = 0;
+        String members = target.stateMachine().members();
+        if (!Objects.equals(members, machine.members())) {
+            machine.apply(LogEntry.config(members == null ? "" : members)); // the dropped tail held a member change
+            changed++;
+        }
         for (Database want : target.all()) {
             if (Databases.ADMIN_DB.equals(want.name())) {
                 continue;

@@ -200,12 +200,16 @@ final class AdminCommands {
         }
     }
 
-    Response join(Session session, String address) {
-        return session.isAdmin() ? ports.cluster().join(address) : Response.error(Access.NOT_AUTH);
+    CompletableFuture<Response> join(Session session, String address) {
+        return session.isAdmin()
+                ? ports.cluster().join(session, address)
+                : CompletableFuture.completedFuture(Response.error(Access.NOT_AUTH));
     }
 
-    Response leave(Session session, String address) {
-        return session.isAdmin() ? ports.cluster().leave(address) : Response.error(Access.NOT_AUTH);
+    CompletableFuture<Response> leave(Session session, String address) {
+        return session.isAdmin()
+                ? ports.cluster().leave(session, address)
+                : CompletableFuture.completedFuture(Response.error(Access.NOT_AUTH));
     }
 
     /** replicate, replicate-remove, replicate-increment: the plain command on a named database. */

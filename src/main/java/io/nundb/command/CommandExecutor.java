@@ -204,9 +204,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.Debug d) {
             return done(admin.debug(s, d.sub()));
         } else if (c instanceof Command.Join j) {
-            return done(admin.join(s, j.address()));
+            return admin.join(s, j.address());
         } else if (c instanceof Command.Leave l) {
-            return done(admin.leave(s, l.address()));
+            return admin.leave(s, l.address());
         }
         throw new IllegalStateException("no handler for " + c.name());
     }

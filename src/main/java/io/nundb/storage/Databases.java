@@ -91,6 +91,16 @@ public final class Databases {
         return inFlight.applied();
     }
 
+    /**
+     * Decides and appends a cluster membership change (the primary only; see the cluster package).
+     * Returns a future that completes when it is applied, or fails when the log refused it.
+     */
+    public CompletableFuture<Long> changeMembers(String members) {
+        WritePipeline.InFlight inFlight = pipeline.append(LogEntry.config(members), null, null, null);
+        pipeline.track(inFlight);
+        return inFlight.applied();
+    }
+
     void forgetCreate(String name) {
         creating.remove(name);
     }

@@ -3,6 +3,7 @@ package io.nundb.storage;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ public final class StateMachine {
     private volatile AppliedListener[] listeners = new AppliedListener[0];
     private volatile long appliedIndex;
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
+    private volatile String members;
+    private volatile Consumer<LogEntry> membersListener = m -> {};
 
     StateMachine(Databases databases) {
         this.databases = databases;
@@ -35,6 +38,22 @@ public final class StateMachine {
         AppliedListener[] next = java.util.Arrays.copyOf(now, now.length + 1);
         next[now.length] = listener;
         listeners = next;
+    }
+
+    /**
+     * The cluster's member set as the applied {@link OpType#CONFIG} entries (or the snapshot) left
+     * it, sorted and comma-separated; null when no membership change was ever applied.
+     */
+    public String members() {
+        return members;
+    }
+
+    /**
+     * Told of every applied member set (the {@link OpType#CONFIG} entry), on the applying thread (which may hold the pipeline's drain
+     * lock): it must only hand the news on, never block. One listener, the cluster's.
+     */
+    public void membersListener(Consumer<LogEntry> listener) {
+        this.membersListener = listener;
     }
 
     /** The highest index applied; everything at or below it is in memory. */
@@ -112,6 +131,14 @@ public final class StateMachine {
             case NOOP -> {
                 // a leader's first entry of its term: it holds no state, only an index
                 advance(entry.index());
+                return;
+            }
+            case CONFIG -> {
+                // membership is the cluster's state, not data: no watcher hears of it
+                // empty: back to the members the nodes were started with (a change was undone)
+                members = entry.value().isEmpty() ? null : entry.value();
+                advance(entry.index());
+                membersListener.accept(entry);
                 return;
             }
             default -> throw new IllegalStateException("unknown entry type " + entry.type());

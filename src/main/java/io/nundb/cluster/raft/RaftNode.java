@@ -27,10 +27,11 @@ import java.util.TreeSet;
  * <p>Threading: not thread-safe. Every method, every task given to {@link RaftEnvironment#schedule}
  * and every durability callback must run on one thread, the node's.
  *
- * <p>Membership: {@link #setMembers} applies a new member set at once, outside the log. That is
- * safe only when changes are made one server at a time and every member learns of the change before
- * the next one; during the change, nodes that disagree on the set may count different majorities.
- * Joint consensus (or log-replicated single-server changes) is not implemented.
+ * <p>Membership: {@link #setMembers} switches to a new member set at once. The caller keeps the
+ * set in the replicated log (the cluster package writes each change as a log entry and switches
+ * when the entry is applied, as etcd's raft does) and makes one change at a time, one server at a
+ * time, starting the next only once the previous one is committed: any majority of the old set then
+ * overlaps any majority of the new one. Joint consensus is not implemented.
  */
 public final class RaftNode {
 
