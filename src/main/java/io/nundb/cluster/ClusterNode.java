@@ -78,11 +78,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private volatile long lastLeaderContactNanos;
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
 
-    // Raft thread only: the newest member change decided here, its answers, and a removal of this
-    // primary that waits for its commit
-    private long memberChangeIndex;
+    // Raft thread only: whether a member change is on its way into the log, and the answers of
+    // those in it, by index
+    private boolean memberChangeStoring;
     private final TreeMap<Long, CompletableFuture<Response>> memberChangeAnswers = new TreeMap<>();
-    private Map.Entry<Long, Set<String>> deferredMembers;
 
     private final AtomicLong elections = new AtomicLong();
     private final AtomicLong leaderChanges = new AtomicLong();
@@ -121,19 +120,20 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.databases = databases;
         this.pipeline = databases.pipeline();
         this.transport = transport;
-        // the member set the log holds wins over the configured one (changed by join/leave since)
-        this.members = membersOf(databases.stateMachine().members());
         this.raftThread = new RaftThread(options.self(), transport);
-        this.raftLog = new OpLogRaftLog(opLog, snapshots, pipeline, raftThread, this::onLeaderWritten);
+        this.raftLog = new OpLogRaftLog(
+                opLog, snapshots, pipeline, raftThread, this::onLeaderWritten, databases.stateMachine());
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
         this.raft = new RaftNode(
                 options.self(),
-                members,
+                options.members(),
                 RaftOptions.forNode(options.electionTimeout().toMillis()),
                 raftThread,
                 store,
                 raftLog,
                 this);
+        // the member set the log holds wins over the configured one (changed by join/leave since)
+        this.members = raft.members();
         this.term = store.currentTerm();
         this.applier = new CommitApplier(options.self(), pipeline);
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
@@ -152,10 +152,6 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         pipeline.localWrites(false, NOT_PRIMARY);
         opLog.onWritten(this::onWritten);
         opLog.oldestIndexStillNeeded(this::oldestNeeded);
-        databases.stateMachine().membersListener(entry -> {
-            Set<String> next = membersOf(entry.value());
-            raftThread.execute(() -> membersApplied(entry.index(), next));
-        });
         if (!members.equals(options.members())) {
             log.warn(
                     "{}: members {} from the log (join/leave) differ from the configured {}; the log's are used",
@@ -241,10 +237,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         while (!memberChangeAnswers.isEmpty() && memberChangeAnswers.firstKey() <= index) {
             memberChangeAnswers.pollFirstEntry().getValue().complete(Response.ok());
         }
-        Map.Entry<Long, Set<String>> deferred = deferredMembers;
-        if (deferred != null && deferred.getKey() <= index) {
-            raftThread.execute(() -> membersApplied(deferred.getKey(), deferred.getValue()));
-        }
+
         if (options.ack() == AckMode.MAJORITY) {
             applier.committed(index);
         }
@@ -569,8 +562,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             answer.complete(Response.error("this node stopped being the primary; the member change was not applied"));
             return;
         }
-        if (memberChangeIndex > raft.commitIndex()
-                || memberChangeIndex > databases.stateMachine().appliedIndex()) {
+        if (memberChangeStoring || !raft.mayChangeMembers()) {
             answer.complete(
                     Response.error("another member change is still in progress; try again once it has committed"));
             return;
@@ -584,16 +576,17 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             answer.complete(Response.error("the last member cannot leave"));
             return;
         }
-        memberChangeIndex = Long.MAX_VALUE; // taken until the entry has its index
+        memberChangeStoring = true;
+        long proposalTerm = raft.term(); // the entry's term: were the lead lost before, the log refuses it
         databases
                 .changeMembers(String.join(",", next))
                 .whenComplete((index, error) -> raftThread.execute(() -> {
+                    memberChangeStoring = false;
                     if (error != null) {
-                        memberChangeIndex = 0;
                         answer.complete(Response.error("the member change was not stored: " + causeText(error)));
                         return;
                     }
-                    memberChangeIndex = index;
+                    raft.membersAppended(index, proposalTerm, next);
                     if (raft.commitIndex() >= index) {
                         answer.complete(Response.ok());
                     } else {
@@ -602,34 +595,18 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 }));
     }
 
-    /**
-     * On the Raft thread: a member set was applied here (live, replicated, recovered in a snapshot
-     * or restored by a resync). A primary that leaves keeps leading until its removal is committed,
-     * so that the change it answers for is known to be final.
-     */
-    private void membersApplied(long index, Set<String> next) {
-        if (role == RaftNode.Role.LEADER && !next.contains(options.self()) && raft.commitIndex() < index) {
-            deferredMembers = Map.entry(index, next);
-            return;
-        }
-        deferredMembers = null;
-        Set<String> before = raft.members();
-        raft.setMembers(next);
-        members = raft.members();
+    /** On the Raft thread: the member set changed (appended, truncated or from a snapshot). */
+    @Override
+    public void membersChanged(Set<String> next) {
+        Set<String> before = members;
+        members = next;
         for (String peer : next) {
             if (!peer.equals(options.self()) && !before.contains(peer)) {
                 transport.connect(peer);
             }
         }
-        if (!before.equals(members)) {
-            log.info("{}: members now {} (from index {})", options.self(), new TreeSet<>(members), index);
-        }
-        refreshProgress();
+        log.info("{}: members now {}", options.self(), new TreeSet<>(next));
         signal();
-    }
-
-    private Set<String> membersOf(String value) {
-        return value == null || value.isEmpty() ? options.members() : new TreeSet<>(List.of(value.split(",")));
     }
 
     /** Where each replication latency (local write to majority, on the primary) is also reported: metrics. */

@@ -69,11 +69,7 @@ final class StateResync {
     private int correct(Databases target) {
         StateMachine machine = live.stateMachine();
         int changed = 0;
-        String members = target.stateMachine().members();
-        if (!Objects.equals(members, machine.members())) {
-            machine.apply(LogEntry.config(members == null ? "" : members)); // the dropped tail held a member change
-            changed++;
-        }
+        machine.restoreMembers(target.stateMachine()); // the Raft node reads them from here after a snapshot
         for (Database want : target.all()) {
             if (Databases.ADMIN_DB.equals(want.name())) {
                 continue;

@@ -1,9 +1,10 @@
 package io.nundb.storage;
 
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ public final class StateMachine {
     private volatile long appliedIndex;
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
     private volatile String members;
-    private volatile Consumer<LogEntry> membersListener = m -> {};
+    private final ConcurrentSkipListMap<Long, String> memberHistory = new ConcurrentSkipListMap<>();
 
     StateMachine(Databases databases) {
         this.databases = databases;
@@ -49,11 +50,18 @@ public final class StateMachine {
     }
 
     /**
-     * Told of every applied member set (the {@link OpType#CONFIG} entry), on the applying thread (which may hold the pipeline's drain
-     * lock): it must only hand the news on, never block. One listener, the cluster's.
+     * The member sets applied, by index (0 for the one a snapshot held): what the log and the
+     * snapshot say about membership, for the cluster to read at start and after a resync.
      */
-    public void membersListener(Consumer<LogEntry> listener) {
-        this.membersListener = listener;
+    public NavigableMap<Long, String> memberHistory() {
+        return new TreeMap<>(memberHistory);
+    }
+
+    /** Takes the member sets of {@code other} (memory rebuilt from the files by a resync). */
+    public void restoreMembers(StateMachine other) {
+        memberHistory.clear();
+        memberHistory.putAll(other.memberHistory);
+        members = other.members;
     }
 
     /** The highest index applied; everything at or below it is in memory. */
@@ -135,10 +143,9 @@ public final class StateMachine {
             }
             case CONFIG -> {
                 // membership is the cluster's state, not data: no watcher hears of it
-                // empty: back to the members the nodes were started with (a change was undone)
-                members = entry.value().isEmpty() ? null : entry.value();
+                members = entry.value();
+                memberHistory.put(entry.index(), entry.value());
                 advance(entry.index());
-                membersListener.accept(entry);
                 return;
             }
             default -> throw new IllegalStateException("unknown entry type " + entry.type());

@@ -84,6 +84,11 @@ public final class WritePipeline {
             return applied;
         }
 
+        /** The journal's answer: the entry's index once it is stored (take it before {@link #track}). */
+        CompletableFuture<Long> stored() {
+            return durable;
+        }
+
         @Override
         public void accept(Long index, Throwable failure) {
             if (failure == null) {
