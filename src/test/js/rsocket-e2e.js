@@ -6,6 +6,7 @@ const { RSocketConnector } = require('rsocket-core');
 const { TcpClientTransport } = require('rsocket-tcp-client');
 const { WebsocketClientTransport } = require('rsocket-websocket-client');
 const { encodeCompositeMetadata, encodeRoute, WellKnownMimeType } = require('rsocket-composite-metadata');
+const net = require('net');
 const WebSocket = require('ws');
 
 const [, , address, db, token] = process.argv;
@@ -14,8 +15,13 @@ const LOGIN = 'message/x.nundb.login.v0';
 
 function transport() {
   return url.protocol === 'tcp:'
-    ? new TcpClientTransport({ connectionOptions: { host: url.hostname, port: Number(url.port) } })
-    : new WebsocketClientTransport({ url: url.href, wsCreator: u => new WebSocket(u) });
+    ? new TcpClientTransport({
+        connectionOptions: { host: url.hostname, port: Number(url.port) },
+        // once a connection is closed the library stops listening for socket errors: a late reset
+        // from the server (after a rejected SETUP, say) must not crash the process
+        socketCreator: options => net.connect(options).on('error', () => {}),
+      })
+    : new WebsocketClientTransport({ url: url.href, wsCreator: u => new WebSocket(u).on('error', () => {}) });
 }
 
 async function connect({ login, dataMimeType = 'text/plain' }) {
@@ -81,12 +87,14 @@ async function main() {
   check('text/plain command answers NunDB text', reply === 'ok \nvalue 1\nok \n', JSON.stringify(reply));
 
   const events = [];
+  let write;
   const watched = stream(text, 'watch', 't', e => {
     events.push(JSON.parse(e));
-    if (events.length === 1) request(text, 'command', 'set t 2');
+    if (events.length === 1) write = request(text, 'command', 'set t 2'); // after `ready`
     return events.length === 2;
   });
   await watched;
+  await write; // answered before the connection closes
   check('text/plain watch takes the keys as text', events[1].type === 'change' && events[1].value === '2', JSON.stringify(events));
   text.close();
 

@@ -6,6 +6,7 @@ const { RSocketConnector } = require('rsocket-core');
 const { TcpClientTransport } = require('rsocket-tcp-client');
 const { WebsocketClientTransport } = require('rsocket-websocket-client');
 const { encodeCompositeMetadata, encodeRoute, WellKnownMimeType } = require('rsocket-composite-metadata');
+const net = require('net');
 const WebSocket = require('ws'); // Node 20 has no WebSocket of its own; a browser passes none
 
 const url = new URL(process.argv[2] || 'tcp://localhost:3015');
@@ -13,8 +14,13 @@ const key = 'greeting-' + url.protocol.replace(':', '');
 
 function transport() {
   return url.protocol === 'tcp:'
-    ? new TcpClientTransport({ connectionOptions: { host: url.hostname, port: Number(url.port) } })
-    : new WebsocketClientTransport({ url: url.href, wsCreator: u => new WebSocket(u) });
+    ? new TcpClientTransport({
+        connectionOptions: { host: url.hostname, port: Number(url.port) },
+        // once a connection is closed the library stops listening for socket errors: a late reset
+        // from the server (after a rejected SETUP, say) must not crash the process
+        socketCreator: options => net.connect(options).on('error', () => {}),
+      })
+    : new WebsocketClientTransport({ url: url.href, wsCreator: u => new WebSocket(u).on('error', () => {}) });
 }
 
 // The login travels in the SETUP frame's composite metadata, as NunDB login commands.
