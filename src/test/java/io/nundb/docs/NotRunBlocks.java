@@ -64,8 +64,8 @@ final class NotRunBlocks {
                 "README.md",
                 "./mvnw -B package -DskipTests                 # target/nundb-jvm-*.jar and target/nun-db",
                 Kind.BUILD,
-                "packages the jar, then starts a server on the default ports; the same CLI verbs run in"
-                        + " docs/operations.md's runnable blocks");
+                "packages the jar and starts a server on the default ports; the next block runs the CLI against"
+                        + " the docs test's server");
         add(
                 "README.md",
                 "./mvnw -B package -DskipTests && DOCKER_BUILDKIT=0 docker build -t nundb-jvm .",
@@ -134,26 +134,9 @@ final class NotRunBlocks {
         add("docs/operations.md", "\"nundb\": {", Kind.OUTPUT, "part of /actuator/health/details");
         add(
                 "docs/operations.md",
-                "target/nun-db health                        # exit 0 when ready (reads NUN_HTTP_ADDR, else"
-                        + " localhost:3013)",
-                Kind.BUILD,
-                "needs the packaged jar's launcher");
-        add(
-                "docs/operations.md",
                 "sum by (command) (rate(nundb_commands_seconds_count[1m]))",
                 Kind.OUTPUT,
                 "PromQL queries for Prometheus, not shell commands");
-        add(
-                "docs/operations.md",
-                "target/nun-db --help                 # every verb; nun-db VERB --help for one",
-                Kind.BUILD,
-                "needs the packaged jar's launcher");
-        add(
-                "docs/operations.md",
-                "target/nun-db -u nun -p nun-pwd start --dbs-dir /tmp/nundb-data > /tmp/nundb-server.log 2>&1 &"
-                        + " server=$!",
-                Kind.BUILD,
-                "needs the packaged jar's launcher and the default ports");
         add(
                 "docs/operations.md",
                 "docker run -d --name nd --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\",
@@ -211,12 +194,6 @@ final class NotRunBlocks {
                 "a page to open in a browser; the console's browser test covers a live page");
         add(
                 "docs/transports.md",
-                "$ curl -N -H 'Authorization: Bearer demo-token'"
-                        + " 'localhost:3013/api/v1/dbs/demo/watch?key=greeting&current=true'",
-                Kind.OUTPUT,
-                "a stream that runs until stopped; RestApiTest checks these events");
-        add(
-                "docs/transports.md",
                 "const es = new EventSource('http://localhost:3013/api/v1/dbs/demo/watch?key=greeting&current=true"
                         + "&token=demo-token');",
                 Kind.CLIENT_CODE,
@@ -232,11 +209,6 @@ final class NotRunBlocks {
                         + " -Dexec.classpathScope=test -Dexec.mainClass=io.nundb.bench.WsBench",
                 Kind.BENCH,
                 "minutes of load with thousands of connections");
-        add(
-                "README.md",
-                "curl -N -H 'Authorization: Bearer demo-token' 'localhost:3013/api/v1/dbs/demo/watch?key=name'",
-                Kind.OUTPUT,
-                "a stream that runs until stopped");
     }
 
     private NotRunBlocks() {}
