@@ -3,6 +3,7 @@ package io.nundb.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nundb.testing.Chromium;
 import io.nundb.testing.LineClient;
 import io.nundb.transport.tcp.TcpListener;
 import java.net.URI;

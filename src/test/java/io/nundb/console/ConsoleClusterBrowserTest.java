@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nundb.cluster.testing.ProcessCluster;
+import io.nundb.testing.Chromium;
 import io.nundb.testing.LineClient;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every fenced block of README.md and docs/*.md is accounted for: marked {@code runnable} (then
- * {@link DocsExamplesTest} runs it), or listed in {@link NotRunBlocks} with the reason it is not
+ * {@link DocsExamplesTest} runs it) or {@code browser} ({@link DocsBrowserTest} runs it in Chromium), or listed in {@link NotRunBlocks} with the reason it is not
  * run. A new example therefore either runs or says why not; an entry of the list that matches no
  * block any more fails too, so the list cannot rot. Prints the inventory into the test report.
  */
@@ -25,7 +25,7 @@ class DocsCoverageTest {
             for (MarkdownBlocks.Block block : MarkdownBlocks.read(doc).blocks()) {
                 String key = NotRunBlocks.key(block);
                 NotRunBlocks.Reason reason = NotRunBlocks.LIST.get(key);
-                if (block.runnable()) {
+                if (block.runnable() || block.browser()) {
                     assertThat(reason)
                             .as("%s is runnable: drop it from NotRunBlocks", block.where())
                             .isNull();

@@ -189,17 +189,6 @@ final class NotRunBlocks {
                 "needs the packaged jar and a NunDB data directory the user has");
         add(
                 "docs/transports.md",
-                "<!doctype html>",
-                Kind.CLIENT_CODE,
-                "a page to open in a browser; the console's browser test covers a live page");
-        add(
-                "docs/transports.md",
-                "const es = new EventSource('http://localhost:3013/api/v1/dbs/demo/watch?key=greeting&current=true"
-                        + "&token=demo-token');",
-                Kind.CLIENT_CODE,
-                "browser code; the console uses the same EventSource call in ConsoleBrowserTest");
-        add(
-                "docs/transports.md",
                 "import org.springframework.messaging.rsocket.RSocketRequester;",
                 Kind.CLIENT_CODE,
                 "a fragment of a Spring application; RSocketTransportTest uses the same requester calls");

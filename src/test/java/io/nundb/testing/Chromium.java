@@ -1,4 +1,4 @@
-package io.nundb.console;
+package io.nundb.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,17 +18,17 @@ import org.openqa.selenium.logging.LoggingPreferences;
 /**
  * Headless Chromium from Debian's {@code chromium} and {@code chromium-driver} packages (which
  * {@code .ci/run} installs) for the console tests; skips the calling test, with the reason, where
- * they are not installed. Used on the test thread.
+ * they are not installed. Used on the test thread, by the console tests and the docs test.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
     private static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-    final WebDriver browser;
+    public final WebDriver browser;
 
     /** A fresh browser with its profile under {@code profile}; the calling test is skipped without Chromium. */
-    Chromium(Path profile) {
+    public Chromium(Path profile) {
         assumeTrue(
                 Files.isExecutable(BINARY) && Files.isExecutable(DRIVER),
                 "No Chromium here (" + BINARY + ", " + DRIVER + "): console browser test skipped. "
@@ -51,27 +51,34 @@ final class Chromium implements AutoCloseable {
         browser = new ChromeDriver(service, options);
     }
 
-    Object script(String js) {
+    public Object script(String js) {
         return ((JavascriptExecutor) browser).executeScript(js);
     }
 
     /** True when nothing on the page is wider than the window (no sideways scrolling). */
-    boolean fitsTheWidth() {
+    public boolean fitsTheWidth() {
         return Boolean.TRUE.equals(script("return document.documentElement.scrollWidth <= window.innerWidth"));
     }
 
     /** Saves what the window shows, from the top of the page, as a PNG at {@code target}. */
-    void screenshot(Path target) throws java.io.IOException {
+    public void screenshot(Path target) throws java.io.IOException {
         script("window.scrollTo(0, 0)");
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.delete(shot);
     }
 
+    /** What the page logged since the last call ({@code console.log} and script errors), one entry a line. */
+    public java.util.List<String> logs() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(e -> e.getMessage())
+                .toList();
+    }
+
     @Override
     public void close() {
         // What the page logged (script errors above all): printed into the test's report.
-        browser.manage().logs().get(LogType.BROWSER).forEach(e -> System.out.println("browser: " + e));
+        logs().forEach(e -> System.out.println("browser: " + e));
         browser.quit();
     }
 }
