@@ -510,7 +510,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     @Override
     public String clusterState() {
         List<String> rendered = new ArrayList<>();
-        for (ClusterMember m : members()) {
+        for (ClusterMember m : memberViews()) {
             if (m.self()) {
                 rendered.add(m.id() + "(self):" + m.role() + " ");
             } else {
@@ -526,7 +526,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     }
 
     /** Every member, sorted by id, with its role as {@code cluster-state} names it and (on the primary) its lag. */
-    public List<ClusterMember> members() {
+    public List<ClusterMember> memberViews() {
         String self = options.self();
         String primary = leader;
         Map<String, Long> lag = status().lagEntries();

@@ -68,6 +68,6 @@ public class NodeController {
                 s.lastIndex(),
                 s.ready(),
                 s.ack().name().toLowerCase(Locale.ROOT),
-                cluster.members());
+                cluster.memberViews());
     }
 }
