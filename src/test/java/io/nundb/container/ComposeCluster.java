@@ -127,6 +127,18 @@ final class ComposeCluster implements AutoCloseable {
                 }
                 cluster.containers.put(service, id);
                 docker(DOCKER_CALL, "docker", "network", "connect", cluster.clientNetwork, id);
+                // peers must not find each other over the test's network, or no partition would cut them
+                String aliases = docker(
+                        DOCKER_CALL,
+                        "docker",
+                        "inspect",
+                        "-f",
+                        "{{(index .NetworkSettings.Networks \"" + cluster.clientNetwork + "\").Aliases}}",
+                        id);
+                if (aliases.matches("(?s).*\\b" + service + "\\b.*")) {
+                    throw new IllegalStateException(service + " answers to its service name on " + cluster.clientNetwork
+                            + " too (" + aliases.strip() + "): a hostname: in the compose file does that");
+                }
             }
         } catch (IOException | RuntimeException e) {
             cluster.close();
