@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.nundb.container.LoggedWriter.Outcome;
 import io.nundb.container.LoggedWriter.Write;
 import io.nundb.testing.LineClient;
+import io.nundb.testing.PipelinedGets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -241,7 +242,7 @@ class ComposeClusterTest {
         }
         List<Map<String, String>> perNode = new ArrayList<>();
         for (String s : ComposeCluster.SERVICES) {
-            perNode.add(values(s, byKey.keySet()));
+            perNode.add(PipelinedGets.values(cluster.address(s), ComposeCluster.TCP, DB, TOKEN, byKey.keySet()));
         }
         List<String> problems = new ArrayList<>();
         for (int i = 1; i < perNode.size(); i++) {
@@ -343,41 +344,6 @@ class ComposeClusterTest {
                             && Set.copyOf(digests).size() == 1;
                 });
         return last.get(0);
-    }
-
-    /** The values of {@code keys} on one node, absent keys left out; gets pipelined in batches. */
-    private Map<String, String> values(String service, Collection<String> keys) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(cluster.address(service), ComposeCluster.TCP), 10_000);
-            socket.setSoTimeout(30_000);
-            BufferedReader in =
-                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            var os = socket.getOutputStream();
-            os.write(("use-db " + DB + " " + TOKEN + "\n").getBytes(StandardCharsets.UTF_8));
-            assertThat(in.readLine()).isEqualTo("ok "); // greeting
-            assertThat(in.readLine()).isEqualTo("ok ");
-            List<String> all = new ArrayList<>(keys);
-            for (int from = 0; from < all.size(); from += 500) {
-                List<String> batch = all.subList(from, Math.min(all.size(), from + 500));
-                StringBuilder commands = new StringBuilder();
-                batch.forEach(k -> commands.append("get ").append(k).append('\n'));
-                os.write(commands.toString().getBytes(StandardCharsets.UTF_8));
-                os.flush();
-                for (String key : batch) {
-                    String value = in.readLine();
-                    assertThat(in.readLine())
-                            .as("get " + key + " on " + service)
-                            .isEqualTo("ok ");
-                    assertThat(value).as("get " + key + " on " + service).startsWith("value ");
-                    String v = value.substring("value ".length());
-                    if (!v.equals("<Empty>")) {
-                        out.put(key, v);
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /** A TCP session on one node watching one key; {@link #next()} is the next change it is told of. */

@@ -72,10 +72,9 @@ final class LoggedWriter implements AutoCloseable {
         int n = 0;
         while (!stopping) {
             if (client == null) {
-                on = cluster.running().contains(node)
-                        ? node
-                        : cluster.running().get(n % cluster.running().size());
-                client = session(on);
+                List<String> running = cluster.running();
+                on = running.contains(node) ? node : running.isEmpty() ? null : running.get(n % running.size());
+                client = on == null ? null : session(on);
                 if (client == null) {
                     LockSupport.parkNanos(200_000_000L); // nobody answers for the moment
                     continue;
