@@ -25,6 +25,7 @@ import org.springframework.messaging.rsocket.RSocketStrategies;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.MimeTypeUtils;
 import reactor.test.StepVerifier;
 
 @SpringBootTest(
@@ -89,6 +90,34 @@ class RSocketTransportTest {
         assertThat(call(r, "get a; get-safe a")).isEqualTo("value 1;2\nok \nvalue-version 0 1;2\nok \n");
         assertThat(call(r, "increment a")).isEqualTo("error Key is not numeric \n");
         r.dispose();
+    }
+
+    @Test
+    void aJsonConnectionGetsJsonReplies() {
+        RSocketRequester r = RSocketRequester.builder()
+                .rsocketStrategies(strategies)
+                .dataMimeType(MimeTypeUtils.APPLICATION_JSON)
+                .setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
+                .tcp("127.0.0.1", port);
+        assertThat(json(r, "set a 1;2")).isEqualTo("{\"ok\":true}");
+        assertThat(json(r, "get-safe a")).isEqualTo("{\"ok\":true,\"key\":\"a\",\"version\":0,\"value\":\"1;2\"}");
+        assertThat(json(r, "get-safe none")).isEqualTo("{\"ok\":true,\"key\":\"none\",\"version\":1,\"value\":null}");
+        assertThat(json(r, "keys")).isEqualTo("{\"ok\":true,\"keys\":[\"$connections\",\"a\"]}");
+        assertThat(json(r, "increment a"))
+                .isEqualTo("{\"ok\":false,\"error\":{\"code\":\"BAD_REQUEST\",\"message\":\"Key is not numeric\"}}");
+        assertThat(json(r, "get $$token")).contains("\"code\":\"PERMISSION_DENIED\"");
+        // several commands in one payload: one object each, in an array
+        assertThat(json(r, "ping; get a"))
+                .isEqualTo(
+                        "[{\"ok\":true,\"text\":\"pong\\n\"},{\"ok\":true,\"key\":\"a\",\"version\":0,\"value\":\"1;2\"}]");
+        r.dispose();
+    }
+
+    /** The reply's JSON text as sent. */
+    String json(RSocketRequester r, String command) {
+        byte[] bytes =
+                r.route("command").data(command).retrieveMono(byte[].class).block(Duration.ofSeconds(10));
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
