@@ -99,11 +99,13 @@ public final class Perf {
         this.options = options;
         this.out = out;
         this.work = work;
-        this.testClasses = Path.of(LoadGen.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
+        this.testClasses = loadgenClasses(
+                Path.of(LoadGen.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI()),
+                work);
         // Raising the fd limit needs CAP_SYS_RESOURCE; without it every process keeps the inherited limit.
         List<String> prefix = List.of("prlimit", "--nofile=200000:200000", "--");
         String note;
@@ -126,6 +128,22 @@ public final class Perf {
         }
         this.limitPrefix = prefix;
         this.limitNote = note;
+    }
+
+    /**
+     * A copy of the bench's compiled classes (all the load generator needs: it uses nothing outside
+     * this package and the JDK), so a rebuild during a long run cannot pull them from under it.
+     */
+    private static Path loadgenClasses(Path testClasses, Path work) throws IOException {
+        Path target = work.resolve("loadgen-classes");
+        Path from = testClasses.resolve("io/nundb/bench");
+        Path to = Files.createDirectories(target.resolve("io/nundb/bench"));
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return target;
     }
 
     public static void main(String[] args) throws Exception {
