@@ -79,10 +79,10 @@ final class PerfPhase {
         return failures.get(setup);
     }
 
-    /** The figure's per-round values of one setup, failed rounds as null. */
+    /** The figure's per-round values of one setup, failed rounds as null; empty for a setup not in the phase. */
     List<Double> values(String setup, String key) {
         List<Double> values = new ArrayList<>();
-        for (Map<String, Double> r : rounds.get(setup)) {
+        for (Map<String, Double> r : rounds.getOrDefault(setup, List.of())) {
             values.add(r == null ? null : r.get(key));
         }
         return values;
