@@ -57,49 +57,60 @@ final class JarServer implements AutoCloseable {
             Map<String, String> clusterEnv,
             Duration timeout)
             throws IOException, InterruptedException {
-        int tcp = FreePorts.pick();
-        int ws = FreePorts.pick();
-        int http = FreePorts.pick();
-        int rsocket = FreePorts.pick();
-        List<String> command = new ArrayList<>(commandPrefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(flags.flags());
-        command.add("-jar");
-        command.add(jar.toString());
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> env = pb.environment();
-        env.put("NUN_USER", USER);
-        env.put("NUN_PWD", PASSWORD);
-        env.put("NUN_DBS_DIR", dataDir.toString());
-        env.put("NUN_TCP_ADDR", "127.0.0.1:" + tcp);
-        env.put("NUN_WS_ADDR", "127.0.0.1:" + ws);
-        env.put("NUN_HTTP_ADDR", "127.0.0.1:" + http);
-        env.put("NUN_RSOCKET_ADDR", "127.0.0.1:" + rsocket);
-        env.put("NUN_REPLICATE_ADDR", "");
-        // The one setting off its default: 10,000 connections per door would refuse the fan-out's
-        // writer next to 10,000 watchers, and the 50,000-connection phase altogether.
-        env.put("NUN_MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS));
-        if (flags.javaToolOptions() != null) {
-            env.put("JAVA_TOOL_OPTIONS", flags.javaToolOptions());
-        }
-        env.putAll(clusterEnv);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process p = pb.start();
-        JarServer server = new JarServer(name, p, log, tcp, ws, http);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (!p.isAlive()) {
-                server.close();
-                throw new IOException(name + " exited with " + p.exitValue() + "; log " + log + ":\n" + tail(log));
+        // A free port can be taken by another process between the pick and the server's bind (the
+        // machine is shared, and the picks come from the ephemeral range): then start again on others.
+        attempts:
+        for (int attempt = 1; ; attempt++) {
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
+            int tcp = FreePorts.pick();
+            int ws = FreePorts.pick();
+            int http = FreePorts.pick();
+            int rsocket = FreePorts.pick();
+            List<String> command = new ArrayList<>(commandPrefix);
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(flags.flags());
+            command.add("-jar");
+            command.add(jar.toString());
+            ProcessBuilder pb = new ProcessBuilder(command);
+            Map<String, String> env = pb.environment();
+            env.put("NUN_USER", USER);
+            env.put("NUN_PWD", PASSWORD);
+            env.put("NUN_DBS_DIR", dataDir.toString());
+            env.put("NUN_TCP_ADDR", "127.0.0.1:" + tcp);
+            env.put("NUN_WS_ADDR", "127.0.0.1:" + ws);
+            env.put("NUN_HTTP_ADDR", "127.0.0.1:" + http);
+            env.put("NUN_RSOCKET_ADDR", "127.0.0.1:" + rsocket);
+            env.put("NUN_REPLICATE_ADDR", "");
+            // The one setting off its default: 10,000 connections per door would refuse the fan-out's
+            // writer next to 10,000 watchers, and the 50,000-connection phase altogether.
+            env.put("NUN_MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS));
+            if (flags.javaToolOptions() != null) {
+                env.put("JAVA_TOOL_OPTIONS", flags.javaToolOptions());
             }
-            try (LineSocket s = new LineSocket(tcp, 5_000)) {
-                return server;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
+            env.putAll(clusterEnv);
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Process p = pb.start();
+            JarServer server = new JarServer(name, p, log, tcp, ws, http);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                if (!p.isAlive()) {
                     server.close();
-                    throw new IOException(name + " did not accept TCP connections within " + timeout + "; log " + log);
+                    if (attempt < 3
+                            && Files.readString(log).substring((int) logStart).contains("already in use")) {
+                        continue attempts;
+                    }
+                    throw new IOException(name + " exited with " + p.exitValue() + "; log " + log + ":\n" + tail(log));
                 }
-                Thread.sleep(100);
+                try (LineSocket s = new LineSocket(tcp, 5_000)) {
+                    return server;
+                } catch (IOException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        server.close();
+                        throw new IOException(
+                                name + " did not accept TCP connections within " + timeout + "; log " + log);
+                    }
+                    Thread.sleep(100);
+                }
             }
         }
     }

@@ -54,7 +54,9 @@ class PerfPhaseTest {
         p.load("1.0 1.0 1.0", "2.0 1.0 1.0");
         assertThat(p.values("ours", "ops_per_s")).containsExactly(30.0);
         assertThat(p.roundRatios("ours", "ops_per_s")).containsExactly(0.5);
-        assertThat(p.median("3-node lazy", "ops_per_s")).as("a setup that never started").isNull();
+        assertThat(p.median("3-node lazy", "ops_per_s"))
+                .as("a setup that never started")
+                .isNull();
         String md = p.markdown();
         assertThat(md)
                 .contains("### SET, pipeline 1")
