@@ -164,14 +164,7 @@ final class ComposeCluster implements AutoCloseable {
     String address(String service) {
         return addresses.computeIfAbsent(service, s -> {
             try {
-                String ip = docker(
-                                DOCKER_CALL,
-                                "docker",
-                                "inspect",
-                                "-f",
-                                "{{(index .NetworkSettings.Networks \"" + clientNetwork + "\").IPAddress}}",
-                                containers.get(s))
-                        .strip();
+                String ip = addressOn(clientNetwork, s);
                 if (ip.isEmpty()) {
                     throw new IllegalStateException(s + " has no address on " + clientNetwork);
                 }
@@ -180,6 +173,18 @@ final class ComposeCluster implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The service's address on {@code network} now, empty when it is not attached to it. */
+    String addressOn(String network, String service) throws IOException {
+        return docker(
+                        DOCKER_CALL,
+                        "docker",
+                        "inspect",
+                        "-f",
+                        "{{with index .NetworkSettings.Networks \"" + network + "\"}}{{.IPAddress}}{{end}}",
+                        containers.get(service))
+                .strip();
     }
 
     /** Services not killed (a disconnected node is up, only cut off from its peers). */

@@ -45,13 +45,15 @@ import org.junit.jupiter.api.io.TempDir;
  * same data. Each test has its own compose project and always ends with {@code down -v}. Skipped,
  * with the reason, without a Docker engine, docker-compose or the image.
  */
-@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ComposeClusterTest {
 
     private static final Path COMPOSE_FILE = Path.of("docker-compose.yml");
     private static final String DB = "compose";
     private static final String TOKEN = "compose-token";
-    private static final Duration START = Duration.ofMinutes(3);
+    /** A node starts in ~15 s on a quiet machine; at a load average of 40 on 2 cores it took 2.5 min. */
+    private static final Duration START = Duration.ofMinutes(5);
+
     private static final Pattern ROLE = Pattern.compile("role=(\\S+)");
     private static final Pattern PRIMARY = Pattern.compile("primary=([^:\\s]+)");
 
@@ -174,6 +176,7 @@ class ComposeClusterTest {
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> writers.stream().allMatch(w -> w.acked() >= 30));
 
+        String peerAddressBefore = cluster.addressOn(cluster.clusterNetwork(), old);
         long isolatedAt = System.nanoTime();
         cluster.disconnect(old);
         await("the isolated primary steps down")
@@ -203,6 +206,7 @@ class ComposeClusterTest {
                 .isEmpty();
 
         cluster.reconnect(old);
+        String peerAddressAfter = cluster.addressOn(cluster.clusterNetwork(), old);
         String agreed = awaitPrimary(ComposeCluster.SERVICES);
         int onOldBefore = onOld.acked();
         await("the reconnected node takes writes again")
@@ -212,9 +216,9 @@ class ComposeClusterTest {
         stopWriters();
         String digest = awaitSameDigest();
         System.out.printf(
-                "compose partition: %s disconnected, %s elected after %d ms; reconnected, all agree on %s and"
-                        + " %s writes again after %d ms; converged: %s%n",
-                old, elected, electedMs, agreed, old, healedMs, digest);
+                "compose partition: %s (%s) disconnected, %s elected after %d ms; reconnected (%s), all agree on"
+                        + " %s and %s writes again after %d ms; converged: %s%n",
+                old, peerAddressBefore, elected, electedMs, peerAddressAfter, agreed, old, healedMs, digest);
         assertThat(get(elected, "during-partition")).isEqualTo("<Empty>");
         assertThat(lostOrWrong(isolatedAt))
                 .as("acknowledged writes lost, refused ones present, or nodes disagreeing")

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.Yaml;
  * label, and with the variable set to each node in turn, a non-empty result. Runs without Docker;
  * skipped with the reason where prometheus is not installed.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PrometheusBoardTest {
 
     static final Path BOARD = Path.of("ops/grafana/nundb-dashboard.json");
@@ -42,7 +42,7 @@ class PrometheusBoardTest {
     /** What Grafana's {@code $__rate_interval} is at a 2 s scrape interval, with room for a late scrape. */
     private static final String RATE_INTERVAL = "10s";
 
-    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration START = Duration.ofMinutes(3);
 
     @TempDir
     Path dir;
