@@ -207,16 +207,16 @@ final class AdminCommands {
         }
     }
 
-    Response join(Session session, String address) {
+    CompletableFuture<Response> join(Session session, String address) {
         return session.isAdmin()
-                ? ports.cluster().join(address)
-                : Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH);
+                ? ports.cluster().join(session, address)
+                : CompletableFuture.completedFuture(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
     }
 
-    Response leave(Session session, String address) {
+    CompletableFuture<Response> leave(Session session, String address) {
         return session.isAdmin()
-                ? ports.cluster().leave(address)
-                : Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH);
+                ? ports.cluster().leave(session, address)
+                : CompletableFuture.completedFuture(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
     }
 
     /** replicate, replicate-remove, replicate-increment: the plain command on a named database. */

@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Configuration;
 public class RSocketConfiguration {
 
     @Bean
-    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props) {
-        return new RSocketLimits(outboxLimits, props.maxLineLength());
+    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props, LimitsProperties limits) {
+        return new RSocketLimits(outboxLimits, props.maxLineLength(), limits.maxConnections());
     }
 
     /**

@@ -119,12 +119,11 @@ public class ApiController {
                     if (expected != null) {
                         // The stored version, read back: it is not always If-Match + 1.
                         return step.run(new Command.SetSafe(key, expected, value))
-                                .then(read(step, key));
+                                .then(afterWrite(step, key));
                     }
                     // The version reported is read right after the write; a concurrent writer may have moved it on.
-                    return step.run(new Command.Set(key, value)).then(read(step, key));
-                }))
-                .map(kv -> withEtag(ResponseEntity.ok(), kv));
+                    return step.run(new Command.Set(key, value)).then(afterWrite(step, key));
+                }));
     }
 
     @DeleteMapping("/dbs/{db}/keys/{key}")
@@ -143,9 +142,24 @@ public class ApiController {
             @PathVariable String key,
             @RequestParam(name = "by", defaultValue = "1") long by) {
         return engine.withSession(
-                        Credentials.forDb(auth, db),
-                        step -> step.run(new Command.Increment(key, by)).then(read(step, key)))
-                .map(kv -> withEtag(ResponseEntity.ok(), kv));
+                Credentials.forDb(auth, db),
+                step -> step.run(new Command.Increment(key, by)).then(afterWrite(step, key)));
+    }
+
+    /**
+     * The key as stored after a write. A user who may write the key but not read it (permission
+     * {@code w} or {@code i} without {@code r}) gets 204: the write is stored, its result is not
+     * theirs to see. (Reading back with the read check made such a write answer 403 although it
+     * had been stored.)
+     */
+    private static Mono<ResponseEntity<ApiModels.KeyValue>> afterWrite(EngineCalls.Step step, String key) {
+        return step.raw(new Command.GetSafe(key)).map(r -> {
+            if (!r.isOk()) {
+                return ResponseEntity.<ApiModels.KeyValue>noContent().build();
+            }
+            ValueVersion vv = ValueVersion.parse(r.messages().get(0));
+            return withEtag(ResponseEntity.ok(), new ApiModels.KeyValue(key, vv.version(), vv.value()));
+        });
     }
 
     private static Mono<ApiModels.KeyValue> read(EngineCalls.Step step, String key) {

@@ -27,6 +27,7 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
 import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.messaging.rsocket.annotation.ConnectMapping;
 import org.springframework.stereotype.Controller;
@@ -52,6 +53,10 @@ public class RSocketController {
 
     private final OutboxLimits outboxLimits;
     private final int maxCommandLength;
+    private final int maxConnections;
+    /** Connections past SETUP (those refused at SETUP are not counted). */
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -61,11 +66,18 @@ public class RSocketController {
         this.stats = stats;
         this.outboxLimits = limits.outbox();
         this.maxCommandLength = limits.maxCommandLength();
+        this.maxConnections = limits.maxConnections();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            // refused at SETUP: the client gets a REJECTED_SETUP error frame, then the close
+            BadInputLog.shared().warn("rsocket connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
+            return Mono.error(new RejectedSetupException("too many connections"));
+        }
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
         Connection connection = new Connection(session, login, pushed);
@@ -74,6 +86,7 @@ public class RSocketController {
                 .rsocket()
                 .onClose()
                 .doFinally(s -> {
+                    admitted.decrementAndGet();
                     connections.remove(requester);
                     executor.close(session);
                 })
@@ -112,6 +125,17 @@ public class RSocketController {
     @MessageExceptionHandler({RejectedSetupException.class, IllegalArgumentException.class})
     public Mono<Void> clientError(Exception e) {
         return Mono.error(e);
+    }
+
+    /**
+     * A payload the route cannot decode (a {@code watch} whose data is not the JSON it takes):
+     * refused with the reason, one WARN line per kind, instead of Spring's ERROR with a stack trace.
+     */
+    @MessageExceptionHandler(MethodArgumentResolutionException.class)
+    public Mono<Void> undecodable(MethodArgumentResolutionException e) {
+        BadInputLog.shared().warn("rsocket payload not understood", "refused");
+        return Mono.error(new IllegalArgumentException(
+                "payload not understood: watch takes JSON {\"keys\":[…],\"current\":…,\"lastEventId\":…}"));
     }
 
     /** Open RSocket client connections (read by the connection metrics). */
