@@ -154,11 +154,10 @@ public class ApiController {
      */
     private static Mono<ResponseEntity<ApiModels.KeyValue>> afterWrite(EngineCalls.Step step, String key) {
         return step.raw(new Command.GetSafe(key)).map(r -> {
-            if (!r.isOk()) {
+            if (!(r instanceof Response.Value v)) {
                 return ResponseEntity.<ApiModels.KeyValue>noContent().build();
             }
-            ValueVersion vv = ValueVersion.parse(r.messages().get(0));
-            return withEtag(ResponseEntity.ok(), new ApiModels.KeyValue(key, vv.version(), vv.value()));
+            return withEtag(ResponseEntity.ok(), new ApiModels.KeyValue(key, v.version(), v.value()));
         });
     }
 

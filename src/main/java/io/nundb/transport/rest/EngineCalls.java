@@ -45,8 +45,13 @@ final class EngineCalls {
          * text doors answer on an ok line).
          */
         Mono<Response> run(Command command) {
-            return Mono.fromFuture(() -> executor.execute(session, command))
+            return raw(command)
                     .flatMap(r -> r instanceof Response.Failure f ? Mono.error(Problems.fromEngine(f)) : Mono.just(r));
+        }
+
+        /** The response as it is, a failure included. */
+        Mono<Response> raw(Command command) {
+            return Mono.fromFuture(() -> executor.execute(session, command));
         }
 
         /** The response, which must be of {@code type} (the engine's answer to that command when it succeeds). */
