@@ -2,13 +2,13 @@ package io.nundb.transport.rest;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.transport.http.RequestText;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -46,12 +46,11 @@ public class ApiController {
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
             @RequestBody ApiModels.CreateDb body) {
         if (body == null || body.name() == null || body.token() == null) {
-            return Mono.error(Problems.problem(HttpStatus.BAD_REQUEST, "Bad Request", "name and token are required"));
+            return Mono.error(Problems.fromCode(ErrorCode.BAD_REQUEST, "name and token are required"));
         }
         String strategy = body.strategy() == null ? "none" : body.strategy();
         if (!List.of("none", "newer", "arbiter").contains(strategy)) {
-            return Mono.error(
-                    Problems.problem(HttpStatus.BAD_REQUEST, "Bad Request", "strategy must be none, newer or arbiter"));
+            return Mono.error(Problems.fromCode(ErrorCode.BAD_REQUEST, "strategy must be none, newer or arbiter"));
         }
         return engine.withSession(
                         Credentials.forAdmin(auth),
@@ -96,7 +95,7 @@ public class ApiController {
         return engine.withSession(Credentials.forDb(auth, db), step -> read(step, key))
                 .map(kv -> {
                     if (kv.value() == null) {
-                        throw Problems.problem(HttpStatus.NOT_FOUND, "Not Found", "no value for key '" + key + "'");
+                        throw Problems.fromCode(ErrorCode.NOT_FOUND, "no value for key '" + key + "'");
                     }
                     return withEtag(ResponseEntity.ok(), kv);
                 });
@@ -192,8 +191,7 @@ public class ApiController {
         // Negative numbers are set-safe's special versions (-1 any, -2 conflict), never an ETag:
         // "-2" would mark the key as in conflict and lock it against plain writes.
         if (version < 0) {
-            throw Problems.problem(
-                    HttpStatus.BAD_REQUEST, "Bad Request", "If-Match must be a key version such as \"3\"");
+            throw Problems.fromCode(ErrorCode.BAD_REQUEST, "If-Match must be a key version such as \"3\"");
         }
         return version;
     }

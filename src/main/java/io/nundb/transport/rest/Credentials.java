@@ -1,10 +1,10 @@
 package io.nundb.transport.rest;
 
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
@@ -48,9 +48,8 @@ final class Credentials {
     }
 
     private static ErrorResponseException missing() {
-        return Problems.problem(
-                HttpStatus.UNAUTHORIZED,
-                "Unauthorized",
+        return Problems.fromCode(
+                ErrorCode.INVALID_AUTH,
                 "send the db token as 'Authorization: Bearer <token>' or a db user as HTTP Basic"
                         + " (the admin user for admin routes)");
     }

@@ -63,7 +63,7 @@ final class Problems {
         return status == HttpStatus.BAD_REQUEST ? "Request rejected" : status.getReasonPhrase();
     }
 
-    static ErrorResponseException problem(HttpStatus status, String title, String detail) {
+    private static ErrorResponseException problem(HttpStatus status, String title, String detail) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setTitle(title);
         pd.setType(URI.create("about:blank"));

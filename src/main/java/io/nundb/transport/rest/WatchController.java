@@ -1,6 +1,7 @@
 package io.nundb.transport.rest;
 
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,8 +49,7 @@ public class WatchController {
             @RequestParam(name = "token", required = false) String tokenParam,
             @RequestParam(name = "user", required = false) String userParam) {
         if (keys == null || keys.isEmpty()) {
-            throw Problems.problem(
-                    HttpStatus.BAD_REQUEST, "Bad Request", "give at least one key: ?key=name or ?key=prefix*");
+            throw Problems.fromCode(ErrorCode.BAD_REQUEST, "give at least one key: ?key=name or ?key=prefix*");
         }
         String resumeFrom = lastEventId != null ? lastEventId : lastEventIdParam;
         // EventSource in a browser cannot set headers: it may pass ?token= (and ?user=) instead.
