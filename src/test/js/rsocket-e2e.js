@@ -114,7 +114,7 @@ async function main() {
   const kind = await refused('a stream on command', stream(json, 'command', 'get t', () => true));
   check('a route of another interaction is refused', kind.includes("route 'command' does not take a request-stream"), kind);
   const typed = JSON.parse(await request(json, 'command', '"get t"'));
-  check('a JSON connection answers JSON, also to a JSON string', typed[0].ok && typed[0].messages[0] === 'value 2', JSON.stringify(typed));
+  check('a JSON connection answers JSON, also to a JSON string', typed.ok && typed.key === 't' && typed.value === '2', JSON.stringify(typed));
   json.close();
 
   const anonymous = await connect({});

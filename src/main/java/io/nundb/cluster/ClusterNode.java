@@ -10,6 +10,7 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.command.WritePlacement;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.storage.ApplyPolicy;
 import io.nundb.storage.Databases;
@@ -81,6 +82,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     // Raft thread only: whether a member change is on its way into the log, and the answers of
     // those in it, by index
     private boolean memberChangeStoring;
+    private volatile java.util.function.Consumer<Set<String>> membersObserver = m -> {};
     private final TreeMap<Long, CompletableFuture<Response>> memberChangeAnswers = new TreeMap<>();
 
     private final AtomicLong elections = new AtomicLong();
@@ -200,8 +202,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 // its index may yet hold another entry, so a later commit there says nothing of it
                 memberChangeAnswers
                         .values()
-                        .forEach(a -> a.complete(
-                                Response.error("this node stopped being the primary before the member change committed;"
+                        .forEach(a -> a.complete(Response.error(
+                                ErrorCode.OUTCOME_UNKNOWN,
+                                "this node stopped being the primary before the member change committed;"
                                         + " it may or may not have been applied (see cluster-state)")));
                 memberChangeAnswers.clear();
             }
@@ -362,7 +365,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         CommandExecutor engine = executor;
         if (engine == null || !isReadyPrimary()) {
             return CompletableFuture.completedFuture(
-                    new ForwardReply(ForwardedResponse.encode(Response.error(NOT_PRIMARY)), 0));
+                    new ForwardReply(ForwardedResponse.encode(Response.error(ErrorCode.NO_PRIMARY, NOT_PRIMARY)), 0));
         }
         Session session = Session.forwarded(request.db(), request.user(), request.admin());
         return engine.execute(session, request.command())
@@ -413,9 +416,11 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         forwardFailures.incrementAndGet();
-                        return CompletableFuture.completedFuture(Response.error("primary " + target
-                                + " could not be reached; the write may or may not have been applied: "
-                                + causeText(failure)));
+                        return CompletableFuture.completedFuture(Response.error(
+                                ErrorCode.OUTCOME_UNKNOWN,
+                                "primary " + target
+                                        + " could not be reached; the write may or may not have been applied: "
+                                        + causeText(failure)));
                     }
                     Response response = ForwardedResponse.decode(reply.reply());
                     if (response.outcome() == Response.Outcome.ERROR && NOT_PRIMARY.equals(response.error())) {
@@ -455,6 +460,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     private Response noPrimary() {
         return Response.error(
+                ErrorCode.NO_PRIMARY,
                 "no primary available within " + options.writeWait().toMillis()
                         + " ms (an election is under way or a majority is unreachable); the write was not applied");
     }
@@ -491,8 +497,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     /** The entry may still commit under a new primary (then the write stands) or be dropped: unknown. */
     private void expireLater(CompletableFuture<Response> answer) {
         answer.completeOnTimeout(
-                Response.error("this node stopped being the primary before the write committed;"
-                        + " the write may or may not have been applied"),
+                Response.error(
+                        ErrorCode.OUTCOME_UNKNOWN,
+                        "this node stopped being the primary before the write committed;"
+                                + " the write may or may not have been applied"),
                 options.writeWait().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -537,21 +545,24 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
      */
     private CompletableFuture<Response> changeMembers(Session session, boolean add, String address) {
         if (address == null || !MEMBER_ADDRESS.matcher(address).matches()) {
-            return CompletableFuture.completedFuture(Response.error("a member address is host:port"));
+            return CompletableFuture.completedFuture(
+                    Response.error(ErrorCode.BAD_REQUEST, "a member address is host:port"));
         }
         String text = (add ? "join " : "leave ") + address;
         if (!isReadyPrimary()) {
             if (Session.FORWARDED.equals(session.transport())) {
-                return CompletableFuture.completedFuture(Response.error(NOT_PRIMARY));
+                return CompletableFuture.completedFuture(Response.error(ErrorCode.NO_PRIMARY, NOT_PRIMARY));
             }
             return forward(session, leader, text);
         }
         CompletableFuture<Response> answer = new CompletableFuture<>();
         raftThread.execute(() -> proposeMembers(add, address, answer));
         return answer.completeOnTimeout(
-                Response.error("the member change did not commit within "
-                        + options.writeWait().toMillis()
-                        + " ms; it may or may not have been applied (see cluster-state)"),
+                Response.error(
+                        ErrorCode.OUTCOME_UNKNOWN,
+                        "the member change did not commit within "
+                                + options.writeWait().toMillis()
+                                + " ms; it may or may not have been applied (see cluster-state)"),
                 options.writeWait().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -559,12 +570,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     /** On the Raft thread: appends the new member set if this node may, else says why not. */
     private void proposeMembers(boolean add, String address, CompletableFuture<Response> answer) {
         if (!raft.isReadyLeader()) {
-            answer.complete(Response.error("this node stopped being the primary; the member change was not applied"));
+            answer.complete(Response.error(
+                    ErrorCode.NO_PRIMARY, "this node stopped being the primary; the member change was not applied"));
             return;
         }
         if (memberChangeStoring || !raft.mayChangeMembers()) {
-            answer.complete(
-                    Response.error("another member change is still in progress; try again once it has committed"));
+            answer.complete(Response.error(
+                    ErrorCode.CONFLICT, "another member change is still in progress; try again once it has committed"));
             return;
         }
         Set<String> next = new TreeSet<>(raft.members());
@@ -573,7 +585,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             return;
         }
         if (next.isEmpty()) {
-            answer.complete(Response.error("the last member cannot leave"));
+            answer.complete(Response.error(ErrorCode.BAD_REQUEST, "the last member cannot leave"));
             return;
         }
         memberChangeStoring = true;
@@ -583,7 +595,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 .whenComplete((index, error) -> raftThread.execute(() -> {
                     memberChangeStoring = false;
                     if (error != null) {
-                        answer.complete(Response.error("the member change was not stored: " + causeText(error)));
+                        answer.complete(Response.error(
+                                ErrorCode.NOT_STORED, "the member change was not stored: " + causeText(error)));
                         return;
                     }
                     raft.membersAppended(index, proposalTerm, next);
@@ -606,7 +619,13 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             }
         }
         log.info("{}: members now {}", options.self(), new TreeSet<>(next));
+        membersObserver.accept(next);
         signal();
+    }
+
+    /** Told of every new member set, on the Raft thread (metrics register a lag gauge per member). */
+    public void membersObserver(java.util.function.Consumer<Set<String>> observer) {
+        this.membersObserver = observer;
     }
 
     /** Where each replication latency (local write to majority, on the primary) is also reported: metrics. */

@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,12 +37,14 @@ public interface ClusterView {
 
             @Override
             public CompletableFuture<Response> join(Session session, String address) {
-                return CompletableFuture.completedFuture(Response.error("clustering is not enabled on this node"));
+                return CompletableFuture.completedFuture(
+                        Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node"));
             }
 
             @Override
             public CompletableFuture<Response> leave(Session session, String address) {
-                return CompletableFuture.completedFuture(Response.error("clustering is not enabled on this node"));
+                return CompletableFuture.completedFuture(
+                        Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node"));
             }
         };
     }

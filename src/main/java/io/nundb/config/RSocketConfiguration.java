@@ -30,8 +30,8 @@ import org.springframework.messaging.rsocket.annotation.support.RSocketMessageHa
 public class RSocketConfiguration {
 
     @Bean
-    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props) {
-        return new RSocketLimits(outboxLimits, props.maxLineLength());
+    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props, LimitsProperties limits) {
+        return new RSocketLimits(outboxLimits, props.maxLineLength(), limits.maxConnections());
     }
 
     /**

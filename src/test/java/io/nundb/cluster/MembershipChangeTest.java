@@ -2,6 +2,8 @@ package io.nundb.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nundb.metrics.ClusterMeters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -52,6 +54,9 @@ class MembershipChangeTest {
                         .isEqualTo("ok \n");
             }
 
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new ClusterMeters(c.node(p).cluster()).bindTo(registry);
+
             // node 3 starts configured with all four, and is added from a secondary (forwarded)
             c.start(3);
             int s = (p + 1) % 3;
@@ -62,6 +67,14 @@ class MembershipChangeTest {
             awaitMembers(c, members(c, 0, 1, 2, 3), 0, 1, 2, 3);
             c.awaitConverged(Duration.ofSeconds(30));
             assertThat(c.node(3).databases().exists("app")).isTrue();
+            // the primary's lag gauge covers the new member (0: it has confirmed everything)
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(registry.get("nundb.cluster.peer.lag.entries")
+                                    .tag("peer", c.id(3))
+                                    .gauge()
+                                    .value())
+                            .isZero());
 
             // with four members a majority is three: two founders down, no write commits...
             int a = (p + 1) % 3;

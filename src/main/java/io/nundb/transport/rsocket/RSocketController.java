@@ -5,6 +5,7 @@ import io.nundb.command.Session;
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
 import io.nundb.protocol.CommandSplitter;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
@@ -25,9 +26,11 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
 import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.messaging.rsocket.annotation.ConnectMapping;
 import org.springframework.stereotype.Controller;
+import org.springframework.util.MimeTypeUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -41,8 +44,7 @@ import reactor.core.publisher.Mono;
 @Controller
 public class RSocketController {
 
-    /** @param json the connection's data MIME type is {@code application/json}: JSON replies */
-    private record Connection(Session session, String login, PushedMessages pushed, boolean json) {}
+    private record Connection(Session session, String login, PushedMessages pushed) {}
 
     private final CommandExecutor executor;
     private final WatchStreams streams;
@@ -50,6 +52,10 @@ public class RSocketController {
 
     private final OutboxLimits outboxLimits;
     private final int maxCommandLength;
+    private final int maxConnections;
+    /** Connections past SETUP (those refused at SETUP are not counted). */
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -59,20 +65,27 @@ public class RSocketController {
         this.stats = stats;
         this.outboxLimits = limits.outbox();
         this.maxCommandLength = limits.maxCommandLength();
+        this.maxConnections = limits.maxConnections();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            // refused at SETUP: the client gets a REJECTED_SETUP error frame, then the close
+            BadInputLog.shared().warn("rsocket connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
+            return Mono.error(new RejectedSetupException("too many connections"));
+        }
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
-        Connection connection =
-                new Connection(session, login, pushed, RSocketMimeTypes.isJson(requester.dataMimeType()));
+        Connection connection = new Connection(session, login, pushed);
         connections.put(requester, connection);
         requester
                 .rsocket()
                 .onClose()
                 .doFinally(s -> {
+                    admitted.decrementAndGet();
                     connections.remove(requester);
                     executor.close(session);
                 })
@@ -96,12 +109,10 @@ public class RSocketController {
         });
     }
 
+    /** Any failure refuses the login, also a wrong {@code auth} (which NunDB answers on an ok line). */
     private static void loginOk(Response r) {
-        if (!r.isOk()) {
-            throw new StreamRefused(r.error().strip());
-        }
-        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
-            throw new StreamRefused("invalid auth");
+        if (r instanceof Response.Failure f) {
+            throw new StreamRefused(f);
         }
     }
 
@@ -115,50 +126,75 @@ public class RSocketController {
         return Mono.error(e);
     }
 
+    /**
+     * A payload the route cannot decode (a {@code watch} whose data is not the JSON it takes):
+     * refused with the reason, one WARN line per kind, instead of Spring's ERROR with a stack trace.
+     */
+    @MessageExceptionHandler(MethodArgumentResolutionException.class)
+    public Mono<Void> undecodable(MethodArgumentResolutionException e) {
+        BadInputLog.shared().warn("rsocket payload not understood", "refused");
+        return Mono.error(new IllegalArgumentException(
+                "payload not understood: watch takes JSON {\"keys\":[…],\"current\":…,\"lastEventId\":…}"));
+    }
+
     /** Open RSocket client connections (read by the connection metrics). */
     public int connectionCount() {
         return connections.size();
     }
 
+    /**
+     * Runs the payload's commands. On a connection whose data MIME type is {@code application/json}
+     * each reply is a {@link JsonReplies JSON object} (an array of them when the payload holds
+     * several commands); otherwise the reply is NunDB's text: every message, then {@code ok} or
+     * {@code error …} per command.
+     */
     @MessageMapping("command")
     public Mono<String> command(RSocketRequester requester, @Payload(required = false) String text) {
         Connection connection = connections.get(requester);
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
         }
+        boolean json = MimeTypeUtils.APPLICATION_JSON.isCompatibleWith(requester.dataMimeType());
         if (text != null && text.length() > maxCommandLength) {
             // as a WebSocket frame: one payload is held to the value/line limit, nothing in it runs
-            return Mono.just(
-                    "error payload too large: " + text.length() + " chars, the limit is " + maxCommandLength + "\n");
+            String why = "payload too large: " + text.length() + " chars, the limit is " + maxCommandLength;
+            return Mono.just(json ? JsonReplies.failure(ErrorCode.TOO_LARGE, why) : "error " + why + "\n");
         }
-        String payload = RSocketJson.commandText(text, connection.json());
+        String payload = RSocketJson.commandText(text, json);
         List<String> commands = CommandSplitter.split(payload == null ? "" : payload);
         if (commands.isEmpty()) {
             commands = List.of(""); // a blank request is an empty command, answered as such
         }
         StringBuilder reply = new StringBuilder();
-        List<Response> responses = new ArrayList<>();
+        List<String> replies = new ArrayList<>(commands.size());
         ReplyBuffer buffer = new ReplyBuffer(outboxLimits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
             chain = chain.thenCompose(x -> buffer.isFull()
                     ? CompletableFuture.completedFuture(null)
                     : executor.execute(connection.session(), command).thenAccept(r -> {
+                        // the text's size bounds the reply in either form
                         for (String message : r.messages()) {
                             if (!buffer.add(message)) {
                                 reply.append(buffer.error());
-                                responses.add(Response.error(buffer.error().substring("error ".length())));
+                                replies.add(JsonReplies.failure(ErrorCode.TOO_LARGE, buffer.reason()));
                                 return;
                             }
-                            reply.append(message);
+                            if (!json) {
+                                reply.append(message);
+                            }
                         }
-                        reply.append(Replies.terminal(r));
-                        responses.add(r);
+                        if (json) {
+                            replies.add(JsonReplies.of(r));
+                        } else {
+                            reply.append(Replies.terminal(r));
+                        }
                     }));
         }
+        boolean several = commands.size() > 1;
         return Mono.fromFuture(chain)
                 .then(Mono.fromSupplier(
-                        () -> connection.json() ? RSocketJson.commandReply(responses) : reply.toString()))
+                        () -> json ? (several ? JsonReplies.array(replies) : replies.get(0)) : reply.toString()))
                 .doFinally(signal -> buffer.release());
     }
 
@@ -174,7 +210,7 @@ public class RSocketController {
             return Flux.error(new IllegalStateException("connection is not set up"));
         }
         Flux<String> pushed = connection.pushed().open();
-        return connection.json() ? pushed.map(RSocketJson::pushed) : pushed;
+        return RSocketMimeTypes.isJson(requester.dataMimeType()) ? pushed.map(RSocketJson::pushed) : pushed;
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.nundb.transport.rsocket;
 
-import io.nundb.protocol.Response;
 import io.nundb.transport.stream.StreamEvent;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +9,9 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The RSocket door's payloads as JSON: what a JSON connection gets back, and the {@code watch}
- * request read from either kind of connection. Replies are rendered here and only here, so that
- * the typed replies of issue 10 item 3 can replace {@link #commandReply} in one place. Stateless;
- * any thread.
+ * The RSocket door's payloads as JSON, other than command replies ({@link JsonReplies}): pushed
+ * messages and watch events, and the {@code watch} request read from either kind of connection.
+ * Stateless; any thread.
  */
 final class RSocketJson {
 
@@ -24,25 +21,6 @@ final class RSocketJson {
             .build();
 
     private RSocketJson() {}
-
-    /**
-     * One request's replies on a JSON connection: an array with an object per command, in order —
-     * {@code {"ok":true,"messages":["value 1"]}} or {@code {"ok":false,"error":"…","messages":[]}}
-     * — each message without its final LF.
-     */
-    static String commandReply(List<Response> responses) {
-        List<Map<String, Object>> out = new ArrayList<>(responses.size());
-        for (Response r : responses) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("ok", r.isOk());
-            if (!r.isOk()) {
-                one.put("error", r.error() == null ? "" : r.error().strip());
-            }
-            one.put("messages", r.messages().stream().map(RSocketJson::line).toList());
-            out.add(one);
-        }
-        return MAPPER.writeValueAsString(out);
-    }
 
     /** A pushed message ({@code changed a 1\n}) on a JSON connection: a JSON string without the LF. */
     static String pushed(String message) {

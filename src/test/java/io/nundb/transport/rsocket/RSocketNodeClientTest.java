@@ -112,8 +112,8 @@ class RSocketNodeClientTest {
             String key = url.startsWith("tcp") ? "greeting-tcp" : "greeting-ws";
             assertThat(run("rsocket-example.js", url))
                     .as(url)
-                    .isEqualTo("set: [{\"ok\":true,\"messages\":[]}]\n"
-                            + "get: [{\"ok\":true,\"messages\":[\"value hello\"]}]\n"
+                    .isEqualTo("set: {\"ok\":true}\n"
+                            + "get: {\"ok\":true,\"key\":\"" + key + "\",\"version\":0,\"value\":\"hello\"}\n"
                             + "change " + key + ": hello from another client\n");
         }
     }

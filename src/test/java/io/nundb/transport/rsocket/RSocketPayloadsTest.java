@@ -3,7 +3,6 @@ package io.nundb.transport.rsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nundb.protocol.Response;
 import io.nundb.transport.stream.StreamEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,11 +61,7 @@ class RSocketPayloadsTest {
     }
 
     @Test
-    void repliesAndEventsAsJson() {
-        assertThat(RSocketJson.commandReply(
-                        List.of(Response.ok("value a\"b\n"), Response.pushedError("error no-db-selected\n"))))
-                .isEqualTo("[{\"ok\":true,\"messages\":[\"value a\\\"b\"]},"
-                        + "{\"ok\":false,\"error\":\"error no-db-selected\",\"messages\":[\"error no-db-selected\"]}]");
+    void pushedMessagesAndEventsAsJson() {
         assertThat(RSocketJson.pushed("changed k v\n")).isEqualTo("\"changed k v\"");
         assertThat(RSocketJson.event(new StreamEvent("remove", "k", 2, null, "2")))
                 .isEqualTo("{\"type\":\"remove\",\"key\":\"k\",\"version\":2,\"value\":null,\"id\":\"2\"}");
