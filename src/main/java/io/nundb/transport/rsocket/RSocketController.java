@@ -30,7 +30,6 @@ import org.springframework.messaging.handler.invocation.MethodArgumentResolution
 import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.messaging.rsocket.annotation.ConnectMapping;
 import org.springframework.stereotype.Controller;
-import org.springframework.util.MimeTypeUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,7 +43,8 @@ import reactor.core.publisher.Mono;
 @Controller
 public class RSocketController {
 
-    private record Connection(Session session, String login, PushedMessages pushed) {}
+    /** @param json the connection's data MIME type is {@code application/json}: JSON replies */
+    private record Connection(Session session, String login, PushedMessages pushed, boolean json) {}
 
     private final CommandExecutor executor;
     private final WatchStreams streams;
@@ -79,7 +79,8 @@ public class RSocketController {
         }
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
-        Connection connection = new Connection(session, login, pushed);
+        Connection connection =
+                new Connection(session, login, pushed, RSocketMimeTypes.isJson(requester.dataMimeType()));
         connections.put(requester, connection);
         requester
                 .rsocket()
@@ -154,13 +155,13 @@ public class RSocketController {
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
         }
-        boolean json = MimeTypeUtils.APPLICATION_JSON.isCompatibleWith(requester.dataMimeType());
+        boolean json = connection.json();
         if (text != null && text.length() > maxCommandLength) {
             // as a WebSocket frame: one payload is held to the value/line limit, nothing in it runs
             String why = "payload too large: " + text.length() + " chars, the limit is " + maxCommandLength;
             return Mono.just(json ? JsonReplies.failure(ErrorCode.TOO_LARGE, why) : "error " + why + "\n");
         }
-        String payload = RSocketJson.commandText(text, json);
+        String payload = RSocketJson.commandText(text, connection.json());
         List<String> commands = CommandSplitter.split(payload == null ? "" : payload);
         if (commands.isEmpty()) {
             commands = List.of(""); // a blank request is an empty command, answered as such
@@ -210,7 +211,7 @@ public class RSocketController {
             return Flux.error(new IllegalStateException("connection is not set up"));
         }
         Flux<String> pushed = connection.pushed().open();
-        return RSocketMimeTypes.isJson(requester.dataMimeType()) ? pushed.map(RSocketJson::pushed) : pushed;
+        return connection.json() ? pushed.map(RSocketJson::pushed) : pushed;
     }
 
     /**

@@ -9,9 +9,9 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The RSocket door's payloads as JSON, other than command replies ({@link JsonReplies}): pushed
- * messages and watch events, and the {@code watch} request read from either kind of connection.
- * Stateless; any thread.
+ * The RSocket door's payloads as JSON: what a JSON connection gets back, and the {@code watch}
+ * request read from either kind of connection (command replies are {@link JsonReplies}'). Stateless;
+ * any thread.
  */
 final class RSocketJson {
 

@@ -61,7 +61,7 @@ class RSocketPayloadsTest {
     }
 
     @Test
-    void pushedMessagesAndEventsAsJson() {
+    void repliesAndEventsAsJson() {
         assertThat(RSocketJson.pushed("changed k v\n")).isEqualTo("\"changed k v\"");
         assertThat(RSocketJson.event(new StreamEvent("remove", "k", 2, null, "2")))
                 .isEqualTo("{\"type\":\"remove\",\"key\":\"k\",\"version\":2,\"value\":null,\"id\":\"2\"}");
