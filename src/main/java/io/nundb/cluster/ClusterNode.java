@@ -509,15 +509,12 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     @Override
     public String clusterState() {
-        String self = options.self();
-        String primary = leader;
         List<String> rendered = new ArrayList<>();
-        for (String m : new TreeSet<>(members)) {
-            String roleName = m.equals(primary) ? "Primary" : primary == null ? "StartingUp" : "Secondary";
-            if (m.equals(self)) {
-                rendered.add(m + "(self):" + roleName + " ");
+        for (ClusterMember m : memberViews()) {
+            if (m.self()) {
+                rendered.add(m.id() + "(self):" + m.role() + " ");
             } else {
-                rendered.add(m + (transport.isConnected(m) ? "(Connected)" : "(Disconnected)") + ":" + roleName);
+                rendered.add(m.id() + (m.connected() ? "(Connected)" : "(Disconnected)") + ":" + m.role());
             }
         }
         rendered.sort(null);
@@ -526,6 +523,20 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             b.append(' ').append(r).append(',');
         }
         return b.append('\n').toString();
+    }
+
+    /** Every member, sorted by id, with its role as {@code cluster-state} names it and (on the primary) its lag. */
+    public List<ClusterMember> memberViews() {
+        String self = options.self();
+        String primary = leader;
+        Map<String, Long> lag = status().lagEntries();
+        List<ClusterMember> list = new ArrayList<>();
+        for (String m : new TreeSet<>(members)) {
+            String roleName = m.equals(primary) ? "Primary" : primary == null ? "StartingUp" : "Secondary";
+            boolean isSelf = m.equals(self);
+            list.add(new ClusterMember(m, isSelf, roleName, isSelf || transport.isConnected(m), lag.get(m)));
+        }
+        return list;
     }
 
     @Override

@@ -48,7 +48,7 @@ class DocsExamplesTest {
                 if (block.lines().stream().anyMatch(l -> l.matches("^(\\$ )?node .*"))) {
                     NodeScripts.assumeReady(block.where() + " (runs node) and the blocks after it");
                 }
-                if (block.lines().stream().anyMatch(l -> l.matches("^(\\$ )?curl .*"))) {
+                if (block.lines().stream().anyMatch(l -> l.matches("^(.*\\s)?(\\$ )?curl .*"))) {
                     assumeTrue(
                             onPath("curl") && onPath("bash"),
                             "bash or curl is not on the PATH: " + block.where() + " and the blocks after it skipped");
