@@ -188,7 +188,7 @@ async function login(event) {
   $('filter').focus();
 }
 
-// ---- the admin view: databases over REST, node state through NunDB's HTTP command door ----
+// ---- the admin view: GET /api/v1/node, and metrics-state through NunDB's HTTP command door ----
 let admin = null; // { user, pwd }
 
 async function adminCommands(commands) {
@@ -203,25 +203,80 @@ async function adminCommands(commands) {
   return pieces.slice(1);
 }
 
+/** Table rows from values; each cell carries its column's name (shown before it on a phone's width). */
+function tableRows(tbody, rows, empty) {
+  const labels = [...tbody.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
+  if (rows.length === 0) {
+    const tr = document.createElement('tr');
+    const td = document.createElement('td');
+    td.colSpan = labels.length;
+    td.className = 'empty';
+    td.textContent = empty;
+    tr.append(td);
+    tbody.replaceChildren(tr);
+    return;
+  }
+  tbody.replaceChildren(...rows.map((cells) => {
+    const tr = document.createElement('tr');
+    cells.forEach((text, i) => {
+      const td = document.createElement('td');
+      td.dataset.label = labels[i];
+      td.textContent = String(text);
+      tr.append(td);
+    });
+    return tr;
+  }));
+}
+
+function showCluster(cluster) {
+  if (!cluster) {
+    $('cluster-summary').textContent = 'Not clustered: this node runs alone and is its own primary.';
+    $('members-table').hidden = true;
+    return;
+  }
+  $('cluster-summary').textContent = `This node ${cluster.self} is ${cluster.role} in term ${cluster.term}; ` +
+    `primary ${cluster.primary ?? 'unknown'}; commit ${cluster.commitIndex}, applied ${cluster.appliedIndex}, ` +
+    `last ${cluster.lastIndex}; ${cluster.ready ? 'ready' : 'not ready'} (ack ${cluster.ack}).`;
+  $('members-table').hidden = false;
+  tableRows($('members'), cluster.members.map((m) => [
+    m.self ? `${m.id} (this node)` : m.id,
+    m.role,
+    m.connected ? 'connected' : 'disconnected',
+    m.lagEntries ?? (m.self ? '—' : 'known on the primary'),
+  ]), 'no members');
+}
+
+/** The node's state: GET /api/v1/node (databases, connections, watches, cluster) and metrics-state. */
 async function adminRefresh() {
   const basic = `Basic ${btoa(`${admin.user}:${admin.pwd}`)}`;
-  const response = await fetch('/api/v1/dbs', {
+  const response = await fetch('/api/v1/node', {
     headers: { Authorization: basic, 'X-Requested-With': 'XMLHttpRequest' },
   });
   if (!response.ok) throw new Error(await problem(response));
-  const { dbs } = await response.json();
-  $('dbs').replaceChildren(...dbs.map((db) => {
-    const tr = document.createElement('tr');
-    for (const text of [db.name, db.strategy]) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      tr.append(td);
-    }
-    return tr;
-  }));
-  const [cluster, debug, metrics] = await adminCommands(['cluster-state', 'debug cluster', 'metrics-state']);
-  $('cluster').textContent = `${cluster}\n${debug}`;
+  const node = await response.json();
+  $('db-count').textContent = `(${node.dbs.length})`;
+  tableRows($('dbs'), node.dbs.map((db) => [db.name, db.strategy]), 'no databases yet');
+  tableRows($('connections'), Object.entries(node.connections), 'none');
+  $('watch-count').textContent = `(${node.watchCount})`;
+  tableRows($('watches'), node.watches.map((w) => [w.db, w.key, w.watchers]), 'no key is watched');
+  showCluster(node.cluster);
+  const [metrics] = await adminCommands(['metrics-state']);
   $('metrics').textContent = metrics;
+  $('admin-updated').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  $('admin-status').textContent = '';
+}
+
+/** Live refresh: every 3 s while the box is ticked and the page is visible. */
+let adminTimer = null;
+function adminPoll() {
+  clearInterval(adminTimer);
+  adminTimer = null;
+  if (!$('admin-auto').checked) return;
+  adminTimer = setInterval(() => {
+    if (document.visibilityState === 'visible') {
+      adminRefresh().catch((e) => ($('admin-status').textContent = `Could not refresh: ${e.message}`));
+    }
+  }, 3000);
 }
 
 async function adminLogin(event) {
@@ -239,10 +294,12 @@ async function adminLogin(event) {
   $('admin').hidden = false;
   $('who').textContent = `admin ${admin.user}`;
   $('admin-refresh').focus();
+  adminPoll();
 }
 
 $('admin-login').addEventListener('submit', adminLogin);
-$('admin-refresh').addEventListener('click', () => adminRefresh().catch((e) => ($('admin-error').textContent = e.message)));
+$('admin-refresh').addEventListener('click', () => adminRefresh().catch((e) => ($('admin-status').textContent = e.message)));
+$('admin-auto').addEventListener('change', adminPoll);
 $('login').addEventListener('submit', login);
 $('add').addEventListener('submit', add);
 $('filter').addEventListener('input', applyFilter);

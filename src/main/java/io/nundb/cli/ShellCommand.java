@@ -39,8 +39,7 @@ final class ShellCommand implements Callable<Integer> {
     @Option(
             names = "--tcp",
             paramLabel = "HOST:PORT",
-            defaultValue = NunDbCli.DEFAULT_TCP,
-            description = "Server TCP address (default: ${DEFAULT-VALUE}).")
+            description = "Server TCP address (default: NUN_TCP_ADDR when set, else " + NunDbCli.DEFAULT_TCP + ").")
     String tcp;
 
     @Option(names = "--db", paramLabel = "NAME", description = "Select this database on connect (with --token).")

@@ -43,8 +43,7 @@ final class WatchCommand implements Callable<Integer> {
     @Option(
             names = "--tcp",
             paramLabel = "HOST:PORT",
-            defaultValue = NunDbCli.DEFAULT_TCP,
-            description = "Server TCP address (default: ${DEFAULT-VALUE}).")
+            description = "Server TCP address (default: NUN_TCP_ADDR when set, else " + NunDbCli.DEFAULT_TCP + ").")
     String tcp;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Exit after N changes (0: never).")

@@ -3,6 +3,7 @@ package io.nundb.command;
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
 import io.nundb.protocol.CommandRenderer;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
@@ -56,7 +57,7 @@ public final class CommandExecutor {
             command = parser.parse(text == null ? "" : text);
         } catch (ProtocolException e) {
             observer.observe("invalid", Response.Outcome.ERROR, 0);
-            return CompletableFuture.completedFuture(Response.error(e.getMessage()));
+            return CompletableFuture.completedFuture(Response.error(ErrorCode.BAD_REQUEST, e.getMessage()));
         }
         return execute(session, command);
     }
@@ -102,8 +103,8 @@ public final class CommandExecutor {
             result = session.isClosed() ? done(SessionCommands.CLOSED) : dispatch(session, command);
         } catch (RuntimeException e) {
             log.error("command {} failed on {}", command.name(), session, e);
-            result = CompletableFuture.completedFuture(
-                    Response.error("internal error: " + e.getClass().getSimpleName()));
+            result = CompletableFuture.completedFuture(Response.error(
+                    ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName()));
         }
         if (result.isDone() && !result.isCompletedExceptionally()) {
             record(command, result.getNow(null), start);
@@ -114,7 +115,7 @@ public final class CommandExecutor {
             Response response = r;
             if (e != null) {
                 log.error("command {} failed on {}", command.name(), session, e);
-                response = Response.error("internal error: " + Results.causeText(e));
+                response = Response.error(ErrorCode.INTERNAL, "internal error: " + Results.causeText(e));
             }
             record(command, response, start);
             return response;
@@ -148,7 +149,7 @@ public final class CommandExecutor {
             return secrets.protect(s, c)
                     .handle((hashed, e) -> hashed)
                     .thenCompose(hashed -> hashed == null
-                            ? done(Response.error("busy: too many secrets being hashed, retry"))
+                            ? done(Response.error(ErrorCode.UNAVAILABLE, "busy: too many secrets being hashed, retry"))
                             : place(s, hashed));
         }
         return place(s, c);
@@ -161,7 +162,7 @@ public final class CommandExecutor {
                 return placement.forward(s, f.primary(), CommandRenderer.render(c));
             }
             if (where instanceof WritePlacement.Refuse r) {
-                return done(Response.error(r.reason()));
+                return done(Response.error(ErrorCode.NO_PRIMARY, r.reason()));
             }
             return placement.decidedHere(s, runHere(s, c));
         }
@@ -224,9 +225,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.Debug d) {
             return done(admin.debug(s, d.sub()));
         } else if (c instanceof Command.Join j) {
-            return done(admin.join(s, j.address()));
+            return admin.join(s, j.address());
         } else if (c instanceof Command.Leave l) {
-            return done(admin.leave(s, l.address()));
+            return admin.leave(s, l.address());
         }
         throw new IllegalStateException("no handler for " + c.name());
     }

@@ -1,6 +1,7 @@
 package io.nundb.command;
 
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.security.LoginThrottle;
 import io.nundb.security.SecretVerifier;
@@ -49,8 +50,14 @@ final class LoginAttempts {
     private static Response locked(Command command, long waitMillis) {
         String why = "login locked: too many failed logins, retry in " + ((waitMillis + 999) / 1000) + " s\n";
         if (command instanceof Command.Auth) {
-            return Response.ok(List.of(why, "invalid auth\n"));
+            return new Response.Failure(
+                    ErrorCode.LOGIN_LOCKED,
+                    why.strip(),
+                    List.of(why, SessionCommands.INVALID_AUTH_TEXT),
+                    Response.Outcome.OK,
+                    null);
         }
-        return new Response(List.of(why), Response.Outcome.ERROR, "Invalid token");
+        return new Response.Failure(
+                ErrorCode.LOGIN_LOCKED, why.strip(), List.of(why), Response.Outcome.ERROR, "Invalid token");
     }
 }

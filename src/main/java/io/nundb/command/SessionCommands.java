@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.SecretVerifier;
@@ -19,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SessionCommands {
 
-    static final Response CLOSED = Response.error("connection closed");
+    static final Response CLOSED = Response.error(ErrorCode.UNAVAILABLE, "connection closed");
     static final String BUSY_LINE = "login busy: too many logins being checked, retry\n";
 
     /** A login's answer and what the check found (throttling counts only {@code INVALID}). */
@@ -52,18 +53,31 @@ final class SessionCommands {
         return admin.check(user, password).thenApply(verdict -> {
             session.admin(verdict == Verdict.VALID);
             return switch (verdict) {
-                case VALID -> new Login(Response.ok("valid auth\n"), verdict);
-                case INVALID -> new Login(Response.ok("invalid auth\n"), verdict);
-                case BUSY -> new Login(Response.ok(List.of(BUSY_LINE, "invalid auth\n")), verdict);
+                case VALID -> new Login(VALID_AUTH, verdict);
+                case INVALID -> new Login(invalidAuth(List.of(INVALID_AUTH_TEXT)), verdict);
+                case BUSY -> new Login(invalidAuth(List.of(BUSY_LINE, INVALID_AUTH_TEXT)), verdict);
             };
         });
+    }
+
+    static final String INVALID_AUTH_TEXT = "invalid auth\n";
+    private static final Response VALID_AUTH = Response.ok("valid auth\n");
+
+    /** NunDB answers a wrong {@code auth} with {@code invalid auth} and then {@code ok}: a failure on an ok line. */
+    static Response invalidAuth(List<String> pushed) {
+        return new Response.Failure(
+                ErrorCode.INVALID_AUTH,
+                String.join("", pushed).strip().replace('\n', ' '),
+                pushed,
+                Response.Outcome.OK,
+                null);
     }
 
     CompletableFuture<Login> useDb(Session session, String name, String user, String token) {
         Database db = databases.get(name);
         if (db == null) {
             return CompletableFuture.completedFuture(
-                    new Login(Response.error("Not a valid database name"), Verdict.INVALID));
+                    new Login(Response.error(ErrorCode.NOT_FOUND, "Not a valid database name"), Verdict.INVALID));
         }
         String secretKey = user == null ? Database.TOKEN_KEY : SecretWrites.USER_PREFIX + user;
         VersionedValue secret = db.getLive(secretKey);
@@ -74,10 +88,16 @@ final class SessionCommands {
                 .thenApply(verdict -> {
                     if (verdict == Verdict.BUSY) {
                         return new Login(
-                                new Response(List.of(BUSY_LINE), Response.Outcome.ERROR, "Invalid token"), verdict);
+                                new Response.Failure(
+                                        ErrorCode.UNAVAILABLE,
+                                        "Invalid token",
+                                        List.of(BUSY_LINE),
+                                        Response.Outcome.ERROR,
+                                        "Invalid token"),
+                                verdict);
                     }
                     if (verdict != Verdict.VALID || secret == null) {
-                        return new Login(Response.error("Invalid token"), Verdict.INVALID);
+                        return new Login(Response.error(ErrorCode.INVALID_AUTH, "Invalid token"), Verdict.INVALID);
                     }
                     return new Login(select(session, db, user, secretKey, secret), verdict);
                 });

@@ -4,6 +4,9 @@ import io.nundb.protocol.Replies;
 import io.nundb.storage.AppliedListener;
 import io.nundb.storage.LogEntry;
 import io.nundb.storage.VersionedValue;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,6 +138,21 @@ public final class WatchRegistry implements AppliedListener {
             n += s.size();
         }
         return n;
+    }
+
+    /** One watched key and how many connections watch it. */
+    public record WatchedKey(String db, String key, int watchers) {}
+
+    /** Every watched key now, sorted by database then key (a moment's copy, for the admin view). */
+    public List<WatchedKey> watchedKeys() {
+        List<WatchedKey> list = new ArrayList<>();
+        watchers.forEach((k, set) -> {
+            if (!set.isEmpty()) {
+                list.add(new WatchedKey(k.db(), k.key(), set.size()));
+            }
+        });
+        list.sort(Comparator.comparing(WatchedKey::db).thenComparing(WatchedKey::key));
+        return list;
     }
 
     @Override

@@ -2,20 +2,20 @@ package io.nundb.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.nundb.testing.Chromium;
+import io.nundb.testing.LineClient;
+import io.nundb.transport.tcp.TcpListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,16 +23,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -59,8 +52,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class ConsoleBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -79,38 +70,23 @@ class ConsoleBrowserTest {
 
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Autowired
+    TcpListener tcp;
+
+    private Chromium chromium;
     private WebDriver browser;
 
     @BeforeEach
     void openBrowser() {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "No Chromium here (" + CHROMIUM + ", " + DRIVER + "): console browser test skipped. "
-                        + "apt-get install chromium chromium-driver (.ci/run does), then re-run.");
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments(
-                        "--headless=new",
-                        "--no-sandbox",
-                        "--disable-dev-shm-usage",
-                        "--window-size=1000,640",
-                        "--user-data-dir=" + profile.resolve("chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        chromium = new Chromium(profile);
+        browser = chromium.browser;
     }
 
     @AfterEach
     void closeBrowser() {
-        if (browser != null) {
-            // What the page logged (script errors above all): printed into the test's report.
-            browser.manage().logs().get(LogType.BROWSER).forEach(e -> System.out.println("browser: " + e));
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -141,7 +117,7 @@ class ConsoleBrowserTest {
     }
 
     private Object script(String js) {
-        return ((JavascriptExecutor) browser).executeScript(js);
+        return chromium.script(js);
     }
 
     @Test
@@ -241,22 +217,21 @@ class ConsoleBrowserTest {
 
         // a phone's width: nothing wider than the screen
         browser.manage().window().setSize(new Dimension(390, 800));
-        await().atMost(WAIT)
-                .until(
-                        () -> script("return document.documentElement.scrollWidth <= window.innerWidth"),
-                        Boolean.TRUE::equals);
+        await().atMost(WAIT).until(chromium::fitsTheWidth);
         assertThat(row("greeting").findElement(By.cssSelector("button.save")).isDisplayed())
                 .isTrue();
         browser.manage().window().setSize(new Dimension(1000, 640));
 
-        script("window.scrollTo(0, 0)");
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, Path.of("docs/console.png"), StandardCopyOption.REPLACE_EXISTING);
-        Files.delete(shot);
+        chromium.screenshot(Path.of("docs/console.png"));
     }
 
+    /**
+     * The admin view: databases with their count, open connections per transport, the keys another
+     * client watches (arriving by the page's own refresh, no click), "not clustered" on this lone
+     * node, and a phone's width. Saves {@code docs/console-admin.png}.
+     */
     @Test
-    void theAdminSeesDatabasesAndTheNode() throws Exception {
+    void theAdminSeesDatabasesConnectionsWatchesAndTheNode() throws Exception {
         assertThat(rest("POST", "/", "auth nun nun-pwd; create-db admin-view av-token newer")
                         .body())
                 .isEqualTo("valid auth\n;create-db success\n");
@@ -266,15 +241,47 @@ class ConsoleBrowserTest {
         browser.findElement(By.cssSelector("#admin-login button")).click();
         await().atMost(WAIT)
                 .until(() -> browser.findElement(By.id("admin-error")).getText(), t -> t.contains("invalid auth"));
+        // the endpoint itself is the admin's only
+        assertThat(rest("GET", "/api/v1/node", null, "Authorization", "Bearer av-token")
+                        .statusCode())
+                .isEqualTo(401);
 
-        browser.findElement(By.id("admin-pwd")).clear();
-        browser.findElement(By.id("admin-pwd")).sendKeys("nun-pwd");
-        browser.findElement(By.cssSelector("#admin-login button")).click();
-        await().atMost(WAIT).until(() -> browser.findElement(By.id("admin")).isDisplayed());
-        assertThat(browser.findElement(By.id("dbs")).getText()).contains("admin-view newer");
-        assertThat(browser.findElement(By.id("cluster")).getText())
-                .contains("(self):Primary")
-                .contains("cluster-info");
-        assertThat(browser.findElement(By.id("metrics")).getText()).startsWith("metrics-state ");
+        try (LineClient other = new LineClient(tcp.port())) {
+            assertThat(other.call("use-db admin-view av-token")).isNotEmpty();
+            other.call("watch color");
+            AdminPage admin = new AdminPage(browser).logIn(port, "nun", "nun-pwd");
+            List<String> dbs = admin.rows("dbs");
+            assertThat(dbs).contains("admin-view newer");
+            assertThat(admin.text("db-count")).isEqualTo("(" + dbs.size() + ")");
+            assertThat(admin.rows("connections"))
+                    .as("the other client's TCP connection")
+                    .anySatisfy(r -> assertThat(r).matches("tcp [1-9][0-9]*"));
+            assertThat(admin.rows("watches")).containsExactly("admin-view color 1");
+            assertThat(admin.text("watch-count")).isEqualTo("(1)");
+            assertThat(admin.text("cluster-summary")).startsWith("Not clustered");
+            assertThat(browser.findElement(By.id("members-table")).isDisplayed())
+                    .isFalse();
+            assertThat(admin.text("metrics")).startsWith("metrics-state ");
+
+            // a new watch shows up by the page's own polling
+            other.call("watch size");
+            await().atMost(AdminPage.WAIT).until(() -> admin.rows("watches"), r -> r.contains("admin-view size 1"));
+            assertThat(admin.text("watch-count")).isEqualTo("(2)");
+            assertThat(admin.text("admin-updated")).startsWith("Updated ");
+
+            // keyboard: the refresh button has the focus, the auto-refresh box is labelled
+            assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("admin-refresh");
+            assertThat(browser.findElement(By.cssSelector("label:has(#admin-auto)"))
+                            .getText())
+                    .contains("Refresh every");
+
+            browser.manage().window().setSize(new Dimension(390, 800));
+            await().atMost(WAIT).until(chromium::fitsTheWidth);
+            browser.manage().window().setSize(new Dimension(1000, 1200));
+            chromium.screenshot(Path.of("docs/console-admin.png"));
+        }
+        // the connection closed: its watches go, and the page sees it
+        await().atMost(AdminPage.WAIT)
+                .until(() -> new AdminPage(browser).rows("watches"), r -> r.equals(List.of("no key is watched")));
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -27,10 +28,14 @@ import java.util.regex.Pattern;
  *       {@code   (remark)} after two spaces is not), every other line is what the server sends next
  *       on that connection. Two sessions side by side (the second header further right on the first
  *       line) are two terminals; rows are run top to bottom, left column first. The connections close at the
- *       end of the block;
+ *       end of the block. A {@code $ curl -N …} column is a command that streams until stopped: its
+ *       non-blank lines are what it prints;
  *   <li>a <b>shell</b> block runs each command with bash in the project directory: either lines
  *       {@code $ command} each followed by its output, or plain command lines each followed by its
- *       output as {@code # } comment lines. A command shown without output only has to succeed.
+ *       output as {@code # } comment lines. A command shown without output only has to succeed. Marked
+ *       {@code script}, the block runs as one bash script ({@link #runScript});
+ *   <li>{@code target/nun-db} is the CLI class on this test's classpath, and {@code NUN_PWD},
+ *       {@code NUN_HTTP_ADDR}, {@code NUN_TCP_ADDR}, {@code NUN_WS_ADDR} point at the server.
  * </ul>
  *
  * In shown output {@code …} stands for any text (a line of only {@code …}: any number of lines);
@@ -52,7 +57,7 @@ final class BlockRunner implements AutoCloseable {
 
     void run(MarkdownBlocks.Block block) throws Exception {
         String first = block.lines().isEmpty() ? "" : block.lines().get(0);
-        if (first.startsWith("$ nc ") || first.startsWith("$ websocat ")) {
+        if (first.startsWith("$ nc ") || first.startsWith("$ websocat ") || first.startsWith("$ curl -N ")) {
             runSession(block);
         } else {
             runShell(block);
@@ -72,7 +77,7 @@ final class BlockRunner implements AutoCloseable {
         List<String> rows = block.lines();
         String header = rows.get(0);
         List<Integer> starts = new ArrayList<>(List.of(0));
-        for (String h : List.of("$ nc ", "$ websocat ")) {
+        for (String h : List.of("$ nc ", "$ websocat ", "$ curl -N ")) {
             int at = header.indexOf(h, 1);
             if (at > 0) {
                 starts.add(at);
@@ -121,9 +126,11 @@ final class BlockRunner implements AutoCloseable {
             s = new TcpSession(server.port(words[3]));
         } else if (words[1].equals("websocat") && words.length == 3) {
             s = new WsSession(new WsTestClient(server.substitute(words[2])));
+        } else if (words[1].equals("curl")) {
+            s = new StreamSession(shell(header.substring(2), null));
         } else {
-            throw new AssertionError(block.where() + ": a session starts with '$ nc <host> <port>' or "
-                    + "'$ websocat <url>', not " + header);
+            throw new AssertionError(block.where() + ": a session starts with '$ nc <host> <port>', "
+                    + "'$ websocat <url>' or '$ curl -N …', not " + header);
         }
         sessions.add(s);
         return s;
@@ -177,20 +184,115 @@ final class BlockRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * A command that streams until stopped ({@code curl -N}, server-sent events): what it prints, line
+     * by line; blank lines (between events) and {@code :keep-alive} comments are not shown in docs.
+     */
+    private static final class StreamSession implements Session {
+        private final Process process;
+        private final BufferedReader in;
+        private final java.util.concurrent.BlockingQueue<String> lines =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+
+        StreamSession(Process process) {
+            this.process = process;
+            this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            Thread reader = new Thread(this::pump, "docs-stream");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void pump() {
+            try {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (!line.isBlank() && !line.startsWith(":keep-alive")) {
+                        lines.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the process was stopped
+            }
+            lines.add("<the command ended>");
+        }
+
+        @Override
+        public void send(String line) {
+            throw new AssertionError("a streaming command's column only shows output, nothing is typed into it");
+        }
+
+        @Override
+        public String next() throws IOException {
+            try {
+                String line = lines.poll(10, TimeUnit.SECONDS);
+                return line == null ? "<nothing within 10 s>" : line;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     // ---- shell ----
+
+    /** {@code command} run by bash in the project directory against {@code ports}, with the CLI's environment. */
+    private Process shell(String command, Path stdout) throws IOException {
+        return shell(command, server.ports(), stdout, null);
+    }
+
+    private Process shell(String command, Map<String, Integer> ports, Path stdout, Path stderr) throws IOException {
+        String text = DocServer.substitute(command, ports).replace("target/nun-db", cli().toString());
+        ProcessBuilder b = new ProcessBuilder("bash", "-c", text)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        b.redirectOutput(stdout == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(stdout.toFile()));
+        b.redirectError(stderr == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stderr.toFile()));
+        // As a user who started the server as the README says: the CLI's defaults point at it.
+        Map<String, String> env = b.environment();
+        env.put("NUN_PWD", DocServer.ADMIN_PWD);
+        env.put("NUN_WS_ADDR", "127.0.0.1:" + ports.get("3012"));
+        env.put("NUN_HTTP_ADDR", "127.0.0.1:" + ports.get("3013"));
+        env.put("NUN_TCP_ADDR", "127.0.0.1:" + ports.get("3014"));
+        if (ports.containsKey("3015")) {
+            env.put("NUN_RSOCKET_ADDR", "127.0.0.1:" + ports.get("3015"));
+        }
+        return b.start();
+    }
+
+    /**
+     * {@code target/nun-db} in examples: the same CLI main class the packaged launcher runs, on this
+     * test's classpath (the launcher script itself needs {@code ./mvnw package}).
+     */
+    private Path cli() throws IOException {
+        Path script = scratch.resolve("nun-db");
+        if (!Files.exists(script)) {
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Files.writeString(
+                    script,
+                    "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -cp '"
+                            + System.getProperty("java.class.path") + "' io.nundb.cli.NunDbCli \"$@\"\n");
+            script.toFile().setExecutable(true);
+        }
+        return script;
+    }
 
     private record Step(int line, String command, List<String> output) {}
 
     private void runShell(MarkdownBlocks.Block block) throws Exception {
+        if (block.script()) {
+            runScript(block);
+            return;
+        }
         for (Step step : steps(block)) {
             String where = block.file() + ":" + step.line();
             Path out = Files.createTempFile(scratch, "out-", ".txt");
             Path err = Files.createTempFile(scratch, "err-", ".txt");
-            Process p = new ProcessBuilder("bash", "-c", server.substitute(step.command()))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            Process p = shell(step.command(), server.ports(), out, err);
             boolean done = p.waitFor(60, TimeUnit.SECONDS);
             if (!done) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -211,6 +313,44 @@ final class BlockRunner implements AutoCloseable {
                                 where + ": " + step.command(), String.join("\n", step.output()), stdout)
                         .isTrue();
             }
+        }
+    }
+
+    /**
+     * A {@code script} block: one bash script with {@code set -e}, so it must end with exit code 0;
+     * background jobs it leaves are stopped, and waited for, when it ends. A script that starts a server of its own
+     * ({@code nun-db … start}) gets free ports of its own for the documented ones, and {@code /tmp/}
+     * paths in it point into the test's scratch directory.
+     */
+    private void runScript(MarkdownBlocks.Block block) throws Exception {
+        String text = String.join("\n", block.lines());
+        Map<String, Integer> ports = server.ports();
+        if (text.matches("(?s).*nun-db\\b[^\\n]* start\\b.*")) {
+            ports = new java.util.HashMap<>();
+            for (String documented : List.of("3012", "3013", "3014", "3015")) {
+                ports.put(documented, freePort());
+            }
+            Path tmp = Files.createDirectories(scratch.resolve("tmp"));
+            text = text.replace("/tmp/", tmp + "/");
+        }
+        Path out = Files.createTempFile(scratch, "out-", ".txt");
+        Path err = Files.createTempFile(scratch, "err-", ".txt");
+        Process p = shell("set -e\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
+        boolean done = p.waitFor(4, TimeUnit.MINUTES);
+        if (!done) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String context = block.where() + " (a script)\nstdout:\n" + Files.readString(out, StandardCharsets.UTF_8)
+                + "\nstderr:\n" + Files.readString(err, StandardCharsets.UTF_8);
+        assertThat(done).as("finished within 4 minutes: " + context).isTrue();
+        assertThat(p.exitValue()).as("exit code of " + context).isZero();
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

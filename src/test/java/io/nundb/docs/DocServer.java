@@ -40,7 +40,8 @@ final class DocServer implements AutoCloseable {
         ports = Map.of(
                 "3012", ctx.getBean(WsServer.class).port(),
                 "3013", ((WebServerApplicationContext) ctx).getWebServer().getPort(),
-                "3014", ctx.getBean(TcpListener.class).port());
+                "3014", ctx.getBean(TcpListener.class).port(),
+                "3015", ctx.getEnvironment().getProperty("local.rsocket.server.port", Integer.class));
     }
 
     /** The port this server bound for a documented default port ({@code "3014"} → its TCP port). */
@@ -54,10 +55,24 @@ final class DocServer implements AutoCloseable {
 
     /** The text with every {@code localhost:301x} / {@code 127.0.0.1:301x} pointing at this server. */
     String substitute(String text) {
+        return substitute(text, ports);
+    }
+
+    /** The documented default ports (3012 WebSocket, 3013 HTTP, 3014 TCP) and the ones bound instead. */
+    Map<String, Integer> ports() {
+        return ports;
+    }
+
+    /** The text with every {@code localhost:301x} / {@code 127.0.0.1:301x} on the port {@code ports} maps it to. */
+    static String substitute(String text, Map<String, Integer> ports) {
         Matcher m = ADDRESS.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + ":" + port(m.group(2))));
+            Integer port = ports.get(m.group(2));
+            if (port == null) {
+                throw new IllegalArgumentException("no example may use port " + m.group(2));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + ":" + port));
         }
         return m.appendTail(out).toString();
     }

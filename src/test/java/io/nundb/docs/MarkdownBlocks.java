@@ -22,6 +22,16 @@ record MarkdownBlocks(Path file, List<Block> blocks) {
             return Arrays.asList(info.trim().split("\\s+")).contains("runnable");
         }
 
+        /** Marked {@code browser}: a page or script {@link DocsBrowserTest} runs in Chromium. */
+        boolean browser() {
+            return Arrays.asList(info.trim().split("\\s+")).contains("browser");
+        }
+
+        /** Marked {@code script} too: run as one bash script (README.md, "Docs that run"). */
+        boolean script() {
+            return Arrays.asList(info.trim().split("\\s+")).contains("script");
+        }
+
         String language() {
             return info.trim().split("\\s+")[0];
         }

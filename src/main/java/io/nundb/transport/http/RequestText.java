@@ -1,6 +1,7 @@
 package io.nundb.transport.http;
 
 import io.nundb.protocol.StrictUtf8;
+import io.nundb.transport.BadInputLog;
 import java.nio.ByteBuffer;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -8,6 +9,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,7 +30,14 @@ public final class RequestText {
                 .onErrorMap(
                         DataBufferLimitException.class,
                         e -> new ResponseStatusException(
-                                HttpStatus.CONTENT_TOO_LARGE, "request body above " + MAX_BYTES + " bytes"));
+                                HttpStatus.CONTENT_TOO_LARGE, "request body above " + MAX_BYTES + " bytes"))
+                // A client that resets the connection in the middle of its body is the client's
+                // problem: one WARN line per kind, not WebFlux's "500 Server Error" with a stack trace.
+                .onErrorMap(DisconnectedClientHelper::isClientDisconnectedException, e -> {
+                    BadInputLog.shared()
+                            .warn("http request body cut off", e.getClass().getSimpleName());
+                    return new ResponseStatusException(HttpStatus.BAD_REQUEST, "request body cut off");
+                });
     }
 
     private static String text(DataBuffer buffer) {

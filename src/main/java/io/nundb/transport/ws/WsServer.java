@@ -10,6 +10,7 @@ import io.nundb.transport.BadInputLog;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,9 +120,28 @@ public final class WsServer implements SmartLifecycle {
                 ctx.fireChannelWritabilityChanged();
             }
         });
-        return in.aggregateFrames(hardLimit)
-                .receiveFrames()
+        WebsocketInbound frames = in.aggregateFrames(hardLimit);
+        // After the aggregator: a client gone in the middle of a fragmented message (or a reset)
+        // is one WARN line per kind, not reactor-netty's ERROR with a stack trace per connection.
+        connection.addHandlerLast("nundb-ws-client-errors", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (ctx.channel().isActive() && !(cause instanceof IOException)) {
+                    ctx.fireExceptionCaught(cause);
+                    return;
+                }
+                BadInputLog.shared()
+                        .warn("websocket connection lost", cause.getClass().getSimpleName());
+                ctx.close();
+            }
+        });
+        return frames.receiveFrames()
                 .doOnNext(client::onFrame)
+                .onErrorResume(IOException.class, e -> {
+                    BadInputLog.shared()
+                            .warn("websocket connection lost", e.getClass().getSimpleName());
+                    return Mono.empty();
+                })
                 .doFinally(signal -> {
                     openConnections.decrementAndGet();
                     client.close();

@@ -1,0 +1,216 @@
+package io.nundb.docs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The fenced blocks of README.md and docs/*.md that {@link DocsExamplesTest} does not run, each with
+ * its kind and why (README.md, "Docs that run"). A block is named by its document and its first
+ * line; every other block must be marked {@code runnable}. Checked by {@link DocsCoverageTest}.
+ */
+final class NotRunBlocks {
+
+    /** Why a block is not run. */
+    enum Kind {
+        /** Not a command: what something prints or contains. */
+        OUTPUT,
+        /** Not a command: a diagram or a file layout. */
+        FIGURE,
+        /** Code a test runs from its own copy (the test checks the copy is the block). */
+        SOURCE,
+        /** Builds the project or runs Maven: minutes, and the test already runs inside that build. */
+        BUILD,
+        /** A benchmark: minutes of load, figures that depend on the machine. */
+        BENCH,
+        /** Needs a Docker engine and the image; covered by DockerImageTest and the compose checks. */
+        DOCKER,
+        /** Needs a Kubernetes cluster; the chart is rendered and checked by the Helm tests. */
+        KUBERNETES,
+        /** Code for a browser page or a JVM application, not a command. */
+        CLIENT_CODE,
+        /** Needs data a user brings. */
+        USER_DATA
+    }
+
+    record Reason(Kind kind, String why) {
+        @Override
+        public String toString() {
+            return kind + ": " + why;
+        }
+    }
+
+    static final Map<String, Reason> LIST = new LinkedHashMap<>();
+
+    private static void add(String doc, String firstLine, Kind kind, String why) {
+        LIST.put(doc + "|" + firstLine.strip(), new Reason(kind, why));
+    }
+
+    static {
+        String build = "runs Maven (the tests already run inside that build); the server it starts is the one"
+                + " DocServer starts";
+        add(
+                "README.md",
+                "./mvnw spring-boot:run     # start the server with no configuration at all",
+                Kind.BUILD,
+                build);
+        add("README.md", "NUN_USER=nun NUN_PWD=nun-pwd ./mvnw spring-boot:run", Kind.BUILD, build);
+        add(
+                "README.md",
+                "// One client watches `name`, a second client changes it. Run from the repository root after the",
+                Kind.SOURCE,
+                "src/test/js/readme-example.js, run by the next block; theReadmeShowsTheNodeExampleFileAsItIs"
+                        + " checks the block is that file");
+        add(
+                "README.md",
+                "./mvnw -B package -DskipTests                 # target/nundb-jvm-*.jar and target/nun-db",
+                Kind.BUILD,
+                "packages the jar and starts a server on the default ports; the next block runs the CLI against"
+                        + " the docs test's server");
+        add(
+                "README.md",
+                "./mvnw -B package -DskipTests && DOCKER_BUILDKIT=0 docker build -t nundb-jvm .",
+                Kind.DOCKER,
+                "builds and runs the image; DockerImageTest runs it where a Docker engine is");
+        add(
+                "README.md",
+                "./mvnw -B package -DskipTests",
+                Kind.BUILD,
+                "packages the jar and starts three nodes on fixed ports with ops/local-cluster.sh; the cluster"
+                        + " runs as processes in ClusterProcessSmokeTest");
+        add(
+                "README.md",
+                "docker/gen-env.sh && docker-compose up -d --build                 # nundb-1..3; node 1 on 127.0.0.1:3012-3015",
+                Kind.DOCKER,
+                "needs a Docker engine and docker-compose");
+        add(
+                "README.md",
+                "./mvnw -q -B test-compile exec:java@bench          # ours vs Redis (apt-get install redis-server)",
+                Kind.BENCH,
+                "minutes of load against Redis; its figures are dated in docs/benchmarks.md");
+        add(
+                "README.md",
+                "client text ──► transport (tcp | ws | http | rsocket | rest)      thin adapters",
+                Kind.FIGURE,
+                "the write pipeline as a diagram");
+        add(
+                "docs/benchmarks.md",
+                "./mvnw -q -B test-compile exec:java@bench",
+                Kind.BENCH,
+                "minutes of load; figures" + " depend on the machine");
+        add(
+                "docs/benchmarks.md",
+                "./mvnw -q -B test-compile exec:java@cluster-bench",
+                Kind.BENCH,
+                "minutes of load on three processes; figures depend on the machine");
+        add(
+                "docs/cluster.md",
+                "./mvnw -B package -DskipTests",
+                Kind.BUILD,
+                "packages the jar and starts three nodes on fixed ports with ops/local-cluster.sh; the cluster"
+                        + " runs as processes in ClusterProcessSmokeTest");
+        add(
+                "docs/cluster.md",
+                "command ──► WritePlacement: here (the ready primary) | forward to the primary | wait, then refuse",
+                Kind.FIGURE,
+                "where a write goes, as a diagram");
+        add(
+                "docs/operations.md",
+                "./mvnw -B package -DskipTests      # target/nundb-jvm-0.1.0-SNAPSHOT.jar and the target/nun-db launcher",
+                Kind.BUILD,
+                "packages the jar");
+        add(
+                "docs/operations.md",
+                "NUN_MANAGEMENT_ADDR=127.0.0.1:9013 target/nun-db -p nun-pwd start      # or"
+                        + " --nundb.management-addr=127.0.0.1:9013",
+                Kind.BUILD,
+                "starts a server on the default ports from the packaged jar; StartCommandTest covers the"
+                        + " management port on port 0");
+        add(
+                "docs/operations.md",
+                "NUN_MANAGEMENT_AUTH=true target/nun-db -p nun-pwd start",
+                Kind.BUILD,
+                "starts a server on the default ports from the packaged jar; StartCommandTest covers the"
+                        + " management password on port 0");
+        add("docs/operations.md", "\"nundb\": {", Kind.OUTPUT, "part of /actuator/health/details");
+        add(
+                "docs/operations.md",
+                "sum by (command) (rate(nundb_commands_seconds_count[1m]))",
+                Kind.OUTPUT,
+                "PromQL queries for Prometheus, not shell commands");
+        add(
+                "docs/operations.md",
+                "docker run -d --name nd --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\",
+                Kind.DOCKER,
+                "needs a Docker engine and the image");
+        add(
+                "docs/operations.md",
+                "./mvnw -B package -DskipTests",
+                Kind.DOCKER,
+                "builds the image and runs containers (or docker-compose); DockerImageTest runs the image where a"
+                        + " Docker engine is");
+        add(
+                "docs/operations.md",
+                "docker/start-dockerd.sh       # installs docker.io docker-compose debootstrap if missing, starts"
+                        + " dockerd, waits",
+                Kind.DOCKER,
+                "installs packages and starts a Docker engine (what .ci/run does)");
+        add(
+                "docs/operations.md",
+                "NUNDB_IMAGE=nundb-jvm ./mvnw -B test -Dtest=DockerImageTest",
+                Kind.DOCKER,
+                "runs the container test, which needs a Docker engine");
+        add(
+                "docs/operations.md",
+                "helm install nundb helm/nundb --set image.repository=registry.example.com/nundb-jvm",
+                Kind.KUBERNETES,
+                "installs on a Kubernetes cluster; the Helm tests render and check the chart");
+        add("docs/storage.md", "dbs/", Kind.FIGURE, "the data directory's layout");
+        add(
+                "docs/storage.md",
+                "u32 payload length · u32 CRC32C of the payload · payload:",
+                Kind.FIGURE,
+                "the op log's record format");
+        add(
+                "docs/storage.md",
+                "MAVEN_OPTS=-Xmx4g ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java"
+                        + " -Dexec.classpathScope=test -Dexec.mainClass=io.nundb.bench.StorageBench",
+                Kind.BENCH,
+                "minutes of load with a 4 GB heap");
+        add(
+                "docs/storage.md",
+                "nun-db import --from <nundb-dbs-dir> --to <new-dbs-dir>",
+                Kind.USER_DATA,
+                "the placeholders are a NunDB data directory the user has; the importer is tested by"
+                        + " NunDbImporterTest");
+        add(
+                "docs/storage.md",
+                "java -cp target/nundb-jvm-*.jar -Dloader.main=io.nundb.storage.importer.NunDbImporter \\",
+                Kind.USER_DATA,
+                "needs the packaged jar and a NunDB data directory the user has");
+        add(
+                "docs/transports.md",
+                "import org.springframework.messaging.rsocket.RSocketRequester;",
+                Kind.CLIENT_CODE,
+                "a fragment of a Spring application; RSocketTransportTest uses the same requester calls");
+        add(
+                "docs/transports.md",
+                "ulimit -n 20000; ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java"
+                        + " -Dexec.classpathScope=test -Dexec.mainClass=io.nundb.bench.WsBench",
+                Kind.BENCH,
+                "minutes of load with thousands of connections");
+    }
+
+    private NotRunBlocks() {}
+
+    static String firstLine(MarkdownBlocks.Block block) {
+        return block.lines().stream()
+                .filter(l -> !l.isBlank())
+                .findFirst()
+                .orElse("")
+                .strip();
+    }
+
+    static String key(MarkdownBlocks.Block block) {
+        return block.file() + "|" + firstLine(block);
+    }
+}

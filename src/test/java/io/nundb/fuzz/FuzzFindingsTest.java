@@ -1,0 +1,213 @@
+package io.nundb.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nundb.transport.ws.WsServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.messaging.rsocket.RSocketRequester;
+import org.springframework.messaging.rsocket.RSocketStrategies;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The defects {@link FuzzHarnessTest} found, one case each: client misbehaviour that made the server
+ * log a stack trace (or an unbounded line per request) instead of one rate-limited WARN line.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "nundb.user=nun",
+            "nundb.pwd=nun-pwd",
+            "nundb.tcp-addr=127.0.0.1:0",
+            "nundb.ws-addr=127.0.0.1:0",
+            "nundb.rsocket-addr=127.0.0.1:0"
+        })
+@ExtendWith(OutputCaptureExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@DirtiesContext
+class FuzzFindingsTest {
+
+    /** A stack frame, a cause, or any line logged at ERROR. */
+    private static final Pattern STACK =
+            Pattern.compile("(?m)^\\s+at [\\w.$/<>]+\\(.*\\)$|^Caused by: | ERROR \\d+ ---");
+
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void dirs(DynamicPropertyRegistry r) {
+        r.add("nundb.dbs-dir", () -> dir.toString());
+    }
+
+    @LocalServerPort
+    int httpPort;
+
+    @Value("${local.rsocket.server.port}")
+    int rsocketPort;
+
+    @Autowired
+    WsServer ws;
+
+    @Test
+    void aPostBodyCutByAResetIsNoServerError(CapturedOutput output) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", httpPort));
+            OutputStream out = s.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nget a; ")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200); // let the server start reading the body before the reset
+            s.setSoLinger(true, 0);
+        }
+        assertNoStackTrace(output, "500 Server Error");
+    }
+
+    @Test
+    void aWebSocketClosedInsideAFragmentedMessageLogsNoStackTrace(CapturedOutput output) throws Exception {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", ws.port()));
+        RawWs client = new RawWs(s, 10_000);
+        client.frame(false, 0, RawWs.TEXT, "get a".getBytes(StandardCharsets.US_ASCII));
+        Thread.sleep(200); // the fragment is read before the close
+        s.setSoLinger(true, 0);
+        client.close();
+        assertNoStackTrace(output, "onUncaughtException");
+    }
+
+    @Test
+    void aWebSocketResetWithRepliesInFlightLogsNoStackTrace(CapturedOutput output) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress("127.0.0.1", ws.port()));
+            RawWs client = new RawWs(s, 10_000);
+            for (int j = 0; j < 50; j++) {
+                client.text("get a; keys; get b");
+            }
+            s.setSoLinger(true, 0);
+            client.close();
+        }
+        assertNoStackTrace(output, "onErrorDropped");
+    }
+
+    @Test
+    void anUndecodableRSocketWatchIsRefusedWithoutAStackTrace(CapturedOutput output) throws Exception {
+        RSocketRequester r = RSocketRequester.builder()
+                .rsocketStrategies(RSocketStrategies.create())
+                .tcp("127.0.0.1", rsocketPort);
+        try {
+            Throwable refused = r.route("watch")
+                    .data("not json at all")
+                    .retrieveFlux(String.class)
+                    .then()
+                    .timeout(Duration.ofSeconds(20))
+                    .onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                    .then(reactor.core.publisher.Mono.<Throwable>empty())
+                    .block();
+            assertThat(refused).isNull();
+        } finally {
+            r.dispose();
+        }
+        assertNoStackTrace(output, "No exception handling method");
+    }
+
+    @Test
+    void malformedHttpRequestsAreNotLoggedOneLineEach(CapturedOutput output) throws Exception {
+        for (int i = 0; i < 30; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", httpPort));
+                s.getOutputStream().write("GET / HTTP/1.1\nHost: x\n\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.setSoTimeout(10_000);
+                s.getInputStream().readAllBytes();
+            }
+        }
+        Thread.sleep(500); // nothing to wait on: the absence of log lines is the point
+        assertThat(output.getOut().split("InvalidLineSeparatorException", -1).length - 1)
+                .as("log lines for 30 malformed requests")
+                .isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aRestWriteByAUserWhoMayNotReadTheKeyIsStoredAndAnswered204() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + httpPort;
+        String setup = post(
+                http,
+                base + "/",
+                "auth nun nun-pwd; create-db wonly wonly-token; use-db wonly wonly-token; "
+                        + "create-user writer writer-token; set-permissions writer w b*|i c*");
+        assertThat(setup).doesNotContain("error");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("writer:writer-token".getBytes());
+        for (String ifMatch : new String[] {null, "\"0\""}) {
+            java.net.http.HttpRequest.Builder put = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(base + "/api/v1/dbs/wonly/keys/b1"))
+                    .header("Authorization", basic)
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("v" + ifMatch));
+            if (ifMatch != null) {
+                put.header("If-Match", ifMatch);
+            }
+            var reply = http.send(put.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(reply.statusCode())
+                    .as("PUT If-Match %s: %s", ifMatch, reply.body())
+                    .isEqualTo(204);
+            assertThat(post(http, base + "/", "use-db wonly wonly-token; get b1"))
+                    .isEqualTo("empty;value v" + ifMatch + "\n");
+        }
+        var increment = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/dbs/wonly/keys/c1/increment"))
+                        .header("Authorization", basic)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(increment.statusCode()).isEqualTo(204);
+        assertThat(post(http, base + "/", "use-db wonly wonly-token; get c1")).isEqualTo("empty;value 1\n");
+        // a write the user may not do at all is still refused, and changes nothing
+        var denied = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/dbs/wonly/keys/a1"))
+                        .header("Authorization", basic)
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(post(http, base + "/", "use-db wonly wonly-token; get a1")).isEqualTo("empty;value <Empty>\n");
+    }
+
+    private static String post(java.net.http.HttpClient http, String url, String body) throws Exception {
+        return http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static void assertNoStackTrace(CapturedOutput output, String marker) throws InterruptedException {
+        // the server logs on its own threads after the client is gone: give it a moment to (not) do so
+        Thread.sleep(1_000);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(output.getOut()).doesNotContain(marker);
+            assertThat(STACK.matcher(output.getOut()).find())
+                    .as("a stack trace in:\n%s", output.getOut())
+                    .isFalse();
+        });
+    }
+}
