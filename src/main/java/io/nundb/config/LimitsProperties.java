@@ -16,8 +16,9 @@ import org.springframework.boot.convert.DurationUnit;
  * @param handshakeTimeout time a new connection has to complete its handshake (WebSocket upgrade,
  *     RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
- * @param maxConnections open connections per door (TCP, WebSocket, each counted alone) before new ones are refused
- *     with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000)
+ * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket, each counted alone) before new
+ *     ones are refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000;
+ *     lowered to fit the file-descriptor limit, {@link FileDescriptorBudget})
  */
 @ConfigurationProperties("nundb.limits")
 public record LimitsProperties(
@@ -34,6 +35,6 @@ public record LimitsProperties(
         handshakeTimeout = handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()
                 ? Duration.ofSeconds(10)
                 : handshakeTimeout;
-        maxConnections = maxConnections <= 0 ? 10_000 : maxConnections;
+        maxConnections = FileDescriptorBudget.capPerDoor(maxConnections <= 0 ? 10_000 : maxConnections);
     }
 }

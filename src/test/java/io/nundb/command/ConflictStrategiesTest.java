@@ -186,7 +186,9 @@ class ConflictStrategiesTest {
         bob.expect("use-db test bob pwd", "ok \n");
         bob.expect("resolve 12 test private 2 v", "permission denied\n", "error permission denied\n \n");
         bob.expect("resolve 12 test public-x 2 v", "ok \n");
-        admin.expect("get $$token", "value test-pwd\n", "ok \n");
+        // the token is unchanged: it still logs in, and "stolen" does not
+        engine.tokenClient("test");
+        engine.client().expect("use-db test stolen", "error Invalid token \n");
     }
 
     /** A version at the top of the int range cannot grow: every strategy refuses, none overflows. */

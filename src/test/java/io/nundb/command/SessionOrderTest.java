@@ -33,7 +33,7 @@ class SessionOrderTest {
     private final Databases dbs = new Databases(journal, "pwd");
     private final WatchRegistry watches = new WatchRegistry();
     private final CommandExecutor executor =
-            new CommandExecutor(dbs, watches, new AdminCredentials("nun", "pwd"), EnginePorts.standalone("n"));
+            new CommandExecutor(dbs, watches, new AdminCredentials("nun", "pwd", 1000), EnginePorts.standalone("n"));
     private final Session session = new Session("test", m -> true);
 
     private void durable(int i) {

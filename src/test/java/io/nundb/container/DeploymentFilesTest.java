@@ -80,6 +80,7 @@ class DeploymentFilesTest {
             volumes.add(mounts.get(0).toString());
             assertThat((List<Object>) node.get("ports"))
                     .allSatisfy(p -> assertThat(p.toString()).startsWith("127.0.0.1:"));
+            assertRoomForConnections(node);
         }
         assertThat(volumes).hasSize(3);
         assertThat(map(compose.get("volumes"))).containsKeys("nundb-1-data", "nundb-2-data", "nundb-3-data");
@@ -118,6 +119,14 @@ class DeploymentFilesTest {
         Map<String, Object> node = map(services.get("nundb"));
         assertThat(map(node.get("environment")).get("NUN_PWD")).isEqualTo("${NUN_PWD:-}");
         assertThat((List<Object>) node.get("volumes")).contains("nundb-data:/data");
+        assertRoomForConnections(node);
+    }
+
+    /** One descriptor per connection: the node's nofile limit holds NUN_MAX_CONNECTIONS (10,000) on every door. */
+    private static void assertRoomForConnections(Map<String, Object> node) {
+        Map<String, Object> nofile = map(map(node.get("ulimits")).get("nofile"));
+        assertThat(((Number) nofile.get("soft")).intValue()).isGreaterThanOrEqualTo(65536);
+        assertThat(((Number) nofile.get("hard")).intValue()).isGreaterThanOrEqualTo(65536);
     }
 
     @Test

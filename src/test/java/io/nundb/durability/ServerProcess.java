@@ -45,8 +45,23 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(
             Path dataDir, Path log, Map<String, String> env, Duration timeout, List<String> jvmOptions)
             throws Exception {
+        return start(dataDir, log, env, timeout, jvmOptions, List.of());
+    }
+
+    /**
+     * As above, the JVM started through {@code launcher} (e.g. {@code bash -c 'ulimit -n 512; exec
+     * "$@"' bash}, which runs the java command line given as its arguments).
+     */
+    public static ServerProcess start(
+            Path dataDir,
+            Path log,
+            Map<String, String> env,
+            Duration timeout,
+            List<String> jvmOptions,
+            List<String> launcher)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(java);
         command.addAll(jvmOptions);
         // Under exec:java (the benches) java.class.path is Maven's own; the bench passes the real one.

@@ -60,7 +60,7 @@ class SecretHashTest {
     @Test
     void aFullQueueAnswersBusyAtOnceInsteadOfQueueingWithoutBound() throws Exception {
         SecretVerifier v = new SecretVerifier(1, 2);
-        String slow = SecretHash.hash("tok", 200_000);
+        String slow = SecretHash.hash("tok", 50_000);
         CountDownLatch release = new CountDownLatch(1);
         // occupy the one thread and fill the queue
         CompletableFuture<String> blocker = v.hash("x", 1000).thenApply(s -> {

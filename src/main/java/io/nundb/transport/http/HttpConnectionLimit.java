@@ -17,14 +17,20 @@ import reactor.netty.http.server.HttpServer;
 /**
  * The HTTP door's connection limit ({@code NUN_MAX_CONNECTIONS}, counted for this door alone).
  * A connection past the limit is still accepted, but only for one request: a readiness or
- * liveness probe ({@link #PROBES}) is served as usual, so a flood of clients never makes the
+ * liveness probe ({@link #PROBES}) is served as usual, so clients filling the door do not make the
  * orchestrator take a working node out; any other request is answered {@code 503} with {@code
  * error too many connections} and the connection is closed; a connection that sends nothing is
- * closed after the handshake timeout. Runs on the connection's event loop; no I/O but the reply.
+ * closed after the handshake timeout. At most {@value #PROBE_SLOTS} such connections wait at a
+ * time; beyond them (a flood of new connections) each is answered the 503 at once and closed, so
+ * a flood cannot hold file descriptors (a probe may then be refused too: {@code
+ * NUN_MANAGEMENT_ADDR} gives probes a port of their own). Runs on the connection's event loop; no
+ * I/O but the reply.
  */
 public final class HttpConnectionLimit {
 
     static final String TOO_MANY = "error too many connections\n";
+    /** Connections past the limit that may wait for their first request; more are refused at once. */
+    static final int PROBE_SLOTS = 16;
     /** Request lines that are served past the limit: the orchestrator's probes. */
     static final List<String> PROBES = List.of(
             "GET /readyz ",
@@ -42,6 +48,8 @@ public final class HttpConnectionLimit {
     private final int maxConnections;
     private final Duration handshakeTimeout;
     private final AtomicInteger open = new AtomicInteger();
+    /** Connections past the limit waiting for their first request (a probe may be among them). */
+    private final AtomicInteger waiting = new AtomicInteger();
 
     public HttpConnectionLimit(int maxConnections, Duration handshakeTimeout) {
         this.maxConnections = maxConnections;
@@ -52,10 +60,20 @@ public final class HttpConnectionLimit {
     public HttpServer apply(HttpServer server) {
         // per channel as it is set up (doOnConnection fires per request on HTTP)
         return server.doOnChannelInit((observer, channel, remote) -> {
-            if (open.incrementAndGet() > maxConnections) {
-                channel.pipeline().addFirst("nundb-http-over-limit", new OverLimit());
-            }
             channel.closeFuture().addListener(f -> open.decrementAndGet());
+            if (open.incrementAndGet() <= maxConnections) {
+                return;
+            }
+            if (waiting.incrementAndGet() > PROBE_SLOTS) {
+                // a flood: refused at once, so the descriptors it takes are given back at once
+                waiting.decrementAndGet();
+                BadInputLog.shared().warn("http connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
+                channel.config().setAutoRead(false);
+                channel.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            channel.closeFuture().addListener(f -> waiting.decrementAndGet());
+            channel.pipeline().addFirst("nundb-http-over-limit", new OverLimit());
         });
     }
 

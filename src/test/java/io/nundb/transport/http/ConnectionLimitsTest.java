@@ -187,7 +187,10 @@ class ConnectionLimitsTest {
     }
 
     private RSocketRequester connect() {
-        return RSocketRequester.builder().rsocketStrategies(strategies).tcp("127.0.0.1", rsocketPort);
+        return RSocketRequester.builder()
+                .rsocketStrategies(strategies)
+                .dataMimeType(org.springframework.util.MimeTypeUtils.TEXT_PLAIN)
+                .tcp("127.0.0.1", rsocketPort);
     }
 
     private static String call(RSocketRequester r, String command) {
