@@ -2,6 +2,7 @@ package io.nundb.storage;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -174,6 +175,25 @@ public final class WritePipeline {
         }
         drain();
         return f.applied;
+    }
+
+    /**
+     * {@link #offerReplicated} for a batch of consecutive entries, queued together and drained once
+     * (a follower's append delivers them in batches).
+     */
+    public void offerReplicated(List<LogEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        synchronized (appendLock) {
+            for (LogEntry entry : entries) {
+                InFlight f = new InFlight(this, entry, null, null, null);
+                f.state = InFlight.DURABLE;
+                tail.next = f;
+                tail = f;
+            }
+        }
+        drain();
     }
 
     /** A follower's entry applied now (it is committed and in the local op log). */
