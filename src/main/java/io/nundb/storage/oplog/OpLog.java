@@ -104,6 +104,9 @@ public final class OpLog implements Journal, AutoCloseable {
     private volatile Runnable sizeExceeded = () -> {};
     private volatile LongSupplier oldestIndexStillNeeded = () -> Long.MAX_VALUE;
     private Thread writer;
+    /** The largest written batch the writer completes itself (see {@link #writeBatch}). */
+    static final int INLINE_COMPLETIONS = 8;
+
     // completions handed off (failures, and written batches while more is queued to write); in order
     private final AtomicInteger acksOutstanding = new AtomicInteger();
     private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
@@ -914,12 +917,12 @@ public final class OpLog implements Journal, AutoCloseable {
                 }
             }
         };
-        // With nothing else to write, completed right here: a hand-off would cost a lone write a
-        // thread wake-up (the paced-write tail), and the continuations (apply, notify, hand the
-        // reply to the connection's event loop) never block. With more queued, the ack thread
-        // completes this batch while the writer writes the next one. Inline only while the ack
-        // thread has nothing left, so completions stay in index order.
-        if (!moreQueued && acksOutstanding.get() == 0) {
+        // A small batch with nothing else to write is completed right here: a hand-off would cost
+        // a lone write a thread wake-up (the paced-write tail), and the continuations (apply,
+        // notify, hand the reply to the connection's event loop) never block. A big batch, or one
+        // with more queued, goes to the ack thread, which completes it while the writer writes the
+        // next. Inline only while the ack thread has nothing left: completions stay in index order.
+        if (batch.size() <= INLINE_COMPLETIONS && !moreQueued && acksOutstanding.get() == 0) {
             complete.run();
         } else {
             onAckThread(complete);
