@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #append} runs with the key's lock held (on the command's thread) and takes
  * a short sequencing lock so that queue order is index order. Draining runs on the thread that
- * completes the journal's futures (the op log's writer thread), or on the command's thread when the
+ * completes the journal's futures (the op log's writer or ack thread), or on the command's thread when the
  * journal answered at once, or on the cluster's thread in {@link #applyUpTo}; one at a time, under
  * the drain lock, never under a key lock. Standalone there is no thread hand-off beyond the op
  * log's own.
