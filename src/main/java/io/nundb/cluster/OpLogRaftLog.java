@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's op log and snapshot files as Raft sees them. Called on the Raft thread only, except
- * for the durability callbacks, which arrive on the op log's writer thread and are posted back.
+ * for the durability callbacks, which arrive on the op log's writer or ack thread and are posted back.
  *
  * <p>Replicated entries reach the write pipeline once they are durable here, in index order, so
  * that the same apply path serves them as the primary's own writes.
@@ -135,10 +135,8 @@ final class OpLogRaftLog implements RaftLog {
                         failure.toString());
                 return;
             }
-            // the writer thread completes appends in index order, so the pipeline sees them in order
-            for (LogEntry e : batch) {
-                pipeline.offerReplicated(e);
-            }
+            // appends complete in index order, so the pipeline sees them in order
+            pipeline.offerReplicated(batch);
             raftThread.execute(() -> onDurable.accept(last));
         });
     }

@@ -28,8 +28,8 @@ import java.util.concurrent.Executors;
  * feed and the command engine. Spring's configuration builds one; tests build as many as they
  * like, each on its own directory.
  *
- * <p>Threads: the op log's writer (writes are applied and watchers told on it, right after the
- * write) and ack threads, the snapshotter's, and one that calls the change feed's subscribers (streams),
+ * <p>Threads: the op log's writer and ack threads (writes are applied and watchers told on the
+ * writer right after a small write with nothing else queued, else on the ack thread), the snapshotter's, and one that calls the change feed's subscribers (streams),
  * so a slow stream never holds up writes. The constructor recovers what is on disk (on the calling thread) before any listener is
  * attached, so recovery tells no watcher. {@link #start} starts the snapshot timer; {@link #close}
  * takes the last snapshot and closes the op log.

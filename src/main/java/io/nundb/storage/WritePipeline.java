@@ -2,6 +2,7 @@ package io.nundb.storage;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #append} runs with the key's lock held (on the command's thread) and takes
  * a short sequencing lock so that queue order is index order. Draining runs on the thread that
- * completes the journal's futures (the op log's writer thread), or on the command's thread when the
+ * completes the journal's futures (the op log's writer or ack thread), or on the command's thread when the
  * journal answered at once, or on the cluster's thread in {@link #applyUpTo}; one at a time, under
  * the drain lock, never under a key lock. Standalone there is no thread hand-off beyond the op
  * log's own.
@@ -179,6 +180,25 @@ public final class WritePipeline {
         }
         drain();
         return f.applied;
+    }
+
+    /**
+     * {@link #offerReplicated} for a batch of consecutive entries, queued together and drained once
+     * (a follower's append delivers them in batches).
+     */
+    public void offerReplicated(List<LogEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        synchronized (appendLock) {
+            for (LogEntry entry : entries) {
+                InFlight f = new InFlight(this, entry, null, null, null);
+                f.state = InFlight.DURABLE;
+                tail.next = f;
+                tail = f;
+            }
+        }
+        drain();
     }
 
     /** A follower's entry applied now (it is committed and in the local op log). */

@@ -170,6 +170,27 @@ class WritePipelineTest {
     }
 
     @Test
+    void aReplicatedBatchIsAppliedInOrderOnceEachIsAllowed() {
+        WritePipeline pipeline = dbs.pipeline();
+        pipeline.offerReplicated(List.of(
+                LogEntry.put("app", "k", 5, "x").withIndex(2, 1),
+                LogEntry.put("app", "k", 6, "y").withIndex(3, 1),
+                LogEntry.put("app", "j", 0, "z").withIndex(4, 1)));
+        assertThat(events).containsExactly("k=x@5#2", "k=y@6#3", "j=z@0#4"); // ON_DURABLE: at once
+
+        pipeline.applyPolicy(ApplyPolicy.EXTERNAL);
+        pipeline.offerReplicated(List.of(
+                LogEntry.put("app", "k", 7, "a").withIndex(5, 1),
+                LogEntry.put("app", "k", 8, "b").withIndex(6, 1)));
+        assertThat(db.get("k").value()).isEqualTo("y");
+        pipeline.applyUpTo(5);
+        assertThat(db.get("k").value()).isEqualTo("a");
+        pipeline.applyUpTo(6);
+        assertThat(db.get("k").version()).isEqualTo(8);
+        assertThat(pipeline.appliedIndex()).isEqualTo(6);
+    }
+
+    @Test
     void replicatedEntriesAreAppliedInOrderThroughTheSameStateMachine() {
         WritePipeline pipeline = dbs.pipeline();
         pipeline.applyPolicy(ApplyPolicy.EXTERNAL);

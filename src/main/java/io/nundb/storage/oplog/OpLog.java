@@ -21,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * entries are no longer in the cache of recent entries. One writer thread ({@code
  * nundb-oplog-writer}) does every write: it takes everything queued at once, writes it with a single
  * call (group commit), forces it when the {@link FsyncPolicy} says so, and cuts or deletes segments
- * for {@link #truncateAfter} and {@link #resetAfterSnapshot}, whose callers wait for it. The futures
- * of written entries are completed on the writer thread right after the write, in index order, so
- * their continuations must not block (they apply, notify and hand replies to event loops); failures
- * are completed on {@code nundb-oplog-ack}.
+ * for {@link #truncateAfter} and {@link #resetAfterSnapshot}, whose callers wait for it. Futures
+ * are completed in index order: those of a written batch on the writer thread right after the
+ * write when nothing else waits to be written (so their continuations must not block: they apply,
+ * notify and hand replies to event loops), else, and failures always, on {@code nundb-oplog-ack}.
  *
  * <p>Indexes. {@link #append} (leader) assigns the next index and stamps the current term under the
  * lock, so that queue order is index order; {@link #appendReplicated} (follower) takes entries that
@@ -102,7 +104,11 @@ public final class OpLog implements Journal, AutoCloseable {
     private volatile Runnable sizeExceeded = () -> {};
     private volatile LongSupplier oldestIndexStillNeeded = () -> Long.MAX_VALUE;
     private Thread writer;
-    // failures (cut or refused entries) are completed here, off the threads that detect them
+    /** The largest written batch the writer completes itself (see {@link #writeBatch}). */
+    static final int INLINE_COMPLETIONS = 8;
+
+    // completions handed off (failures, and written batches while more is queued to write); in order
+    private final AtomicInteger acksOutstanding = new AtomicInteger();
     private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "nundb-oplog-ack");
         t.setDaemon(true);
@@ -595,13 +601,29 @@ public final class OpLog implements Journal, AutoCloseable {
 
     private void failLater(List<Pending> pendings, Exception why) {
         if (!pendings.isEmpty()) {
-            acks.execute(() -> {
+            onAckThread(() -> {
                 for (Pending p : pendings) {
                     if (p.durable() != null) {
                         p.durable().completeExceptionally(why);
                     }
                 }
             });
+        }
+    }
+
+    private void onAckThread(Runnable completions) {
+        acksOutstanding.incrementAndGet();
+        try {
+            acks.execute(() -> {
+                try {
+                    completions.run();
+                } finally {
+                    acksOutstanding.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            acksOutstanding.decrementAndGet();
+            throw e;
         }
     }
 
@@ -871,7 +893,9 @@ public final class OpLog implements Journal, AutoCloseable {
         List<Pending> cut = new ArrayList<>();
         long writtenUpTo;
         long writtenEpoch;
+        boolean moreQueued;
         synchronized (lock) {
+            moreQueued = !queue.isEmpty();
             // a truncate may have come while this was written: its cut follows, so fail what it drops
             for (Pending p : batch) {
                 LogEntry e = p.record();
@@ -886,13 +910,22 @@ public final class OpLog implements Journal, AutoCloseable {
             writtenEpoch = epoch;
         }
         writtenListener.written(writtenUpTo, writtenEpoch);
-        // Completed here, not on another thread: a hand-off would cost every write a thread
-        // wake-up (the paced-write tail), and the continuations (apply, notify, hand the reply to
-        // the connection's event loop) never block. Meanwhile the next batch gathers in the queue.
-        for (Pending p : batch) {
-            if (p.durable() != null && (cut.isEmpty() || !cut.contains(p))) {
-                p.durable().complete(p.record().index());
+        Runnable complete = () -> {
+            for (Pending p : batch) {
+                if (p.durable() != null && (cut.isEmpty() || !cut.contains(p))) {
+                    p.durable().complete(p.record().index());
+                }
             }
+        };
+        // A small batch with nothing else to write is completed right here: a hand-off would cost
+        // a lone write a thread wake-up (the paced-write tail), and the continuations (apply,
+        // notify, hand the reply to the connection's event loop) never block. A big batch, or one
+        // with more queued, goes to the ack thread, which completes it while the writer writes the
+        // next. Inline only while the ack thread has nothing left: completions stay in index order.
+        if (batch.size() <= INLINE_COMPLETIONS && !moreQueued && acksOutstanding.get() == 0) {
+            complete.run();
+        } else {
+            onAckThread(complete);
         }
         failLater(cut, new IOException("truncated after it was written"));
         if (active.bytes() >= options.segmentBytes()) {
