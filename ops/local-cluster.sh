@@ -30,12 +30,14 @@ case "${1:-}" in
       echo "node $n: pid $!, TCP 127.0.0.1:40${n}4, log $dir/n$n.log"
     done
     for n in 1 2 3; do
-      for _ in $(seq 1 120); do
+      ready=0
+      for _ in $(seq 1 240); do
         if curl -fs "http://127.0.0.1:40${n}3/actuator/health/readiness" >/dev/null 2>&1; then
-          echo "node $n ready"; break
+          ready=1; echo "node $n ready"; break
         fi
         sleep 0.5
       done
+      [ "$ready" = 1 ] || echo "node $n not ready after 120 s (a busy machine starts slowly): see $dir/n$n.log" >&2
     done
     ;;
   status)

@@ -149,7 +149,7 @@ public final class CommandExecutor {
             return secrets.protect(s, c)
                     .handle((hashed, e) -> hashed)
                     .thenCompose(hashed -> hashed == null
-                            ? done(Response.error("busy: too many secrets being hashed, retry"))
+                            ? done(Response.error(ErrorCode.UNAVAILABLE, "busy: too many secrets being hashed, retry"))
                             : place(s, hashed));
         }
         return place(s, c);

@@ -657,7 +657,8 @@ public final class ClusterBench {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory tree (the benches' temporary work directories). */
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -132,13 +132,7 @@ final class Connection implements Closeable {
 
     /** Reads what is available (blocks in blocking mode); returns the byte count, 0 if none. */
     int fill() throws IOException {
-        in.compact();
-        if (!in.hasRemaining()) {
-            ByteBuffer bigger = ByteBuffer.allocateDirect(in.capacity() * 2);
-            in.flip();
-            bigger.put(in);
-            in = bigger;
-        }
+        in = compactForRead(in);
         int read;
         try {
             read = channel.read(in);
@@ -149,6 +143,21 @@ final class Connection implements Closeable {
             throw new EOFException("server closed the connection");
         }
         return read;
+    }
+
+    /**
+     * Compacts a read-mode buffer for the next read (write mode on return), moving its unread bytes
+     * into one twice as large (direct if it was) when they fill it.
+     */
+    static ByteBuffer compactForRead(ByteBuffer in) {
+        in.compact();
+        if (in.hasRemaining()) {
+            return in;
+        }
+        ByteBuffer bigger =
+                in.isDirect() ? ByteBuffer.allocateDirect(in.capacity() * 2) : ByteBuffer.allocate(in.capacity() * 2);
+        in.flip();
+        return bigger.put(in);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,20 +43,32 @@ final class RedisServer implements Closeable {
     }
 
     static RedisServer start(Path executable, Path workDir) throws IOException, InterruptedException {
+        return start(executable, workDir, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, with {@code commandPrefix} before the executable (e.g. {@code
+     * prlimit …}) and {@code extraArgs} after the bench's own settings (e.g. {@code --maxclients}).
+     */
+    static RedisServer start(Path executable, Path workDir, List<String> commandPrefix, List<String> extraArgs)
+            throws IOException, InterruptedException {
         int port = FreePorts.pick();
         Path log = workDir.resolve("redis.log");
-        Process process = new ProcessBuilder(List.of(
-                        executable.toString(),
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        workDir.toString()))
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(
+                executable.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workDir.toString()));
+        command.addAll(extraArgs);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -91,6 +104,11 @@ final class RedisServer implements Closeable {
 
     Target target() {
         return target;
+    }
+
+    /** The process id (the bench reads its resident memory). */
+    long pid() {
+        return process.pid();
     }
 
     String version() {

@@ -4,13 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nundb.cluster.testing.ProcessCluster;
 import io.nundb.testing.LineClient;
-import java.io.BufferedReader;
+import io.nundb.testing.PipelinedGets;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,48 +140,9 @@ final class ProcessClusterProbe {
         }
     }
 
-    /**
-     * The values of {@code keys} in {@code db} on node {@code i}, absent keys left out; the gets are
-     * pipelined in batches, so thousands of keys take one connection and a few round trips.
-     */
+    /** The values of {@code keys} in {@code db} on node {@code i}, absent keys left out (see {@link PipelinedGets}). */
     static Map<String, String> values(ProcessCluster c, int i, String db, String token, Collection<String> keys)
             throws IOException {
-        Map<String, String> out = new HashMap<>();
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", c.node(i).tcpPort()), 5_000);
-            socket.setSoTimeout(15_000);
-            BufferedReader in =
-                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            OutputStream os = socket.getOutputStream();
-            expect(in.readLine(), "ok ");
-            os.write(("use-db " + db + " " + token + "\n").getBytes(StandardCharsets.UTF_8));
-            expect(in.readLine(), "ok ");
-            List<String> all = new ArrayList<>(keys);
-            for (int from = 0; from < all.size(); from += 200) {
-                List<String> batch = all.subList(from, Math.min(all.size(), from + 200));
-                StringBuilder commands = new StringBuilder();
-                batch.forEach(k -> commands.append("get ").append(k).append('\n'));
-                os.write(commands.toString().getBytes(StandardCharsets.UTF_8));
-                os.flush();
-                for (String key : batch) {
-                    String value = in.readLine();
-                    expect(in.readLine(), "ok ");
-                    if (value == null || !value.startsWith("value ")) {
-                        throw new IllegalStateException("get " + key + " on node " + i + " answered " + value);
-                    }
-                    String v = value.substring("value ".length());
-                    if (!v.equals("<Empty>")) {
-                        out.put(key, v);
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void expect(String line, String wanted) {
-        if (!wanted.equals(line)) {
-            throw new IllegalStateException("expected '" + wanted + "' but got '" + line + "'");
-        }
+        return PipelinedGets.values("127.0.0.1", c.node(i).tcpPort(), db, token, keys);
     }
 }

@@ -63,7 +63,8 @@ class DeploymentFilesTest {
         for (int i = 1; i <= 3; i++) {
             String name = "nundb-" + i;
             Map<String, Object> node = map(services.get(name));
-            assertThat(node).doesNotContainKey("profiles");
+            // a hostname would be a DNS name on every network the node joins (ComposeClusterTest)
+            assertThat(node).doesNotContainKey("profiles").doesNotContainKey("hostname");
             Map<String, Object> env = map(node.get("environment"));
             // peers by service name, this node by its own
             assertThat(env)
@@ -82,8 +83,15 @@ class DeploymentFilesTest {
         }
         assertThat(volumes).hasSize(3);
         assertThat(map(compose.get("volumes"))).containsKeys("nundb-1-data", "nundb-2-data", "nundb-3-data");
+        // host ports default to 3012-3015 for node 1 (3022-3024, 3032-3034 for the others); empty
+        // variables let Docker choose (ComposeClusterTest runs it so)
         assertThat((List<Object>) map(services.get("nundb-1")).get("ports"))
-                .contains("127.0.0.1:3012:3012", "127.0.0.1:3013:3013", "127.0.0.1:3014:3014", "127.0.0.1:3015:3015");
+                .containsExactly("127.0.0.1:${NUNDB_1_PORTS-3012-3015}:3012-3015");
+        assertThat((List<Object>) map(services.get("nundb-2")).get("ports"))
+                .containsExactly("127.0.0.1:${NUNDB_2_PORTS-3022-3024}:3012-3014");
+        assertThat((List<Object>) map(services.get("nundb-3")).get("ports"))
+                .containsExactly("127.0.0.1:${NUNDB_3_PORTS-3032-3034}:3012-3014");
+        assertThat(map(services.get("nundb-1")).get("image")).isEqualTo("${NUNDB_IMAGE:-nundb-jvm:latest}");
 
         for (String monitoring : List.of("prometheus", "grafana")) {
             assertThat((List<Object>) map(services.get(monitoring)).get("profiles"))

@@ -49,7 +49,7 @@ final class EngineCalls {
                     .flatMap(r -> r instanceof Response.Failure f ? Mono.error(Problems.fromEngine(f)) : Mono.just(r));
         }
 
-        /** The response as the engine gave it, a failure included. */
+        /** The response as the engine gave it, failures included. */
         Mono<Response> raw(Command command) {
             return Mono.fromFuture(() -> executor.execute(session, command));
         }

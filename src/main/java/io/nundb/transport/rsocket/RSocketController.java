@@ -11,7 +11,6 @@ import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.transport.BadInputLog;
 import io.nundb.transport.ReplyBuffer;
-import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
 import io.nundb.transport.stream.WatchStreams;
@@ -31,7 +30,6 @@ import org.springframework.messaging.handler.invocation.MethodArgumentResolution
 import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.messaging.rsocket.annotation.ConnectMapping;
 import org.springframework.stereotype.Controller;
-import org.springframework.util.MimeTypeUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -45,7 +43,8 @@ import reactor.core.publisher.Mono;
 @Controller
 public class RSocketController {
 
-    private record Connection(Session session, String login, PushedMessages pushed) {}
+    /** @param json the connection's data MIME type is {@code application/json}: JSON replies */
+    private record Connection(Session session, String login, PushedMessages pushed, boolean json) {}
 
     private final CommandExecutor executor;
     private final WatchStreams streams;
@@ -80,7 +79,8 @@ public class RSocketController {
         }
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
-        Connection connection = new Connection(session, login, pushed);
+        Connection connection =
+                new Connection(session, login, pushed, RSocketMimeTypes.isJson(requester.dataMimeType()));
         connections.put(requester, connection);
         requester
                 .rsocket()
@@ -155,13 +155,14 @@ public class RSocketController {
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
         }
-        boolean json = MimeTypeUtils.APPLICATION_JSON.isCompatibleWith(requester.dataMimeType());
+        boolean json = connection.json();
         if (text != null && text.length() > maxCommandLength) {
             // as a WebSocket frame: one payload is held to the value/line limit, nothing in it runs
             String why = "payload too large: " + text.length() + " chars, the limit is " + maxCommandLength;
             return Mono.just(json ? JsonReplies.failure(ErrorCode.TOO_LARGE, why) : "error " + why + "\n");
         }
-        List<String> commands = CommandSplitter.split(text == null ? "" : text);
+        String payload = RSocketJson.commandText(text, connection.json());
+        List<String> commands = CommandSplitter.split(payload == null ? "" : payload);
         if (commands.isEmpty()) {
             commands = List.of(""); // a blank request is an empty command, answered as such
         }
@@ -201,7 +202,7 @@ public class RSocketController {
     /**
      * The connection's pushed text messages ({@code changed …}, {@code changed-version …},
      * {@code removed …}, {@code resolve …}) after {@code watch}/{@code arbiter} commands on this
-     * connection, exactly as NunDB sends them on TCP.
+     * connection, exactly as NunDB sends them on TCP; on a JSON connection each is a JSON string.
      */
     @MessageMapping("messages")
     public Flux<String> messages(RSocketRequester requester) {
@@ -209,11 +210,23 @@ public class RSocketController {
         if (connection == null) {
             return Flux.error(new IllegalStateException("connection is not set up"));
         }
-        return connection.pushed().open();
+        Flux<String> pushed = connection.pushed().open();
+        return connection.json() ? pushed.map(RSocketJson::pushed) : pushed;
     }
 
+    /**
+     * Change events as JSON objects, on either kind of connection; the request is JSON or the keys
+     * as text ({@link RSocketJson#watchRoute}).
+     */
     @MessageMapping("watch")
-    public Flux<StreamEvent> watch(RSocketRequester requester, @Payload WatchRoute route) {
+    public Flux<String> watch(RSocketRequester requester, @Payload(required = false) String request) {
+        WatchRoute route;
+        try {
+            route = RSocketJson.watchRoute(request);
+        } catch (IllegalArgumentException e) {
+            BadInputLog.shared().warn("rsocket watch request refused", "not valid JSON");
+            return Flux.error(e);
+        }
         Connection connection = connections.get(requester);
         String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
         if (login == null || login.isBlank()) {
@@ -232,6 +245,7 @@ public class RSocketController {
         }
         List<String> keys = route.keys() == null ? List.of() : route.keys();
         return streams.open(new WatchRequest(commands, keys, route.current(), route.lastEventId()))
+                .map(RSocketJson::event)
                 .onErrorMap(StreamRefused.class, e -> new IllegalArgumentException(e.error()));
     }
 }

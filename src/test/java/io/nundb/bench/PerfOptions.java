@@ -1,0 +1,95 @@
+package io.nundb.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The perf bench's settings, from {@code -Dperf.*} system properties (docs/benchmarks.md). {@code
+ * perf.quick=true} shortens every duration and count to check that each phase works; any property
+ * given explicitly wins over the quick default.
+ */
+record PerfOptions(
+        Set<String> phases,
+        boolean quick,
+        int rounds,
+        double warmup,
+        double duration,
+        double serverWarmup,
+        double notifySeconds,
+        double notifySlowSeconds,
+        int connections,
+        int pipeline,
+        int keys,
+        int valueSize,
+        List<Integer> fanout,
+        int fanoutWrites,
+        int fanoutPauseMillis,
+        int idleConnections,
+        int idleLarge,
+        double idleSettle,
+        String redis,
+        String jar,
+        String dockerfile,
+        List<String> loadgenJvm,
+        boolean keep) {
+
+    static final List<String> ALL_PHASES = List.of("idle", "set", "get", "notify", "fanout", "cluster");
+
+    static PerfOptions fromSystemProperties() {
+        boolean quick = Boolean.getBoolean("perf.quick");
+        String phases = System.getProperty("perf.phases", String.join(",", ALL_PHASES));
+        Set<String> selected = Set.copyOf(Arrays.stream(phases.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList());
+        for (String p : selected) {
+            if (!ALL_PHASES.contains(p)) {
+                throw new IllegalArgumentException("perf.phases: unknown phase '" + p + "'; known: " + ALL_PHASES);
+            }
+        }
+        PerfOptions o = new PerfOptions(
+                selected,
+                quick,
+                Integer.getInteger("perf.rounds", quick ? 1 : 3),
+                number("perf.warmup", quick ? 0.5 : 2),
+                number("perf.duration", quick ? 2 : 10),
+                number("perf.serverWarmup", quick ? 1 : 5),
+                number("perf.notifySeconds", quick ? 3 : 20),
+                number("perf.notifySlowSeconds", quick ? 5 : 60),
+                Integer.getInteger("perf.connections", 50),
+                Integer.getInteger("perf.pipeline", 16),
+                Integer.getInteger("perf.keys", 1000),
+                Integer.getInteger("perf.valueSize", 32),
+                Arrays.stream(System.getProperty("perf.fanout", "1000,10000").split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .map(Integer::valueOf)
+                        .toList(),
+                Integer.getInteger("perf.fanoutWrites", quick ? 20 : 200),
+                Integer.getInteger("perf.fanoutPause", 20),
+                Integer.getInteger("perf.idle", 10_000),
+                Integer.getInteger("perf.idleLarge", 50_000),
+                number("perf.idleSettle", quick ? 1 : 3),
+                System.getProperty("perf.redis", "redis-server"),
+                System.getProperty("perf.jar", ""),
+                System.getProperty("perf.dockerfile", "Dockerfile"),
+                List.of(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC")
+                        .split(" +")),
+                Boolean.getBoolean("perf.keep"));
+        if (o.rounds < 1 || o.duration <= 0 || o.connections < 1 || o.pipeline < 1 || o.keys < 1) {
+            throw new IllegalArgumentException("perf.rounds, perf.duration, perf.connections, perf.pipeline and"
+                    + " perf.keys must be positive: " + o);
+        }
+        return o;
+    }
+
+    boolean runs(String phase) {
+        return phases.contains(phase);
+    }
+
+    private static double number(String property, double fallback) {
+        String v = System.getProperty(property);
+        return v == null ? fallback : Double.parseDouble(v);
+    }
+}
