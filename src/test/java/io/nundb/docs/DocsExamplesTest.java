@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ("Docs that run"). A block that runs {@code node} needs Node and the npm packages: without them
  * the document's remaining blocks are skipped with the reason (keep Node blocks last).
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class DocsExamplesTest {
 
     static Stream<Path> documentsWithRunnableBlocks() throws Exception {

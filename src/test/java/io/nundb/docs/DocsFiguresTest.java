@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class DocsFiguresTest {
 
-    /** A measurement in a table cell: a number with a throughput or latency unit. */
-    private static final Pattern FIGURE =
-            Pattern.compile("\\|[^|\\n]*\\d[\\d,.]* ?(ops/s|writes/s|µs|ms)\\b[^|\\n]*\\|");
+    /**
+     * A measurement in a table cell: a cell that starts with a number and its throughput or latency
+     * unit (a cell of prose that mentions "20 ms" is a description, not a figure).
+     */
+    private static final Pattern FIGURE = Pattern.compile("\\|\\s*\\**[\\d,.]+\\s?(ops/s|writes/s|µs|ms)\\b");
 
     private static final Pattern DATE = Pattern.compile("\\b20\\d\\d-\\d\\d-\\d\\d\\b");
     private static final Pattern COMMAND = Pattern.compile("\\./mvnw [^`]*exec:java");

@@ -75,13 +75,9 @@ final class NotRunBlocks {
                 "README.md",
                 "./mvnw -B package -DskipTests",
                 Kind.BUILD,
-                "packages the jar and starts three nodes on fixed ports with ops/local-cluster.sh; the cluster"
-                        + " runs as processes in ClusterProcessSmokeTest");
-        add(
-                "README.md",
-                "docker/gen-env.sh && docker-compose up -d --build                 # nundb-1..3; node 1 on 127.0.0.1:3012-3015",
-                Kind.DOCKER,
-                "needs a Docker engine and docker-compose");
+                "packages the jar, then starts nodes on fixed ports (ops/local-cluster.sh) or containers"
+                        + " (docker-compose); ClusterProcessSmokeTest runs a cluster of processes, the container"
+                        + " tests the compose file where a Docker engine is");
         add(
                 "README.md",
                 "./mvnw -q -B test-compile exec:java@bench          # ours vs Redis (apt-get install redis-server)",
@@ -96,7 +92,23 @@ final class NotRunBlocks {
                 "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:java@bench",
                 Kind.BENCH,
-                "minutes of load; figures" + " depend on the machine");
+                "minutes of load; figures depend on the machine");
+        add(
+                "docs/benchmarks.md",
+                "./mvnw -q -B package -DskipTests",
+                Kind.BENCH,
+                "packages the jar, then minutes of load on server processes against Redis");
+        add(
+                "README.md",
+                "helm install nundb helm/nundb --set image.repository=registry.example.com/nundb-jvm",
+                Kind.KUBERNETES,
+                "installs on a Kubernetes cluster; the Helm tests render and check the chart");
+        add(
+                "docs/transports.md",
+                "// NunDB's RSocket door from Node: log in, set and get a key, watch it, and see a change made by a",
+                Kind.SOURCE,
+                "src/test/js/rsocket-example.js, run over TCP and WebSocket by RSocketNodeClientTest;"
+                        + " DocsExamplesTest checks the block is that file");
         add(
                 "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:java@cluster-bench",
