@@ -100,6 +100,7 @@ public final class RaftNode {
     private final Set<String> votes = new HashSet<>();
     private final Map<String, Progress> progress = new LinkedHashMap<>();
     private long noopIndex = -1;
+    private boolean commitNoticePending;
     private boolean ready;
     private boolean started;
 
@@ -593,6 +594,7 @@ public final class RaftNode {
             return;
         }
         env.send(p.peer, new AppendEntries(term, self, p.match, prevTerm, List.of(), commitIndex));
+        p.sentCommit = commitIndex;
     }
 
     private void sendMore(Progress p) {
@@ -623,6 +625,7 @@ public final class RaftNode {
             return false;
         }
         env.send(p.peer, new AppendEntries(term, self, prev, prevTerm, entries, commitIndex));
+        p.sentCommit = commitIndex;
         p.sentAt = env.nowMillis();
         if (!entries.isEmpty() && p.state == ReplicationState.REPLICATE) {
             if (p.inflight.isEmpty()) {
@@ -735,6 +738,25 @@ public final class RaftNode {
         if (index > commitIndex) {
             commitIndex = index;
             listener.commitAdvanced(commitIndex);
+            if (role == Role.LEADER && !commitNoticePending) {
+                // followers apply (majority mode) once they know: tell them now, not at the next
+                // heartbeat; queued behind what the thread has to do, so one notice covers a burst
+                commitNoticePending = true;
+                env.schedule(0, this::sendCommitNotices);
+            }
+        }
+    }
+
+    /** An empty append to each follower that has not been sent the newest commit index. */
+    private void sendCommitNotices() {
+        commitNoticePending = false;
+        if (role != Role.LEADER) {
+            return;
+        }
+        for (Progress p : progress.values()) {
+            if (p.state == ReplicationState.REPLICATE && p.sentCommit < commitIndex && p.match >= p.sentCommit) {
+                sendHeartbeat(p);
+            }
         }
     }
 
@@ -920,6 +942,8 @@ public final class RaftNode {
         final ArrayDeque<Long> inflight = new ArrayDeque<>();
         SnapshotSource snapshot;
         long snapshotOffset;
+        /** The highest commit index sent to it. */
+        long sentCommit;
 
         Progress(String peer, long next, long now) {
             this.peer = peer;
