@@ -93,10 +93,14 @@ class OomProcessTest {
             } catch (IOException lost) {
                 writerLost = true; // closing the idle sockets of an exited process
             }
-            assertAnswersOrExits(server, httpPort, "after the pressure (stored " + stored + ", refused " + refused
-                    + (writerLost ? ", writer connection lost" : "") + ")");
-            System.out.println("OOM test: stored " + stored + ", refused " + refused + ", writer lost " + writerLost
-                    + ", process " + (server.isAlive() ? "alive and answering" : "exited with " + server.process.exitValue()));
+            assertAnswersOrExits(
+                    server,
+                    httpPort,
+                    "after the pressure (stored " + stored + ", refused " + refused
+                            + (writerLost ? ", writer connection lost" : "") + ")");
+            System.out.println(
+                    "OOM test: stored " + stored + ", refused " + refused + ", writer lost " + writerLost + ", process "
+                            + (server.isAlive() ? "alive and answering" : "exited with " + server.process.exitValue()));
             if (server.isAlive()) {
                 // it kept serving: then it must have refused what did not fit, not stored 200 MB in 64
                 assertThat(refused + (writerLost ? 1 : 0))
