@@ -10,6 +10,7 @@ import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.command.WritePlacement;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.storage.ApplyPolicy;
 import io.nundb.storage.Databases;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     /** The reply a node that is not (or no longer) the ready primary gives a forwarded write. */
     static final String NOT_PRIMARY = "not the primary";
+
+    private static final Pattern MEMBER_ADDRESS = Pattern.compile("[^\\s:,]+:\\d{1,5}");
 
     private final ClusterOptions options;
     private final OpLog opLog;
@@ -74,6 +78,12 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private volatile Set<String> members;
     private volatile long lastLeaderContactNanos;
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
+
+    // Raft thread only: whether a member change is on its way into the log, and the answers of
+    // those in it, by index
+    private boolean memberChangeStoring;
+    private volatile java.util.function.Consumer<Set<String>> membersObserver = m -> {};
+    private final TreeMap<Long, CompletableFuture<Response>> memberChangeAnswers = new TreeMap<>();
 
     private final AtomicLong elections = new AtomicLong();
     private final AtomicLong leaderChanges = new AtomicLong();
@@ -112,9 +122,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.databases = databases;
         this.pipeline = databases.pipeline();
         this.transport = transport;
-        this.members = options.members();
         this.raftThread = new RaftThread(options.self(), transport);
-        this.raftLog = new OpLogRaftLog(opLog, snapshots, pipeline, raftThread, this::onLeaderWritten);
+        this.raftLog = new OpLogRaftLog(
+                opLog, snapshots, pipeline, raftThread, this::onLeaderWritten, databases.stateMachine());
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
         this.raft = new RaftNode(
                 options.self(),
@@ -124,6 +134,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 store,
                 raftLog,
                 this);
+        // the member set the log holds wins over the configured one (changed by join/leave since)
+        this.members = raft.members();
         this.term = store.currentTerm();
         this.applier = new CommitApplier(options.self(), pipeline);
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
@@ -142,8 +154,15 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         pipeline.localWrites(false, NOT_PRIMARY);
         opLog.onWritten(this::onWritten);
         opLog.oldestIndexStillNeeded(this::oldestNeeded);
+        if (!members.equals(options.members())) {
+            log.warn(
+                    "{}: members {} from the log (join/leave) differ from the configured {}; the log's are used",
+                    options.self(),
+                    members,
+                    options.members());
+        }
         transport.start(this);
-        for (String peer : options.members()) {
+        for (String peer : members) {
             if (!peer.equals(options.self())) {
                 transport.connect(peer);
             }
@@ -153,7 +172,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         log.info(
                 "Cluster node {} started: members {}, ack {}, election timeout {} ms",
                 options.self(),
-                options.members(),
+                members,
                 options.ack().name().toLowerCase(),
                 options.electionTimeout().toMillis());
     }
@@ -180,6 +199,14 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             leaderReady = false;
             if (was == RaftNode.Role.LEADER) {
                 pendingHere.forEach(this::expireLater);
+                // its index may yet hold another entry, so a later commit there says nothing of it
+                memberChangeAnswers
+                        .values()
+                        .forEach(a -> a.complete(Response.error(
+                                ErrorCode.OUTCOME_UNKNOWN,
+                                "this node stopped being the primary before the member change committed;"
+                                        + " it may or may not have been applied (see cluster-state)")));
+                memberChangeAnswers.clear();
             }
             if (opLog.isLeader() || opLog.currentTerm() < newTerm) {
                 opLog.beginTerm(Math.max(opLog.currentTerm(), newTerm), false);
@@ -210,6 +237,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     @Override
     public void commitAdvanced(long index) {
         commitIndex = index;
+        while (!memberChangeAnswers.isEmpty() && memberChangeAnswers.firstKey() <= index) {
+            memberChangeAnswers.pollFirstEntry().getValue().complete(Response.ok());
+        }
+
         if (options.ack() == AckMode.MAJORITY) {
             applier.committed(index);
         }
@@ -334,7 +365,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         CommandExecutor engine = executor;
         if (engine == null || !isReadyPrimary()) {
             return CompletableFuture.completedFuture(
-                    new ForwardReply(ForwardedResponse.encode(Response.error(NOT_PRIMARY)), 0));
+                    new ForwardReply(ForwardedResponse.encode(Response.error(ErrorCode.NO_PRIMARY, NOT_PRIMARY)), 0));
         }
         Session session = Session.forwarded(request.db(), request.user(), request.admin());
         return engine.execute(session, request.command())
@@ -385,9 +416,11 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         forwardFailures.incrementAndGet();
-                        return CompletableFuture.completedFuture(Response.error("primary " + target
-                                + " could not be reached; the write may or may not have been applied: "
-                                + causeText(failure)));
+                        return CompletableFuture.completedFuture(Response.error(
+                                ErrorCode.OUTCOME_UNKNOWN,
+                                "primary " + target
+                                        + " could not be reached; the write may or may not have been applied: "
+                                        + causeText(failure)));
                     }
                     Response response = ForwardedResponse.decode(reply.reply());
                     if (response.outcome() == Response.Outcome.ERROR && NOT_PRIMARY.equals(response.error())) {
@@ -427,6 +460,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     private Response noPrimary() {
         return Response.error(
+                ErrorCode.NO_PRIMARY,
                 "no primary available within " + options.writeWait().toMillis()
                         + " ms (an election is under way or a majority is unreachable); the write was not applied");
     }
@@ -463,8 +497,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     /** The entry may still commit under a new primary (then the write stands) or be dropped: unknown. */
     private void expireLater(CompletableFuture<Response> answer) {
         answer.completeOnTimeout(
-                Response.error("this node stopped being the primary before the write committed;"
-                        + " the write may or may not have been applied"),
+                Response.error(
+                        ErrorCode.OUTCOME_UNKNOWN,
+                        "this node stopped being the primary before the write committed;"
+                                + " the write may or may not have been applied"),
                 options.writeWait().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -493,31 +529,103 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     }
 
     @Override
-    public Response join(String address) {
-        return changeMembers(address, true);
+    public CompletableFuture<Response> join(Session session, String address) {
+        return changeMembers(session, true, address);
     }
 
     @Override
-    public Response leave(String address) {
-        return changeMembers(address, false);
+    public CompletableFuture<Response> leave(Session session, String address) {
+        return changeMembers(session, false, address);
     }
 
-    private Response changeMembers(String address, boolean add) {
-        if (address == null || !address.matches("[^\\s:]+:\\d{1,5}")) {
-            return Response.error("a member address is host:port");
+    /**
+     * A member change is an entry of the replicated log, so every node (and every restart) agrees
+     * on the member set: the primary appends it, each node switches to it when it applies it, and
+     * the answer comes once it is committed. One change at a time (Raft's single-server rule).
+     */
+    private CompletableFuture<Response> changeMembers(Session session, boolean add, String address) {
+        if (address == null || !MEMBER_ADDRESS.matcher(address).matches()) {
+            return CompletableFuture.completedFuture(
+                    Response.error(ErrorCode.BAD_REQUEST, "a member address is host:port"));
         }
-        raftThread.execute(() -> {
-            Set<String> next = new TreeSet<>(raft.members());
-            if (add ? next.add(address) : next.remove(address)) {
-                raft.setMembers(next);
-                members = raft.members();
-                if (add) {
-                    transport.connect(address);
-                }
-                log.info("{} {} {}: members now {}", options.self(), add ? "added" : "removed", address, next);
+        String text = (add ? "join " : "leave ") + address;
+        if (!isReadyPrimary()) {
+            if (Session.FORWARDED.equals(session.transport())) {
+                return CompletableFuture.completedFuture(Response.error(ErrorCode.NO_PRIMARY, NOT_PRIMARY));
             }
-        });
-        return Response.ok();
+            return forward(session, leader, text);
+        }
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        raftThread.execute(() -> proposeMembers(add, address, answer));
+        return answer.completeOnTimeout(
+                Response.error(
+                        ErrorCode.OUTCOME_UNKNOWN,
+                        "the member change did not commit within "
+                                + options.writeWait().toMillis()
+                                + " ms; it may or may not have been applied (see cluster-state)"),
+                options.writeWait().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** On the Raft thread: appends the new member set if this node may, else says why not. */
+    private void proposeMembers(boolean add, String address, CompletableFuture<Response> answer) {
+        if (!raft.isReadyLeader()) {
+            answer.complete(Response.error(
+                    ErrorCode.NO_PRIMARY, "this node stopped being the primary; the member change was not applied"));
+            return;
+        }
+        if (memberChangeStoring || !raft.mayChangeMembers()) {
+            answer.complete(Response.error(
+                    ErrorCode.CONFLICT, "another member change is still in progress; try again once it has committed"));
+            return;
+        }
+        Set<String> next = new TreeSet<>(raft.members());
+        if (!(add ? next.add(address) : next.remove(address))) {
+            answer.complete(Response.ok()); // already so: nothing to change
+            return;
+        }
+        if (next.isEmpty()) {
+            answer.complete(Response.error(ErrorCode.BAD_REQUEST, "the last member cannot leave"));
+            return;
+        }
+        memberChangeStoring = true;
+        long proposalTerm = raft.term(); // the entry's term: were the lead lost before, the log refuses it
+        databases
+                .changeMembers(String.join(",", next))
+                .whenComplete((index, error) -> raftThread.execute(() -> {
+                    memberChangeStoring = false;
+                    if (error != null) {
+                        answer.complete(Response.error(
+                                ErrorCode.NOT_STORED, "the member change was not stored: " + causeText(error)));
+                        return;
+                    }
+                    raft.membersAppended(index, proposalTerm, next);
+                    if (raft.commitIndex() >= index) {
+                        answer.complete(Response.ok());
+                    } else {
+                        memberChangeAnswers.put(index, answer);
+                    }
+                }));
+    }
+
+    /** On the Raft thread: the member set changed (appended, truncated or from a snapshot). */
+    @Override
+    public void membersChanged(Set<String> next) {
+        Set<String> before = members;
+        members = next;
+        for (String peer : next) {
+            if (!peer.equals(options.self()) && !before.contains(peer)) {
+                transport.connect(peer);
+            }
+        }
+        log.info("{}: members now {}", options.self(), new TreeSet<>(next));
+        membersObserver.accept(next);
+        signal();
+    }
+
+    /** Told of every new member set, on the Raft thread (metrics register a lag gauge per member). */
+    public void membersObserver(java.util.function.Consumer<Set<String>> observer) {
+        this.membersObserver = observer;
     }
 
     /** Where each replication latency (local write to majority, on the primary) is also reported: metrics. */
@@ -534,6 +642,11 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     @Override
     public void forceElection() {
         raftThread.execute(raft::forceElection);
+    }
+
+    /** The members this node counts majorities among (the log's newest member set, applied here). */
+    public Set<String> members() {
+        return members;
     }
 
     /** The figures of this node's part in the cluster. */

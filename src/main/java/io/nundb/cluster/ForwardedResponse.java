@@ -1,12 +1,15 @@
 package io.nundb.cluster;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A {@link Response} as the text of a {@link ForwardReply}: the outcome's name, the error and each
- * message, every field length-prefixed so that any text (line feeds included) survives.
+ * message, every field length-prefixed so that any text (line feeds included) survives; a failure
+ * then adds its {@link ErrorCode} and message (after the messages, where a node that does not know
+ * them stops reading), so the typed doors of the node that forwarded see the primary's code.
  */
 final class ForwardedResponse {
 
@@ -20,6 +23,10 @@ final class ForwardedResponse {
         for (String m : r.messages()) {
             field(b, m);
         }
+        if (r instanceof Response.Failure f) {
+            field(b, f.code().name());
+            field(b, f.message());
+        }
         return b.toString();
     }
 
@@ -32,7 +39,22 @@ final class ForwardedResponse {
         for (int i = 0; i < count; i++) {
             messages.add(next(text, at));
         }
-        return new Response(List.copyOf(messages), outcome, outcome == Response.Outcome.OK ? null : error);
+        if (at[0] < text.length()) {
+            ErrorCode code = ErrorCode.valueOf(next(text, at));
+            return new Response.Failure(
+                    code,
+                    next(text, at),
+                    List.copyOf(messages),
+                    outcome,
+                    outcome == Response.Outcome.OK ? null : error);
+        }
+        if (outcome == Response.Outcome.VERSION_ERROR) {
+            return Response.versionError();
+        }
+        if (outcome == Response.Outcome.ERROR) {
+            return new Response.Failure(ErrorCode.BAD_REQUEST, error.strip(), List.copyOf(messages), outcome, error);
+        }
+        return messages.isEmpty() ? Response.ok() : Response.ok(messages);
     }
 
     private static void field(StringBuilder b, String s) {

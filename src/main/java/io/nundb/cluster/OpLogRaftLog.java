@@ -1,8 +1,10 @@
 package io.nundb.cluster;
 
 import io.nundb.cluster.raft.RaftLog;
+import io.nundb.cluster.raft.RaftNode;
 import io.nundb.cluster.raft.SnapshotSource;
 import io.nundb.storage.LogEntry;
+import io.nundb.storage.StateMachine;
 import io.nundb.storage.WritePipeline;
 import io.nundb.storage.oplog.CompactedException;
 import io.nundb.storage.oplog.OpLog;
@@ -11,6 +13,9 @@ import io.nundb.storage.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -18,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's op log and snapshot files as Raft sees them. Called on the Raft thread only, except
- * for the durability callbacks, which arrive on the op log's ack thread and are posted back.
+ * for the durability callbacks, which arrive on the op log's writer thread and are posted back.
  *
  * <p>Replicated entries reach the write pipeline once they are durable here, in index order, so
  * that the same apply path serves them as the primary's own writes.
@@ -32,6 +37,7 @@ final class OpLogRaftLog implements RaftLog {
     private final WritePipeline pipeline;
     private final Executor raftThread;
     private final LongConsumer leaderDurable;
+    private final StateMachine machine;
 
     private SnapshotReceiver receiving;
     private io.nundb.storage.snapshot.SnapshotSource shipping;
@@ -41,12 +47,25 @@ final class OpLogRaftLog implements RaftLog {
             SnapshotStore snapshots,
             WritePipeline pipeline,
             Executor raftThread,
-            LongConsumer leaderDurable) {
+            LongConsumer leaderDurable,
+            StateMachine machine) {
         this.opLog = opLog;
         this.snapshots = snapshots;
         this.pipeline = pipeline;
         this.raftThread = raftThread;
         this.leaderDurable = leaderDurable;
+        this.machine = machine;
+    }
+
+    /**
+     * Recovery replays the whole log (and the snapshot before it) through the state machine, and a
+     * resync rebuilds it from the files: its member history is what the files hold.
+     */
+    @Override
+    public NavigableMap<Long, Set<String>> memberSets() {
+        NavigableMap<Long, Set<String>> out = new TreeMap<>();
+        machine.memberHistory().forEach((index, value) -> out.put(index, RaftNode.membersOf(value)));
+        return out;
     }
 
     @Override
@@ -116,7 +135,7 @@ final class OpLogRaftLog implements RaftLog {
                         failure.toString());
                 return;
             }
-            // the ack thread completes appends in index order, so the pipeline sees them in order
+            // the writer thread completes appends in index order, so the pipeline sees them in order
             for (LogEntry e : batch) {
                 pipeline.offerReplicated(e);
             }

@@ -69,6 +69,7 @@ final class StateResync {
     private int correct(Databases target) {
         StateMachine machine = live.stateMachine();
         int changed = 0;
+        machine.restoreMembers(target.stateMachine()); // the Raft node reads them from here after a snapshot
         for (Database want : target.all()) {
             if (Databases.ADMIN_DB.equals(want.name())) {
                 continue;

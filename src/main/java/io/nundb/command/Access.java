@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.security.Permissions;
@@ -29,11 +30,11 @@ final class Access {
     }
 
     static Response noDbSelected() {
-        return Response.pushedError(Replies.NO_DB_SELECTED);
+        return Response.pushedError(ErrorCode.NO_DB_SELECTED, Replies.NO_DB_SELECTED);
     }
 
     static Response permissionDenied() {
-        return Response.pushedError(Replies.PERMISSION_DENIED);
+        return Response.pushedError(ErrorCode.PERMISSION_DENIED, Replies.PERMISSION_DENIED);
     }
 
     /**
@@ -42,7 +43,7 @@ final class Access {
      */
     Response checkKey(Session session, String key, char letter) {
         if (key.startsWith("$$") && !session.isAdmin()) {
-            return Response.error(Replies.SECURE_KEY);
+            return Response.error(ErrorCode.PERMISSION_DENIED, Replies.SECURE_KEY);
         }
         Database db = selected(session);
         if (db == null) {

@@ -2,6 +2,7 @@ package io.nundb.command;
 
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.security.Names;
@@ -11,6 +12,7 @@ import io.nundb.storage.Databases;
 import io.nundb.storage.StateDigest;
 import io.nundb.storage.Strategy;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,17 +46,17 @@ final class AdminCommands {
 
     CompletableFuture<Response> createDb(Session session, Command.CreateDb c) {
         if (!session.isAdmin()) {
-            return done(Response.error(Access.NOT_AUTH));
+            return done(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
         }
         if (!Names.validDatabaseName(c.db())) {
-            return done(Response.error("Not a valid database name"));
+            return done(Response.error(ErrorCode.BAD_REQUEST, "Not a valid database name"));
         }
         if (c.token().isEmpty()) {
-            return done(Response.error("create-db must be followed by a token"));
+            return done(Response.error(ErrorCode.BAD_REQUEST, "create-db must be followed by a token"));
         }
         CompletableFuture<Long> durable = databases.create(c.db(), c.token(), Strategy.fromWord(c.strategy()));
         if (durable == null) {
-            return done(Response.error("database already exists"));
+            return done(Response.error(ErrorCode.ALREADY_EXISTS, "database already exists"));
         }
         return Results.whenDurable(durable, Response.ok("create-db success\n"));
     }
@@ -71,7 +73,7 @@ final class AdminCommands {
 
     private CompletableFuture<Response> writeSecure(Session session, String key, String value) {
         if (!session.isAdmin()) {
-            return done(Response.error(Replies.SECURE_KEY));
+            return done(Response.error(ErrorCode.PERMISSION_DENIED, Replies.SECURE_KEY));
         }
         Database db = access.selected(session);
         if (db == null) {
@@ -79,32 +81,32 @@ final class AdminCommands {
         }
         String invalid = Names.invalidKeyReason(key);
         if (invalid != null) {
-            return done(Response.error(invalid));
+            return done(Response.error(ErrorCode.BAD_REQUEST, invalid));
         }
         return writes.write(db, key, value, -1);
     }
 
     CompletableFuture<Response> snapshot(Session session, Command.Snapshot c) {
         if (!session.isAdmin()) {
-            return done(Response.error(Access.NOT_AUTH));
+            return done(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
         }
         List<String> names = c.dbs();
         if (names.isEmpty()) {
             Database db = access.selected(session);
             if (db == null) {
-                return done(Response.error("No database selected"));
+                return done(Response.error(ErrorCode.NO_DB_SELECTED, "No database selected"));
             }
             names = List.of(db.name());
         } else {
             List<String> missing =
                     names.stream().filter(n -> !databases.exists(n)).toList();
             if (missing.size() == 1) {
-                return done(Response.error(missing.get(0) + " is not a valid database name"));
+                return done(Response.error(ErrorCode.NOT_FOUND, missing.get(0) + " is not a valid database name"));
             }
             if (!missing.isEmpty()) {
                 StringBuilder sb = new StringBuilder();
                 missing.forEach(n -> sb.append(n).append(", "));
-                return done(Response.error(sb + "are not a valid database names"));
+                return done(Response.error(ErrorCode.NOT_FOUND, sb + "are not a valid database names"));
             }
         }
         return snapshotNow(names, c.reclaim(), Response.ok());
@@ -112,34 +114,39 @@ final class AdminCommands {
 
     CompletableFuture<Response> replicateSnapshot(Session session, Command.ReplicateSnapshot c) {
         if (!session.isAdmin()) {
-            return done(Response.error(Access.NOT_AUTH));
+            return done(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
         }
         List<String> existing = c.dbs().stream().filter(databases::exists).toList();
         Response answer = existing.size() == c.dbs().size()
                 ? Response.ok()
-                : Response.error("Error trying to snapshot database: Database "
-                        + c.dbs().stream()
-                                .filter(n -> !databases.exists(n))
-                                .findFirst()
-                                .orElse("")
-                        + " not found");
+                : Response.error(
+                        ErrorCode.NOT_FOUND,
+                        "Error trying to snapshot database: Database "
+                                + c.dbs().stream()
+                                        .filter(n -> !databases.exists(n))
+                                        .findFirst()
+                                        .orElse("")
+                                + " not found");
         return existing.isEmpty() ? done(answer) : snapshotNow(existing, c.reclaim(), answer);
     }
 
     private CompletableFuture<Response> snapshotNow(List<String> names, boolean reclaim, Response answer) {
         return ports.snapshots()
                 .snapshot(names, reclaim)
-                .handle((v, error) ->
-                        error == null ? answer : Response.error("snapshot failed: " + Results.causeText(error)));
+                .handle((v, error) -> error == null
+                        ? answer
+                        : Response.error(ErrorCode.INTERNAL, "snapshot failed: " + Results.causeText(error)));
     }
 
     Response clusterState(Session session) {
-        return session.isAdmin() ? Response.ok(ports.cluster().clusterState()) : Response.error(Access.NOT_AUTH);
+        return session.isAdmin()
+                ? Response.ok(ports.cluster().clusterState())
+                : Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH);
     }
 
     Response metricsState(Session session) {
         if (!session.isAdmin()) {
-            return Response.error(Access.NOT_AUTH);
+            return Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH);
         }
         NodeStats s = ports.stats();
         return Response.ok("metrics-state pending_ops: " + s.pendingOps() + ", op_log_file_size: " + s.opLogBytes()
@@ -150,7 +157,7 @@ final class AdminCommands {
 
     Response listCommands(Session session) {
         if (!session.isAdmin()) {
-            return Response.error(Access.NOT_AUTH);
+            return Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH);
         }
         StringBuilder sb = new StringBuilder("commands-list ");
         CommandParser.CLIENT_NAMES.forEach(n -> sb.append(',').append(n));
@@ -159,7 +166,7 @@ final class AdminCommands {
 
     Response debug(Session session, String sub) {
         if (!session.isAdmin()) {
-            return Response.error(Access.NOT_AUTH);
+            return Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH);
         }
         switch (sub) {
             case "pending-ops":
@@ -176,13 +183,13 @@ final class AdminCommands {
                 return Response.ok(sb.append('\n').toString());
             }
             case "list-dbs": {
-                List<String> lines = new ArrayList<>();
+                List<Response.Db> dbs = new ArrayList<>();
                 databases
                         .all()
                         .forEach(db ->
-                                lines.add(db.name() + " : " + db.strategy().word()));
-                lines.sort(null);
-                return Response.ok("dbs-list \n" + String.join("\n", lines) + "\n");
+                                dbs.add(new Response.Db(db.name(), db.strategy().word())));
+                dbs.sort(Comparator.comparing(Response.Db::name));
+                return new Response.DbList(dbs);
             }
             case "cluster":
                 return Response.ok(ports.cluster().details());
@@ -200,12 +207,16 @@ final class AdminCommands {
         }
     }
 
-    Response join(Session session, String address) {
-        return session.isAdmin() ? ports.cluster().join(address) : Response.error(Access.NOT_AUTH);
+    CompletableFuture<Response> join(Session session, String address) {
+        return session.isAdmin()
+                ? ports.cluster().join(session, address)
+                : CompletableFuture.completedFuture(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
     }
 
-    Response leave(Session session, String address) {
-        return session.isAdmin() ? ports.cluster().leave(address) : Response.error(Access.NOT_AUTH);
+    CompletableFuture<Response> leave(Session session, String address) {
+        return session.isAdmin()
+                ? ports.cluster().leave(session, address)
+                : CompletableFuture.completedFuture(Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
     }
 
     /** replicate, replicate-remove, replicate-increment: the plain command on a named database. */
@@ -213,7 +224,9 @@ final class AdminCommands {
         Database db = namedDb(session, c.db());
         if (db == null) {
             return done(
-                    session.isAdmin() ? Response.error("Not a valid database name") : Response.error(Access.NOT_AUTH));
+                    session.isAdmin()
+                            ? Response.error(ErrorCode.NOT_FOUND, "Not a valid database name")
+                            : Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
         }
         return writes.write(db, c.key(), c.value(), c.version());
     }
@@ -222,7 +235,9 @@ final class AdminCommands {
         Database db = namedDb(session, c.db());
         if (db == null) {
             return done(
-                    session.isAdmin() ? Response.error("Not a valid database name") : Response.error(Access.NOT_AUTH));
+                    session.isAdmin()
+                            ? Response.error(ErrorCode.NOT_FOUND, "Not a valid database name")
+                            : Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
         }
         return data.remove(db, c.key());
     }
@@ -231,7 +246,9 @@ final class AdminCommands {
         Database db = namedDb(session, c.db());
         if (db == null) {
             return done(
-                    session.isAdmin() ? Response.error("Not a valid database name") : Response.error(Access.NOT_AUTH));
+                    session.isAdmin()
+                            ? Response.error(ErrorCode.NOT_FOUND, "Not a valid database name")
+                            : Response.error(ErrorCode.ADMIN_REQUIRED, Access.NOT_AUTH));
         }
         return data.increment(db, c.key(), c.by());
     }

@@ -1,6 +1,8 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
+import java.util.concurrent.CompletableFuture;
 
 /** What the engine needs to know of the cluster; the cluster package implements it. */
 public interface ClusterView {
@@ -8,9 +10,14 @@ public interface ClusterView {
     /** The {@code cluster-state …\n} message. */
     String clusterState();
 
-    Response join(String address);
+    /**
+     * {@code join <addr>} (admin): adds a member through the replicated log; the answer comes once
+     * the change is committed (forwarded to the primary from a secondary).
+     */
+    CompletableFuture<Response> join(Session session, String address);
 
-    Response leave(String address);
+    /** {@code leave <addr>} (admin): removes a member, as {@link #join} adds one. */
+    CompletableFuture<Response> leave(Session session, String address);
 
     /** The admin view ({@code debug cluster}): term, indexes and each member's lag. */
     default String details() {
@@ -29,13 +36,15 @@ public interface ClusterView {
             }
 
             @Override
-            public Response join(String address) {
-                return Response.error("clustering is not enabled on this node");
+            public CompletableFuture<Response> join(Session session, String address) {
+                return CompletableFuture.completedFuture(
+                        Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node"));
             }
 
             @Override
-            public Response leave(String address) {
-                return Response.error("clustering is not enabled on this node");
+            public CompletableFuture<Response> leave(Session session, String address) {
+                return CompletableFuture.completedFuture(
+                        Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node"));
             }
         };
     }

@@ -3,10 +3,12 @@ package io.nundb.command;
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
 import io.nundb.protocol.CommandRenderer;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Response;
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.LoginThrottle;
+import io.nundb.security.SecretVerifier;
 import io.nundb.storage.Databases;
 import io.nundb.watch.WatchRegistry;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,7 @@ public final class CommandExecutor {
     private final AdminCommands admin;
     private final CommandObserver observer;
     private final WritePlacement placement;
+    private final SecretWrites secrets;
     private final MovingAverage commandTime = new MovingAverage(100);
 
     public CommandExecutor(
@@ -37,7 +40,9 @@ public final class CommandExecutor {
         Access access = new Access(databases);
         Conflicts conflicts = new Conflicts(watches, databases.oppIds());
         Writes writes = new Writes(conflicts);
-        this.sessions = new SessionCommands(databases, credentials, watches, access);
+        SecretVerifier verifier = SecretVerifier.shared();
+        this.sessions = new SessionCommands(databases, credentials, verifier, watches, access);
+        this.secrets = new SecretWrites(databases, verifier, credentials.hashIterations());
         this.conflictCommands = new ConflictCommands(databases, access, conflicts);
         this.data = new DataCommands(access, writes, watches);
         this.admin = new AdminCommands(databases, access, writes, data, conflicts, ports, commandTime);
@@ -52,7 +57,7 @@ public final class CommandExecutor {
             command = parser.parse(text == null ? "" : text);
         } catch (ProtocolException e) {
             observer.observe("invalid", Response.Outcome.ERROR, 0);
-            return CompletableFuture.completedFuture(Response.error(e.getMessage()));
+            return CompletableFuture.completedFuture(Response.error(ErrorCode.BAD_REQUEST, e.getMessage()));
         }
         return execute(session, command);
     }
@@ -79,12 +84,16 @@ public final class CommandExecutor {
         return result;
     }
 
-    /** Changes of keys of the selected database: ordered by the write pipeline itself. */
+    /**
+     * Changes of keys of the selected database: ordered by the write pipeline itself. A write of a
+     * secret is not one: it waits for its hash, so the commands after it must wait for it.
+     */
     private static boolean isDataWrite(Command c) {
-        return c instanceof Command.Set
-                || c instanceof Command.SetSafe
-                || c instanceof Command.Remove
-                || c instanceof Command.Increment;
+        return (c instanceof Command.Set
+                        || c instanceof Command.SetSafe
+                        || c instanceof Command.Remove
+                        || c instanceof Command.Increment)
+                && !SecretWrites.storesSecret(c);
     }
 
     private CompletableFuture<Response> run(Session session, Command command) {
@@ -94,8 +103,8 @@ public final class CommandExecutor {
             result = session.isClosed() ? done(SessionCommands.CLOSED) : dispatch(session, command);
         } catch (RuntimeException e) {
             log.error("command {} failed on {}", command.name(), session, e);
-            result = CompletableFuture.completedFuture(
-                    Response.error("internal error: " + e.getClass().getSimpleName()));
+            result = CompletableFuture.completedFuture(Response.error(
+                    ErrorCode.INTERNAL, "internal error: " + e.getClass().getSimpleName()));
         }
         if (result.isDone() && !result.isCompletedExceptionally()) {
             record(command, result.getNow(null), start);
@@ -106,7 +115,7 @@ public final class CommandExecutor {
             Response response = r;
             if (e != null) {
                 log.error("command {} failed on {}", command.name(), session, e);
-                response = Response.error("internal error: " + Results.causeText(e));
+                response = Response.error(ErrorCode.INTERNAL, "internal error: " + Results.causeText(e));
             }
             record(command, response, start);
             return response;
@@ -135,13 +144,25 @@ public final class CommandExecutor {
     }
 
     private CompletableFuture<Response> dispatch(Session s, Command c) {
+        if (s.isAdmin() && SecretWrites.storesSecret(c)) {
+            // the secret is hashed first, so only its hash is placed, forwarded and logged
+            return secrets.protect(s, c)
+                    .handle((hashed, e) -> hashed)
+                    .thenCompose(hashed -> hashed == null
+                            ? done(Response.error(ErrorCode.UNAVAILABLE, "busy: too many secrets being hashed, retry"))
+                            : place(s, hashed));
+        }
+        return place(s, c);
+    }
+
+    private CompletableFuture<Response> place(Session s, Command c) {
         if (c instanceof Command.Mutating m) {
             WritePlacement.Placement where = placement.place(s, m);
             if (where instanceof WritePlacement.Forward f) {
                 return placement.forward(s, f.primary(), CommandRenderer.render(c));
             }
             if (where instanceof WritePlacement.Refuse r) {
-                return done(Response.error(r.reason()));
+                return done(Response.error(ErrorCode.NO_PRIMARY, r.reason()));
             }
             return placement.decidedHere(s, runHere(s, c));
         }
@@ -170,9 +191,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.UnwatchAll) {
             return done(sessions.unwatchAll(s));
         } else if (c instanceof Command.Auth a) {
-            return done(logins.attempt(s, c, () -> sessions.auth(s, a.user(), a.password())));
+            return logins.attempt(s, c, () -> sessions.auth(s, a.user(), a.password()));
         } else if (c instanceof Command.UseDb u) {
-            return done(logins.attempt(s, c, () -> sessions.useDb(s, u.db(), u.user(), u.token())));
+            return logins.attempt(s, c, () -> sessions.useDb(s, u.db(), u.user(), u.token()));
         } else if (c instanceof Command.Arbiter) {
             return done(conflictCommands.arbiter(s));
         } else if (c instanceof Command.Resolve r) {
@@ -204,9 +225,9 @@ public final class CommandExecutor {
         } else if (c instanceof Command.Debug d) {
             return done(admin.debug(s, d.sub()));
         } else if (c instanceof Command.Join j) {
-            return done(admin.join(s, j.address()));
+            return admin.join(s, j.address());
         } else if (c instanceof Command.Leave l) {
-            return done(admin.leave(s, l.address()));
+            return admin.leave(s, l.address());
         }
         throw new IllegalStateException("no handler for " + c.name());
     }

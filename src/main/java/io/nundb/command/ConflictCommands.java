@@ -1,6 +1,7 @@
 package io.nundb.command;
 
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.security.Names;
 import io.nundb.storage.Database;
@@ -43,7 +44,7 @@ final class ConflictCommands {
     CompletableFuture<Response> resolve(Session session, Command.Resolve c) {
         String invalid = Names.invalidKeyReason(c.key());
         if (invalid != null) {
-            return CompletableFuture.completedFuture(Response.error(invalid));
+            return CompletableFuture.completedFuture(Response.error(ErrorCode.BAD_REQUEST, invalid));
         }
         if (session.isAdmin()) {
             Database db = databases.get(c.db());

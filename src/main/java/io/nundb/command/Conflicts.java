@@ -1,6 +1,7 @@
 package io.nundb.command;
 
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.storage.Database;
 import io.nundb.storage.Decision;
@@ -89,7 +90,7 @@ final class Conflicts {
         String recordKey = RECORD_PREFIX + key + "_" + oppId;
         WriteResult record = Writes.overwrite(db, recordKey, text);
         watches.pushIf(db.name(), ARBITERS_KEY, text + "\n", arbiter -> mayRead(arbiter, key));
-        Response answer = Response.error("$$conflitct unresolved " + recordKey);
+        Response answer = Response.error(ErrorCode.CONFLICT, "$$conflitct unresolved " + recordKey);
         return Results.whenDurable(
                 CompletableFuture.allOf(parkedDurable, record.durable()).thenApply(v -> 0L), answer);
     }

@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.security.KeyPattern;
@@ -32,8 +33,7 @@ final class DataCommands {
         if (denied != null) {
             return denied;
         }
-        VersionedValue v = access.selected(session).get(key);
-        return Response.ok(Replies.value(v == null ? Replies.EMPTY_VALUE : v.value()));
+        return value(access.selected(session).get(key), key, false);
     }
 
     Response getSafe(Session session, String key) {
@@ -41,11 +41,18 @@ final class DataCommands {
         if (denied != null) {
             return denied;
         }
-        VersionedValue v = access.selected(session).get(key);
-        return Response.ok(
-                v == null
-                        ? Replies.valueVersion(1, Replies.EMPTY_VALUE)
-                        : Replies.valueVersion(v.version(), v.value()));
+        return value(access.selected(session).get(key), key, true);
+    }
+
+    /**
+     * No value: a key that never existed is version 1, as NunDB's get-safe says; a removed one
+     * keeps its tombstone's version.
+     */
+    private static Response value(VersionedValue v, String key, boolean versioned) {
+        if (v == null) {
+            return Response.value(key, 1, null, versioned);
+        }
+        return Response.value(key, v.version(), v.deleted() ? null : v.value(), versioned);
     }
 
     CompletableFuture<Response> set(Session session, String key, int version, String value) {
@@ -66,7 +73,8 @@ final class DataCommands {
 
     CompletableFuture<Response> remove(Database db, String key) {
         if (Database.TOKEN_KEY.equals(key)) {
-            return CompletableFuture.completedFuture(Response.error("$$token key cannot be removed"));
+            return CompletableFuture.completedFuture(
+                    Response.error(ErrorCode.BAD_REQUEST, "$$token key cannot be removed"));
         }
         WriteResult r = db.mutate(
                 key,
@@ -133,12 +141,7 @@ final class DataCommands {
             }
         }
         keys.sort(DataCommands::compareAsUtf8);
-        // "keys " then ",<key>" per key: an empty list is "keys \n", as NunDB sends it.
-        StringBuilder sb = new StringBuilder(16 + keys.size() * 16).append("keys ");
-        for (String k : keys) {
-            sb.append(',').append(k);
-        }
-        return Response.ok(sb.append('\n').toString());
+        return Response.keys(keys);
     }
 
     /**
@@ -163,7 +166,7 @@ final class DataCommands {
     private Response checkWrite(Session session, String key, char letter) {
         String invalid = Names.invalidKeyReason(key);
         if (invalid != null) {
-            return Response.error(invalid);
+            return Response.error(ErrorCode.BAD_REQUEST, invalid);
         }
         return access.checkKey(session, key, letter);
     }

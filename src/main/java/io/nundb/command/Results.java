@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,7 +23,9 @@ final class Results {
     static Response storageError(Throwable error) {
         String text = causeText(error);
         // "not stored" would be a lie when the cluster cannot tell: say only what is known
-        return Response.error(text.contains(OUTCOME_UNKNOWN) ? text : "write not stored: " + text);
+        return text.contains(OUTCOME_UNKNOWN)
+                ? Response.error(ErrorCode.OUTCOME_UNKNOWN, text)
+                : Response.error(ErrorCode.NOT_STORED, "write not stored: " + text);
     }
 
     /** The failure's own message on one line (futures wrap it in a CompletionException). */

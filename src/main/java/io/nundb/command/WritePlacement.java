@@ -1,6 +1,7 @@
 package io.nundb.command;
 
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,7 +55,8 @@ public interface WritePlacement {
 
         @Override
         public CompletableFuture<Response> forward(Session session, String primary, String commandText) {
-            return CompletableFuture.completedFuture(Response.error("clustering is not enabled on this node"));
+            return CompletableFuture.completedFuture(
+                    Response.error(ErrorCode.UNAVAILABLE, "clustering is not enabled on this node"));
         }
     };
 }

@@ -1,5 +1,6 @@
 package io.nundb.command;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.storage.Database;
 import io.nundb.storage.Decision;
@@ -58,9 +59,9 @@ final class Writes {
     static Response rejection(Rejection reason) {
         return switch (reason) {
             case VERSION -> Response.versionError();
-            case NO_ARBITER -> Response.error(NO_ARBITER_TEXT);
-            case NOT_NUMERIC -> Response.error("Key is not numeric");
-            case OVERFLOW -> Response.error("Increment would overflow");
+            case NO_ARBITER -> Response.error(ErrorCode.CONFLICT, NO_ARBITER_TEXT);
+            case NOT_NUMERIC -> Response.error(ErrorCode.BAD_REQUEST, "Key is not numeric");
+            case OVERFLOW -> Response.error(ErrorCode.BAD_REQUEST, "Increment would overflow");
         };
     }
 

@@ -42,7 +42,7 @@ public class EngineConfiguration {
     AdminCredentials adminCredentials(NunDbProperties props) {
         String user = props.user() == null || props.user().isBlank() ? "nun" : props.user();
         if (props.pwd() != null && !props.pwd().isBlank()) {
-            return new AdminCredentials(user, props.pwd());
+            return new AdminCredentials(user, props.pwd(), props.secretHashIterations());
         }
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
@@ -52,7 +52,7 @@ public class EngineConfiguration {
                         + "Set NUN_USER and NUN_PWD (or nundb.user / nundb.pwd) to choose a fixed one.",
                 user,
                 generated);
-        return new AdminCredentials(user, generated);
+        return new AdminCredentials(user, generated, props.secretHashIterations());
     }
 
     @Bean
@@ -71,10 +71,11 @@ public class EngineConfiguration {
             ObjectProvider<CommandObserver> observer,
             ObjectProvider<WritePlacement> placement) {
         Duration declutter = props.declutterInterval() == null ? Duration.ofSeconds(300) : props.declutterInterval();
-        NodeOptions options = NodeOptions.onDisk(dataDir(props), props.nodeName(), admin.user(), admin.password())
+        NodeOptions options = NodeOptions.onDisk(dataDir(props), props.nodeName(), admin.user(), admin.passwordHash())
                 .withOpLog(new OpLogOptions(
                         storage.fsyncPolicy(), storage.fsyncInterval(), storage.segmentSize(), props.maxOpLogSize()))
-                .withRecovery(storage.recoveryMode(), declutter, storage.shutdownTimeout());
+                .withRecovery(storage.recoveryMode(), declutter, storage.shutdownTimeout())
+                .withSecretHashIterations(props.secretHashIterations());
         EnginePorts ports = EnginePorts.standalone(props.nodeName())
                 .withCluster(cluster.getIfAvailable(() -> ClusterView.standalone(props.nodeName())))
                 .withObserver(observer.getIfAvailable(() -> CommandObserver.NONE))

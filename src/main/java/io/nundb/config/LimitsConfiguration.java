@@ -3,15 +3,20 @@ package io.nundb.config;
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.OriginPolicy;
 import io.nundb.transport.http.ActuatorCredentials;
+import io.nundb.transport.http.HttpConnectionLimit;
 import io.nundb.transport.http.OriginGuard;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.OutboxLimits;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The node-wide budget for outbound text shared by every door, and the browser-origin policy. */
+/**
+ * The node-wide budget for outbound text shared by every door, the HTTP door's connection limit,
+ * and the browser-origin policy.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LimitsProperties.class)
 public class LimitsConfiguration {
@@ -31,6 +36,17 @@ public class LimitsConfiguration {
     @Bean
     ActuatorCredentials actuatorCredentials(AdminCredentials admin) {
         return new ActuatorCredentials(admin);
+    }
+
+    /** The HTTP door's share of {@code NUN_MAX_CONNECTIONS}; probes are served past it. */
+    @Bean
+    HttpConnectionLimit httpConnectionLimit(LimitsProperties limits) {
+        return new HttpConnectionLimit(limits.maxConnections(), limits.handshakeTimeout());
+    }
+
+    @Bean
+    NettyServerCustomizer nundbHttpConnectionLimit(HttpConnectionLimit limit) {
+        return limit::apply;
     }
 
     @Bean

@@ -33,6 +33,8 @@ import org.springframework.boot.convert.DurationUnit;
  * @param maxOpLogSize op-log size before old segments go after a snapshot ({@code NUN_MAX_OP_LOG_SIZE})
  * @param outboxLimit messages buffered per connection before a slow consumer is cut off
  * @param maxLineLength longest accepted command line or frame, in bytes
+ * @param secretHashIterations PBKDF2 iterations for stored secrets ({@code NUN_SECRET_HASH_ITERATIONS};
+ *     0 or absent: 210,000)
  */
 @ConfigurationProperties("nundb")
 public record NunDbProperties(
@@ -52,7 +54,8 @@ public record NunDbProperties(
         @DurationUnit(ChronoUnit.SECONDS) Duration declutterInterval,
         long maxOpLogSize,
         int outboxLimit,
-        int maxLineLength) {
+        int maxLineLength,
+        int secretHashIterations) {
 
     /** Whether this node runs in a cluster: {@code NUN_REPLICATE_ADDR} names its members. */
     public boolean isClustered() {

@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.nundb.cluster.ClusterNode;
 import io.nundb.cluster.ClusterStatus;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /** The cluster's meters: role, term, indexes, per-peer lag, replication latency, elections. */
@@ -28,18 +31,24 @@ public final class ClusterMeters implements MeterBinder {
         gauge(registry, MeterNames.CLUSTER_COMMIT_INDEX, node, ClusterStatus::commitIndex);
         gauge(registry, MeterNames.CLUSTER_APPLIED_INDEX, node, ClusterStatus::appliedIndex);
         gauge(registry, MeterNames.CLUSTER_READY, node, s -> s.ready() ? 1 : 0);
-        for (String peer : cluster.options().members()) {
-            if (!peer.equals(node)) {
-                Gauge.builder(
-                                MeterNames.CLUSTER_PEER_LAG,
-                                cluster,
-                                c -> c.status().lagEntries().getOrDefault(peer, 0L))
-                        .tag("node", node)
-                        .tag("peer", peer)
-                        .description("Entries the primary has that this peer has not confirmed")
-                        .register(registry);
+        Set<String> lagGauges = ConcurrentHashMap.newKeySet();
+        Consumer<Set<String>> registerLag = members -> {
+            for (String peer : members) {
+                if (!peer.equals(node) && lagGauges.add(peer)) {
+                    Gauge.builder(
+                                    MeterNames.CLUSTER_PEER_LAG,
+                                    cluster,
+                                    c -> c.status().lagEntries().getOrDefault(peer, 0L))
+                            .tag("node", node)
+                            .tag("peer", peer)
+                            .description("Entries the primary has that this peer has not confirmed")
+                            .register(registry);
+                }
             }
-        }
+        };
+        registerLag.accept(cluster.options().members());
+        registerLag.accept(cluster.members());
+        cluster.membersObserver(registerLag); // a member added by join gets its gauge too
         counter(registry, MeterNames.CLUSTER_ELECTIONS, node, ClusterStatus::elections);
         counter(registry, MeterNames.CLUSTER_LEADER_CHANGES, node, ClusterStatus::leaderChanges);
         counter(registry, MeterNames.CLUSTER_TRUNCATED, node, ClusterStatus::truncatedEntries);

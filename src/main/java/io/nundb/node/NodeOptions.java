@@ -1,5 +1,6 @@
 package io.nundb.node;
 
+import io.nundb.security.SecretHash;
 import io.nundb.storage.oplog.FsyncPolicy;
 import io.nundb.storage.oplog.OpLogOptions;
 import io.nundb.storage.oplog.SegmentChannel;
@@ -14,7 +15,7 @@ import java.time.Duration;
  * @param dataDir the data directory ({@code oplog/}, {@code snapshots/}), or null for a node that
  *     keeps everything in memory
  * @param adminUser the admin user
- * @param adminPassword the admin password (the {@code $admin} token)
+ * @param adminPassword the admin password, or its hash ({@link SecretHash}; the {@code $admin} token)
  * @param nodeName this node's name in {@code cluster-state}
  * @param opLog fsync policy, segment size, op-log size limit
  * @param recoveryMode what to do with a corrupt op-log record at start
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param shutdownTimeout how long {@link NunDbNode#close} waits for its last snapshot
  * @param clock the node's clock (change ids)
  * @param segments how op-log segment files are opened (tests inject a failing disk)
+ * @param secretHashIterations PBKDF2 iterations for the secrets the node hashes (0: the default)
  */
 public record NodeOptions(
         Path dataDir,
@@ -33,7 +35,8 @@ public record NodeOptions(
         Duration declutterInterval,
         Duration shutdownTimeout,
         Clock clock,
-        SegmentChannel.Opener segments) {
+        SegmentChannel.Opener segments,
+        int secretHashIterations) {
 
     public NodeOptions {
         opLog = opLog == null ? OpLogOptions.defaults() : opLog;
@@ -42,11 +45,12 @@ public record NodeOptions(
         shutdownTimeout = shutdownTimeout == null ? Duration.ofSeconds(60) : shutdownTimeout;
         clock = clock == null ? Clock.systemUTC() : clock;
         segments = segments == null ? SegmentChannel.FILES : segments;
+        secretHashIterations = secretHashIterations <= 0 ? SecretHash.DEFAULT_ITERATIONS : secretHashIterations;
     }
 
     /** A node on {@code dataDir} with the defaults (fsync every 100 ms, strict recovery). */
     public static NodeOptions onDisk(Path dataDir, String nodeName, String adminUser, String adminPassword) {
-        return new NodeOptions(dataDir, adminUser, adminPassword, nodeName, null, null, null, null, null, null);
+        return new NodeOptions(dataDir, adminUser, adminPassword, nodeName, null, null, null, null, null, null, 0);
     }
 
     /** A node without disk. */
@@ -73,12 +77,23 @@ public record NodeOptions(
                 declutterInterval,
                 shutdownTimeout,
                 clock,
-                segments);
+                segments,
+                secretHashIterations);
     }
 
     public NodeOptions withRecovery(RecoveryMode mode, Duration declutter, Duration shutdown) {
         return new NodeOptions(
-                dataDir, adminUser, adminPassword, nodeName, opLog, mode, declutter, shutdown, clock, segments);
+                dataDir,
+                adminUser,
+                adminPassword,
+                nodeName,
+                opLog,
+                mode,
+                declutter,
+                shutdown,
+                clock,
+                segments,
+                secretHashIterations);
     }
 
     public NodeOptions withClock(Clock c) {
@@ -92,7 +107,8 @@ public record NodeOptions(
                 declutterInterval,
                 shutdownTimeout,
                 c,
-                segments);
+                segments,
+                secretHashIterations);
     }
 
     public NodeOptions withSegments(SegmentChannel.Opener opener) {
@@ -106,6 +122,23 @@ public record NodeOptions(
                 declutterInterval,
                 shutdownTimeout,
                 clock,
-                opener);
+                opener,
+                secretHashIterations);
+    }
+
+    /** With {@code iterations} PBKDF2 iterations for new secret hashes. */
+    public NodeOptions withSecretHashIterations(int iterations) {
+        return new NodeOptions(
+                dataDir,
+                adminUser,
+                adminPassword,
+                nodeName,
+                opLog,
+                recoveryMode,
+                declutterInterval,
+                shutdownTimeout,
+                clock,
+                segments,
+                iterations);
     }
 }

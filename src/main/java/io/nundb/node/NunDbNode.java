@@ -28,8 +28,8 @@ import java.util.concurrent.Executors;
  * feed and the command engine. Spring's configuration builds one; tests build as many as they
  * like, each on its own directory.
  *
- * <p>Threads: the op log's writer and ack threads (writes are applied and watchers told on the
- * ack thread), the snapshotter's, and one that calls the change feed's subscribers (streams),
+ * <p>Threads: the op log's writer (writes are applied and watchers told on it, right after the
+ * write) and ack threads, the snapshotter's, and one that calls the change feed's subscribers (streams),
  * so a slow stream never holds up writes. The constructor recovers what is on disk (on the calling thread) before any listener is
  * attached, so recovery tells no watcher. {@link #start} starts the snapshot timer; {@link #close}
  * takes the last snapshot and closes the op log.
@@ -75,12 +75,14 @@ public final class NunDbNode implements AutoCloseable {
             ClusterOptions cluster,
             PeerTransport transport) {
         this.options = options;
-        this.credentials = new AdminCredentials(options.adminUser(), options.adminPassword());
+        this.credentials =
+                new AdminCredentials(options.adminUser(), options.adminPassword(), options.secretHashIterations());
+        String adminHash = credentials.passwordHash();
         if (options.inMemory()) {
             opLog = null;
             snapshotStore = null;
             recovery = null;
-            databases = new Databases(Journal.inMemory(), options.adminPassword(), options.clock());
+            databases = new Databases(Journal.inMemory(), adminHash, options.clock());
             snapshotter = null;
             stats = NodeStats.NONE;
         } else {
@@ -96,7 +98,7 @@ public final class NunDbNode implements AutoCloseable {
                                     Runtime.getRuntime().maxMemory() / 8));
             snapshotStore = new SnapshotStore(options.dataDir().resolve("snapshots"));
             recovery = new StartupRecovery(options.dataDir(), opLog, snapshotStore, options.recoveryMode());
-            databases = new Databases(opLog, options.adminPassword(), options.clock());
+            databases = new Databases(opLog, adminHash, options.clock());
             recovery.recoverInto(databases);
             snapshotter = new Snapshotter(
                     databases, opLog, snapshotStore, options.declutterInterval(), recovery.snapshotIndex());
@@ -107,8 +109,8 @@ public final class NunDbNode implements AutoCloseable {
             if (opLog == null) {
                 throw new IllegalArgumentException("a clustered node needs a data directory");
             }
-            clusterNode = new ClusterNode(
-                    cluster, options.dataDir(), opLog, snapshotStore, databases, options.adminPassword(), transport);
+            clusterNode =
+                    new ClusterNode(cluster, options.dataDir(), opLog, snapshotStore, databases, adminHash, transport);
             ClusterNode c = clusterNode;
             stats = new ClusterNodeStats(stats, c);
             ports = ports.withCluster(c).withPlacement(c).withStats(stats);

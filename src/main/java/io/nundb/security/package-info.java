@@ -1,2 +1,2 @@
-/** Admin credentials, token comparison, name validation and NunDB's key-pattern permissions. */
+/** Admin credentials, secret hashing and checking, login throttling, name validation and NunDB's key-pattern permissions. */
 package io.nundb.security;

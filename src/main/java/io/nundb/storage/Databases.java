@@ -91,6 +91,18 @@ public final class Databases {
         return inFlight.applied();
     }
 
+    /**
+     * Appends a cluster membership change (the primary only; see the cluster package). Returns a
+     * future that completes with its index once it is stored (a member change takes effect when it
+     * is in the log, before it is applied), or fails when the log refused it.
+     */
+    public CompletableFuture<Long> changeMembers(String members) {
+        WritePipeline.InFlight inFlight = pipeline.append(LogEntry.config(members), null, null, null);
+        CompletableFuture<Long> stored = inFlight.stored();
+        pipeline.track(inFlight);
+        return stored;
+    }
+
     void forgetCreate(String name) {
         creating.remove(name);
     }

@@ -26,6 +26,11 @@ public record LogEntry(long index, long term, OpType type, String db, String key
         return new LogEntry(0, 0, OpType.REMOVE, db, key, version, "");
     }
 
+    /** A cluster membership change: {@code members} is the new member set, sorted, comma-separated. */
+    public static LogEntry config(String members) {
+        return new LogEntry(0, 0, OpType.CONFIG, "", "", 0, members);
+    }
+
     public LogEntry withIndex(long newIndex, long newTerm) {
         return new LogEntry(newIndex, newTerm, type, db, key, version, value);
     }

@@ -9,7 +9,12 @@ public enum OpType {
     /** A key was removed; the tombstone has {@code version}. */
     REMOVE((byte) 3),
     /** A Raft leader's first entry of its term: changes nothing, replay skips it. */
-    NOOP((byte) 4);
+    NOOP((byte) 4),
+    /**
+     * The cluster's member set from here on: {@code value} holds the members' addresses, sorted and
+     * comma-separated. Changes no data.
+     */
+    CONFIG((byte) 5);
 
     private final byte code;
 

@@ -1,6 +1,8 @@
 package io.nundb.storage;
 
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
@@ -24,6 +26,8 @@ public final class StateMachine {
     private volatile AppliedListener[] listeners = new AppliedListener[0];
     private volatile long appliedIndex;
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
+    private volatile String members;
+    private final ConcurrentSkipListMap<Long, String> memberHistory = new ConcurrentSkipListMap<>();
 
     StateMachine(Databases databases) {
         this.databases = databases;
@@ -35,6 +39,29 @@ public final class StateMachine {
         AppliedListener[] next = java.util.Arrays.copyOf(now, now.length + 1);
         next[now.length] = listener;
         listeners = next;
+    }
+
+    /**
+     * The cluster's member set as the applied {@link OpType#CONFIG} entries (or the snapshot) left
+     * it, sorted and comma-separated; null when no membership change was ever applied.
+     */
+    public String members() {
+        return members;
+    }
+
+    /**
+     * The member sets applied, by index (0 for the one a snapshot held): what the log and the
+     * snapshot say about membership, for the cluster to read at start and after a resync.
+     */
+    public NavigableMap<Long, String> memberHistory() {
+        return new TreeMap<>(memberHistory);
+    }
+
+    /** Takes the member sets of {@code other} (memory rebuilt from the files by a resync). */
+    public void restoreMembers(StateMachine other) {
+        memberHistory.clear();
+        memberHistory.putAll(other.memberHistory);
+        members = other.members;
     }
 
     /** The highest index applied; everything at or below it is in memory. */
@@ -111,6 +138,13 @@ public final class StateMachine {
             }
             case NOOP -> {
                 // a leader's first entry of its term: it holds no state, only an index
+                advance(entry.index());
+                return;
+            }
+            case CONFIG -> {
+                // membership is the cluster's state, not data: no watcher hears of it
+                members = entry.value();
+                memberHistory.put(entry.index(), entry.value());
                 advance(entry.index());
                 return;
             }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #append} runs with the key's lock held (on the command's thread) and takes
  * a short sequencing lock so that queue order is index order. Draining runs on the thread that
- * completes the journal's futures (the op log's ack thread), or on the command's thread when the
+ * completes the journal's futures (the op log's writer thread), or on the command's thread when the
  * journal answered at once, or on the cluster's thread in {@link #applyUpTo}; one at a time, under
  * the drain lock, never under a key lock. Standalone there is no thread hand-off beyond the op
  * log's own.
@@ -82,6 +82,11 @@ public final class WritePipeline {
         /** Completes with the entry's index once it is applied; fails when the log refused it. */
         CompletableFuture<Long> applied() {
             return applied;
+        }
+
+        /** The journal's answer: the entry's index once it is stored (take it before {@link #track}). */
+        CompletableFuture<Long> stored() {
+            return durable;
         }
 
         @Override

@@ -40,9 +40,14 @@ public final class ReplyBuffer {
         return full;
     }
 
-    /** The error that ends a reply that did not fit. */
+    /** The error line that ends a text reply that did not fit. */
     public String error() {
-        return "error reply too large: above " + maxBytes + " bytes, the remaining commands were not run\n";
+        return "error " + reason() + "\n";
+    }
+
+    /** Why the reply stopped, in words. */
+    public String reason() {
+        return "reply too large: above " + maxBytes + " bytes, the remaining commands were not run";
     }
 
     /** Gives the reservation back once the reply has been handed to the transport. */

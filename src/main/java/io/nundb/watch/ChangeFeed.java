@@ -3,6 +3,7 @@ package io.nundb.watch;
 import io.nundb.storage.AppliedListener;
 import io.nundb.storage.LogEntry;
 import io.nundb.storage.VersionedValue;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
  * Typed change events for streaming doors (SSE, RSocket): live subscriptions by exact key or key
@@ -19,6 +21,11 @@ import java.util.concurrent.Executor;
  * missed. Fed by the state machine; secure ({@code $$}) keys are never kept
  * or streamed, and {@code $connections} is streamed but not kept. An {@link AppliedListener} of the
  * state machine, like the {@link WatchRegistry}.
+ *
+ * <p>The history of a database is kept only while a stream of it is open and for the resume window
+ * after the last one closed (a reconnect comes within it): a database nobody streams costs its
+ * writes one map look-up here. A resume point older than the history gets a resync, as one evicted
+ * from it does. Runs on the applying thread (the op log's writer); {@link #subscribe} on any.
  */
 public final class ChangeFeed implements AppliedListener {
 
@@ -64,8 +71,12 @@ public final class ChangeFeed implements AppliedListener {
 
     public static final int DEFAULT_MAX_EVENTS = 4096;
     public static final long DEFAULT_MAX_CHARS = 8L * 1024 * 1024;
+    /** How long a database's history is kept after its last stream closed. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(5);
 
     private final int maxEvents;
+    private final long resumeWindowNanos;
+    private final LongSupplier nanoTime;
     private final Executor delivery;
     private final long maxChars;
     private final Map<String, History> histories = new ConcurrentHashMap<>();
@@ -77,9 +88,19 @@ public final class ChangeFeed implements AppliedListener {
      *     a subscriber that blocks cannot hold up the writes
      */
     public ChangeFeed(int maxEvents, long maxChars, Executor delivery) {
+        this(maxEvents, maxChars, delivery, DEFAULT_RESUME_WINDOW, System::nanoTime);
+    }
+
+    /**
+     * @param resumeWindow how long a database's history is kept after its last stream closed
+     * @param nanoTime the clock of that window
+     */
+    public ChangeFeed(int maxEvents, long maxChars, Executor delivery, Duration resumeWindow, LongSupplier nanoTime) {
         this.maxEvents = maxEvents;
         this.maxChars = maxChars;
         this.delivery = delivery;
+        this.resumeWindowNanos = resumeWindow.toNanos();
+        this.nanoTime = nanoTime;
     }
 
     /** Subscribers called directly on the applying thread (tests). */
@@ -106,16 +127,24 @@ public final class ChangeFeed implements AppliedListener {
         if (key.startsWith("$$")) {
             return;
         }
+        List<Entry> subs = subscribers.get(db);
+        boolean streamed = subs != null && !subs.isEmpty();
         Change change;
         if (CONNECTIONS_KEY.equals(key)) {
             // Changes with every session (REST calls included): streamed live, but not retained,
             // so they cannot crowd real changes out of the history.
+            if (!streamed) {
+                return;
+            }
             change = new Change(-1, db, key, value.version(), value.deleted() ? null : value.value(), value.deleted());
         } else {
-            change = histories.computeIfAbsent(db, d -> new History()).append(db, key, value);
+            History history = streamed ? histories.computeIfAbsent(db, d -> new History()) : histories.get(db);
+            if (history == null) {
+                return; // never streamed: nothing to keep, nobody to tell
+            }
+            change = history.append(db, key, value, streamed);
         }
-        List<Entry> subs = subscribers.get(db);
-        if (subs == null || subs.isEmpty()) {
+        if (!streamed) {
             return;
         }
         delivery.execute(() -> {
@@ -134,8 +163,11 @@ public final class ChangeFeed implements AppliedListener {
                 .add(entry);
         return () -> {
             List<Entry> subs = subscribers.get(selector.db());
-            if (subs != null) {
-                subs.remove(entry);
+            if (subs != null && subs.remove(entry) && subs.isEmpty()) {
+                History history = histories.get(selector.db());
+                if (history != null) {
+                    history.keepUntil(nanoTime.getAsLong() + resumeWindowNanos);
+                }
             }
         };
     }
@@ -176,8 +208,35 @@ public final class ChangeFeed implements AppliedListener {
         private final ArrayDeque<Change> ring = new ArrayDeque<>();
         private long seq;
         private long chars;
+        // set when the last stream closed; meaningless while one is open
+        private long keepUntilNanos;
+        // the window passed with no stream: nothing is kept until a stream opens again
+        private volatile boolean dormant;
 
-        synchronized Change append(String db, String key, VersionedValue v) {
+        synchronized void keepUntil(long nanos) {
+            keepUntilNanos = nanos;
+        }
+
+        /** Keeps the change, or, with no stream open once the window passed, drops the history; null then. */
+        Change append(String db, String key, VersionedValue v, boolean streamed) {
+            if (!streamed && dormant) {
+                return null;
+            }
+            synchronized (this) {
+                if (streamed) {
+                    dormant = false;
+                } else if (nanoTime.getAsLong() - keepUntilNanos > 0) {
+                    // a later resume point must not find an old change and skip the ones not kept
+                    dormant = true;
+                    ring.clear();
+                    chars = 0;
+                    return null;
+                }
+                return keep(db, key, v);
+            }
+        }
+
+        private Change keep(String db, String key, VersionedValue v) {
             Change c = new Change(++seq, db, key, v.version(), v.deleted() ? null : v.value(), v.deleted());
             ring.addLast(c);
             chars += size(c);

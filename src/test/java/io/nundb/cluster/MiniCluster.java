@@ -39,6 +39,7 @@ final class MiniCluster implements AutoCloseable {
     private final AckMode ack;
     private final Duration electionTimeout;
     private final UnaryOperator<NodeOptions> tune;
+    private final int founders;
 
     MiniCluster(Path dir, int size, AckMode ack, long seed) {
         this(dir, size, ack, seed, Duration.ofMillis(300));
@@ -50,6 +51,23 @@ final class MiniCluster implements AutoCloseable {
 
     /** {@code tune} adjusts every node's options (a small op log, say). */
     MiniCluster(Path dir, int size, AckMode ack, long seed, Duration electionTimeout, UnaryOperator<NodeOptions> tune) {
+        this(dir, size, size, ack, seed, electionTimeout, tune);
+    }
+
+    /**
+     * Only the first {@code founders} nodes start, configured with each other as members; the
+     * others are started by the test ({@link #start}), configured with every node, to be added
+     * with {@code join}.
+     */
+    MiniCluster(
+            Path dir,
+            int size,
+            int founders,
+            AckMode ack,
+            long seed,
+            Duration electionTimeout,
+            UnaryOperator<NodeOptions> tune) {
+        this.founders = founders;
         this.dir = dir;
         this.tune = tune;
         this.ack = ack;
@@ -59,7 +77,7 @@ final class MiniCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             ids.add("127.0.0.1:" + (17000 + i));
         }
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < founders; i++) {
             start(i);
         }
     }
@@ -86,7 +104,9 @@ final class MiniCluster implements AutoCloseable {
         }
         NodeOptions options = tune.apply(NodeOptions.onDisk(dir.resolve("n" + i), ids.get(i), USER, PASSWORD)
                 .withFsync(FsyncPolicy.NEVER));
-        ClusterOptions cluster = new ClusterOptions(ids.get(i), new LinkedHashSet<>(ids), ack, electionTimeout, null);
+        List<String> configured = i < founders ? ids.subList(0, founders) : ids;
+        ClusterOptions cluster =
+                new ClusterOptions(ids.get(i), new LinkedHashSet<>(configured), ack, electionTimeout, null);
         nodes[i] = new NunDbNode(
                         options,
                         EnginePorts.standalone(ids.get(i)),

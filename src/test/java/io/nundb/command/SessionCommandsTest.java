@@ -127,7 +127,9 @@ class SessionCommandsTest {
     void aUserTokenMayContainSpaces() {
         Client admin = engine.adminOn("sample", "none");
         admin.expect("create-user foo bar baz", "ok \n");
-        admin.expect("get $$user_foo", "value bar baz\n", "ok \n");
+        assertThat(admin.send("get $$user_foo"))
+                .startsWith("value $pbkdf2-sha256$")
+                .doesNotContain("bar");
         engine.client().expect("use-db sample foo bar baz", "ok \n");
     }
 

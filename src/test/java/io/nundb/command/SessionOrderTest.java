@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class SessionOrderTest {
 
-    private final List<CompletableFuture<Long>> answers = new ArrayList<>();
+    private final List<CompletableFuture<Long>> answers = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Journal journal = new Journal() {
         @Override
         public synchronized CompletableFuture<Long> append(LogEntry entry) {
@@ -37,6 +37,8 @@ class SessionOrderTest {
     private final Session session = new Session("test", m -> true);
 
     private void durable(int i) {
+        // create-db reaches the log once its token is hashed, on a hash thread
+        org.awaitility.Awaitility.await().until(() -> answers.size() >= i);
         answers.get(i - 1).complete((long) i);
     }
 

@@ -17,6 +17,8 @@ final class TestEngine {
 
     static final String ADMIN_USER = "nun";
     static final String ADMIN_PWD = "nun-pwd";
+    /** Few PBKDF2 iterations: the tests check behaviour, not the hash's cost. */
+    static final int HASH_ITERATIONS = 1000;
 
     final WatchRegistry watches = new WatchRegistry();
     final Databases dbs = Databases.inMemory(ADMIN_PWD, watches);
@@ -27,7 +29,8 @@ final class TestEngine {
     }
 
     TestEngine(EnginePorts ports) {
-        this.executor = new CommandExecutor(dbs, watches, new AdminCredentials(ADMIN_USER, ADMIN_PWD), ports);
+        this.executor =
+                new CommandExecutor(dbs, watches, new AdminCredentials(ADMIN_USER, ADMIN_PWD, HASH_ITERATIONS), ports);
     }
 
     Client client() {

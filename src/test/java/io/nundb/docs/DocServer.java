@@ -40,7 +40,8 @@ final class DocServer implements AutoCloseable {
         ports = Map.of(
                 "3012", ctx.getBean(WsServer.class).port(),
                 "3013", ((WebServerApplicationContext) ctx).getWebServer().getPort(),
-                "3014", ctx.getBean(TcpListener.class).port());
+                "3014", ctx.getBean(TcpListener.class).port(),
+                "3015", ctx.getEnvironment().getProperty("local.rsocket.server.port", Integer.class));
     }
 
     /** The port this server bound for a documented default port ({@code "3014"} → its TCP port). */

@@ -75,9 +75,18 @@ class DocsExamplesTest {
 
     @Test
     void theReadmeShowsTheNodeExampleFileAsItIs() throws Exception {
-        String file = Files.readString(NodeScripts.JS_DIR.resolve("readme-example.js"), StandardCharsets.UTF_8);
-        assertThat(MarkdownBlocks.read(Path.of("README.md")).blocks())
-                .as("README.md has a ```js block with src/test/js/readme-example.js exactly")
+        assertShowsScript(Path.of("README.md"), "readme-example.js");
+    }
+
+    @Test
+    void theTransportsDocShowsTheRSocketNodeExampleFileAsItIs() throws Exception {
+        assertShowsScript(Path.of("docs/transports.md"), "rsocket-example.js");
+    }
+
+    private static void assertShowsScript(Path document, String script) throws Exception {
+        String file = Files.readString(NodeScripts.JS_DIR.resolve(script), StandardCharsets.UTF_8);
+        assertThat(MarkdownBlocks.read(document).blocks())
+                .as(document + " has a ```js block with src/test/js/" + script + " exactly")
                 .anySatisfy(b -> {
                     assertThat(b.language()).isEqualTo("js");
                     assertThat(b.text()).isEqualTo(file);

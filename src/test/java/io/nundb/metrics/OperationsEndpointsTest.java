@@ -31,6 +31,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MimeTypeUtils;
 
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -255,7 +256,8 @@ class OperationsEndpointsTest {
     void rsocketConnectionsAreCounted() {
         String rsocket = "nundb_connections_open{application=\"nundb\",transport=\"rsocket\"}";
         double before = value(scrape(), rsocket);
-        RSocketRequester client = rsocketBuilder.tcp("127.0.0.1", rsocketPort);
+        RSocketRequester client =
+                rsocketBuilder.dataMimeType(MimeTypeUtils.TEXT_PLAIN).tcp("127.0.0.1", rsocketPort);
         client.route("command").data("ping").retrieveMono(String.class).block(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(value(scrape(), rsocket)).isEqualTo(before + 1));

@@ -14,9 +14,9 @@ class RepliesTest {
         assertThat(Replies.terminal(Response.ok("value 1\n"))).isEqualTo("ok \n");
         assertThat(Replies.terminal(Response.error("Not auth"))).isEqualTo("error Not auth \n");
         assertThat(Replies.terminal(Response.versionError())).isEqualTo("error Invalid version! \n");
-        assertThat(Replies.terminal(Response.pushedError(Replies.NO_DB_SELECTED)))
+        assertThat(Replies.terminal(Response.pushedError(ErrorCode.NO_DB_SELECTED, Replies.NO_DB_SELECTED)))
                 .isEqualTo("error error no-db-selected\n \n");
-        assertThat(Replies.terminal(Response.pushedError(Replies.PERMISSION_DENIED)))
+        assertThat(Replies.terminal(Response.pushedError(ErrorCode.PERMISSION_DENIED, Replies.PERMISSION_DENIED)))
                 .isEqualTo("error permission denied\n \n");
     }
 
@@ -27,8 +27,33 @@ class RepliesTest {
                 .isEqualTo("value 1\n");
         assertThat(Replies.httpPiece(Response.error("Not auth"))).isEqualTo("Not auth");
         assertThat(Replies.httpPiece(Response.versionError())).isEqualTo("Invalid version!");
-        assertThat(Replies.httpPiece(Response.pushedError(Replies.NO_DB_SELECTED)))
+        assertThat(Replies.httpPiece(Response.pushedError(ErrorCode.NO_DB_SELECTED, Replies.NO_DB_SELECTED)))
                 .isEqualTo("error no-db-selected\n");
+    }
+
+    @Test
+    void typedRepliesRenderNunDbText() {
+        assertThat(Response.value("k", 3, "v", false).messages()).containsExactly("value v\n");
+        assertThat(Response.value("k", 3, "v", true).messages()).containsExactly("value-version 3 v\n");
+        assertThat(Response.value("k", 1, null, false).messages()).containsExactly("value <Empty>\n");
+        assertThat(Response.value("k", 1, null, true).messages()).containsExactly("value-version 1 <Empty>\n");
+        assertThat(Response.keys(List.of()).messages()).containsExactly("keys \n");
+        assertThat(Response.keys(List.of("a", "b")).messages()).containsExactly("keys ,a,b\n");
+        assertThat(Replies.terminal(Response.keys(List.of("a")))).isEqualTo("ok \n");
+        assertThat(Response.ok().messages()).isEmpty();
+    }
+
+    @Test
+    void failuresKeepTheirCodeAndNunDbText() {
+        Response.Failure f = (Response.Failure) Response.pushedError(ErrorCode.NO_DB_SELECTED, Replies.NO_DB_SELECTED);
+        assertThat(f.code()).isEqualTo(ErrorCode.NO_DB_SELECTED);
+        assertThat(f.message()).isEqualTo("error no-db-selected");
+        assertThat(f.messages()).containsExactly("error no-db-selected\n");
+        Response.Failure v = (Response.Failure) Response.versionError();
+        assertThat(v.code()).isEqualTo(ErrorCode.VERSION_CONFLICT);
+        assertThat(v.outcome()).isEqualTo(Response.Outcome.VERSION_ERROR);
+        // an error the text doors raise themselves is a bad request
+        assertThat(((Response.Failure) Response.error("line too long")).code()).isEqualTo(ErrorCode.BAD_REQUEST);
     }
 
     @Test

@@ -69,11 +69,14 @@ class SecurityRulesTest {
 
     @Test
     void credentials() {
-        AdminCredentials c = new AdminCredentials("nun", "pwd");
-        assertThat(c.matches("nun", "pwd")).isTrue();
-        assertThat(c.matches("nun", "pwd ")).isFalse();
-        assertThat(c.matches(null, "pwd")).isFalse();
+        AdminCredentials c = new AdminCredentials("nun", "pwd", 1000);
+        assertThat(c.check("nun", "pwd").join()).isEqualTo(SecretVerifier.Verdict.VALID);
+        assertThat(c.check("nun", "pwd ").join()).isEqualTo(SecretVerifier.Verdict.INVALID);
+        assertThat(c.check(null, "pwd").join()).isEqualTo(SecretVerifier.Verdict.INVALID);
         assertThat(c.toString()).doesNotContain("pwd");
+        assertThat(c.passwordHash()).startsWith(SecretHash.PREFIX).doesNotContain("pwd");
+        // every node derives the same salt from the user: the $admin token is part of the state digest
+        assertThat(new AdminCredentials("nun", "pwd", 1000).passwordHash()).isEqualTo(c.passwordHash());
         assertThatThrownBy(() -> new AdminCredentials("nun", "")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,6 +3,7 @@ package io.nundb.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nundb.storage.VersionedValue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class ChangeFeedTest {
     @Test
     void sinceReturnsWhatFollowedARetainedChange() {
         ChangeFeed feed = new ChangeFeed();
+        feed.subscribe(ALL_A, c -> {});
         feed.onChange("db", "a", VersionedValue.live("x", 0, 1));
         feed.onChange("db", "b", VersionedValue.live("y", 0, 2));
         feed.onChange("db", "a", VersionedValue.live("z", 1, 3));
@@ -45,6 +47,7 @@ class ChangeFeedTest {
     @Test
     void evictedHistoryMeansTheCallerMustResync() {
         ChangeFeed feed = new ChangeFeed(3, 1_000_000);
+        feed.subscribe(ALL_A, c -> {});
         for (int v = 0; v < 5; v++) {
             feed.onChange("db", "a", VersionedValue.live("v" + v, v, v));
         }
@@ -64,5 +67,46 @@ class ChangeFeedTest {
         }
         assertThat(seen).hasSize(11);
         assertThat(feed.since(connections, "a", 0).orElseThrow()).isEmpty();
+    }
+
+    @Test
+    void aDatabaseNobodyStreamsKeepsNoHistory() {
+        ChangeFeed feed = new ChangeFeed();
+        feed.onChange("db", "a", VersionedValue.live("x", 0, 1));
+        feed.onChange("db", "a", VersionedValue.live("y", 1, 2));
+        assertThat(feed.since(ALL_A, "a", 0)).isEmpty();
+        assertThat(feed.latestSeq("db")).isZero();
+    }
+
+    @Test
+    void historyIsKeptForTheResumeWindowAfterTheLastStreamClosed() {
+        long[] now = {0};
+        ChangeFeed feed = new ChangeFeed(100, 1_000_000, Runnable::run, Duration.ofSeconds(10), () -> now[0]);
+        ChangeFeed.Subscription first = feed.subscribe(ALL_A, c -> {});
+        ChangeFeed.Subscription second = feed.subscribe(ALL_A, c -> {});
+        feed.onChange("db", "a", VersionedValue.live("x", 0, 1));
+        first.close();
+        now[0] = Duration.ofSeconds(20).toNanos();
+        feed.onChange("db", "a", VersionedValue.live("y", 1, 2)); // one stream still open
+        second.close();
+        now[0] += Duration.ofSeconds(9).toNanos();
+        feed.onChange("db", "a", VersionedValue.live("z", 2, 3)); // within the window
+        assertThat(feed.since(ALL_A, "a", 0).orElseThrow())
+                .extracting(ChangeFeed.Change::value)
+                .containsExactly("y", "z");
+
+        now[0] += Duration.ofSeconds(2).toNanos();
+        feed.onChange("db", "a", VersionedValue.live("w", 3, 4)); // past it: the history goes
+        assertThat(feed.since(ALL_A, "a", 0)).isEmpty();
+        assertThat(feed.since(ALL_A, "a", 2)).isEmpty();
+
+        // a new stream starts a new history; the old resume points stay unknown (resync)
+        feed.subscribe(ALL_A, c -> {});
+        feed.onChange("db", "a", VersionedValue.live("v", 4, 5));
+        feed.onChange("db", "a", VersionedValue.live("u", 5, 6));
+        assertThat(feed.since(ALL_A, "a", 3)).isEmpty();
+        assertThat(feed.since(ALL_A, "a", 4).orElseThrow())
+                .extracting(ChangeFeed.Change::value)
+                .containsExactly("u");
     }
 }

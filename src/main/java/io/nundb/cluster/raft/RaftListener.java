@@ -18,6 +18,9 @@ public interface RaftListener {
      */
     void leaderReady(long term, long noopIndex);
 
+    /** The member set changed (a member change was appended, truncated, or came with a snapshot). */
+    default void membersChanged(java.util.Set<String> members) {}
+
     /** The log now starts after a snapshot received from the leader: reload the state machine from it. */
     void snapshotInstalled(long index, long term);
 }

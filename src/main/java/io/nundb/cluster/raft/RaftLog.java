@@ -45,6 +45,12 @@ public interface RaftLog {
     /** Drops every entry after {@code index}; returns how many were dropped. */
     long truncateAfter(long index);
 
+    /**
+     * The member sets the log holds ({@link io.nundb.storage.OpType#CONFIG} entries, by index; the
+     * newest snapshot's set at or below its index). Read at start and after a snapshot is installed.
+     */
+    java.util.NavigableMap<Long, java.util.Set<String>> memberSets();
+
     /** The newest snapshot, or null when there is none. */
     SnapshotSource snapshot();
 

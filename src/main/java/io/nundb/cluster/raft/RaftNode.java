@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -27,10 +28,15 @@ import java.util.TreeSet;
  * <p>Threading: not thread-safe. Every method, every task given to {@link RaftEnvironment#schedule}
  * and every durability callback must run on one thread, the node's.
  *
- * <p>Membership: {@link #setMembers} applies a new member set at once, outside the log. That is
- * safe only when changes are made one server at a time and every member learns of the change before
- * the next one; during the change, nodes that disagree on the set may count different majorities.
- * Joint consensus (or log-replicated single-server changes) is not implemented.
+ * <p>Membership (Raft thesis §4.1, single-server changes): member sets are entries of the log
+ * ({@link OpType#CONFIG}), and a node uses the newest one its log holds, committed or not — from
+ * the moment it is appended, back to the previous one if it is truncated. The caller appends a
+ * change on the leader and reports it with {@link #membersAppended}; {@link #mayChangeMembers}
+ * allows one change at a time (the previous one committed, and an entry of the leader's term
+ * committed first), so any majority of the old set overlaps any majority of the new one. A leader
+ * that is not in the new set stops counting itself and steps down once the change is committed. A
+ * node outside its own set campaigns only while that set is not known to be committed (thesis
+ * §4.2.2), and its own vote does not count. Joint consensus is not implemented.
  */
 public final class RaftNode {
 
@@ -68,6 +74,11 @@ public final class RaftNode {
     private final RaftLog log;
     private final RaftListener listener;
 
+    /** The set used while the log holds none (the configured members). */
+    private final Set<String> configured;
+    /** The member sets the log holds, by index (at or below the snapshot: the snapshot's set). */
+    private final TreeMap<Long, Set<String>> memberSets = new TreeMap<>();
+
     private Set<String> members;
     private Role role = Role.FOLLOWER;
     private long term;
@@ -101,8 +112,7 @@ public final class RaftNode {
             RaftLog log,
             RaftListener listener) {
         this.self = self;
-        this.members = new TreeSet<>(members);
-        this.members.add(self);
+        this.configured = Set.copyOf(new TreeSet<>(members));
         this.options = options;
         this.env = env;
         this.store = store;
@@ -113,6 +123,8 @@ public final class RaftNode {
         // what the log holds at start was recovered from disk; what a snapshot covers was committed
         this.durableIndex = log.lastIndex();
         this.commitIndex = log.snapshotIndex();
+        this.memberSets.putAll(log.memberSets());
+        this.members = new TreeSet<>(currentMembers());
     }
 
     // ---------------------------------------------------------------- inputs
@@ -184,14 +196,43 @@ public final class RaftNode {
         onDurable(lastIndex);
     }
 
-    /** Replaces the member set (self included or not); see the class comment for the limits. */
-    public void setMembers(Set<String> newMembers) {
-        members = new TreeSet<>(newMembers);
-        if (role != Role.LEADER) {
+    /**
+     * Whether a member change may be appended now: this node is the ready leader and the newest
+     * member set in its log is committed.
+     */
+    public boolean mayChangeMembers() {
+        return role == Role.LEADER && ready && (memberSets.isEmpty() || memberSets.lastKey() <= commitIndex);
+    }
+
+    /**
+     * The leader appended a member change at {@code index} (of {@code entryTerm}): it takes effect
+     * here now. Ignored when that entry is no longer in the log.
+     */
+    public void membersAppended(long index, long entryTerm, Set<String> newMembers) {
+        if (index <= log.snapshotIndex() || index > log.lastIndex() || log.termAt(index) != entryTerm) {
             return;
         }
-        if (!members.contains(self)) {
-            becomeFollower(term, null);
+        memberSets.put(index, Set.copyOf(newMembers));
+        switchMembers();
+    }
+
+    /** The member set a CONFIG entry holds. */
+    public static Set<String> membersOf(String value) {
+        return Set.copyOf(new TreeSet<>(Arrays.asList(value.split(","))));
+    }
+
+    private Set<String> currentMembers() {
+        return memberSets.isEmpty() ? configured : memberSets.lastEntry().getValue();
+    }
+
+    private void switchMembers() {
+        Set<String> next = currentMembers();
+        if (next.equals(members)) {
+            return;
+        }
+        members = new TreeSet<>(next);
+        listener.membersChanged(Set.copyOf(members));
+        if (role != Role.LEADER) {
             return;
         }
         progress.keySet().retainAll(members);
@@ -211,7 +252,7 @@ public final class RaftNode {
      * refuse.
      */
     public void forceElection() {
-        if (!started || !members.contains(self)) {
+        if (!started || !mayCampaign()) {
             return;
         }
         if (role == Role.LEADER) {
@@ -304,13 +345,13 @@ public final class RaftNode {
         if (v.preVote()) {
             if (role == Role.PRE_CANDIDATE && v.granted() && v.term() == term + 1) {
                 votes.add(v.from());
-                if (hasQuorum(votes.size())) {
+                if (hasVoteQuorum()) {
                     campaign();
                 }
             }
         } else if (role == Role.CANDIDATE && v.granted() && v.term() == term) {
             votes.add(v.from());
-            if (hasQuorum(votes.size())) {
+            if (hasVoteQuorum()) {
                 becomeLeader();
             }
         }
@@ -322,7 +363,7 @@ public final class RaftNode {
         votes.add(self);
         resetElectionDeadline();
         armElectionTimer();
-        if (hasQuorum(votes.size())) {
+        if (hasVoteQuorum()) {
             campaign();
             return;
         }
@@ -340,7 +381,7 @@ public final class RaftNode {
         votes.add(self);
         resetElectionDeadline();
         armElectionTimer();
-        if (hasQuorum(votes.size())) {
+        if (hasVoteQuorum()) {
             becomeLeader();
             return;
         }
@@ -355,6 +396,25 @@ public final class RaftNode {
                 env.send(peer, r);
             }
         }
+    }
+
+    /** Votes count only from members (a leaving node may campaign but does not vote for itself). */
+    private boolean hasVoteQuorum() {
+        int count = 0;
+        for (String v : votes) {
+            if (members.contains(v)) {
+                count++;
+            }
+        }
+        return hasQuorum(count);
+    }
+
+    /**
+     * A member campaigns; so does a node whose latest set leaves it out while that set is not known
+     * to be committed (thesis §4.2.2: it may still be needed to commit it).
+     */
+    private boolean mayCampaign() {
+        return members.contains(self) || (!memberSets.isEmpty() && memberSets.lastKey() > commitIndex);
     }
 
     private boolean hasQuorum(int count) {
@@ -438,7 +498,7 @@ public final class RaftNode {
             armElectionTimer(); // the deadline moved since the timer was set
             return;
         }
-        if (members.contains(self)) {
+        if (mayCampaign()) {
             preCampaign();
         } else {
             resetElectionDeadline();
@@ -661,6 +721,10 @@ public final class RaftNode {
         if (candidate > commitIndex && log.termAt(candidate) == term) {
             advanceCommit(candidate);
         }
+        if (!members.contains(self) && !memberSets.isEmpty() && commitIndex >= memberSets.lastKey()) {
+            becomeFollower(term, null); // its removal is committed: the others go on without it
+            return;
+        }
         if (!ready && commitIndex >= noopIndex) {
             ready = true;
             listener.leaderReady(term, noopIndex);
@@ -729,7 +793,18 @@ public final class RaftNode {
             break;
         }
         if (first >= 0) {
-            log.appendFollower(entries.subList(first, entries.size()), this::onDurable);
+            List<LogEntry> added = entries.subList(first, entries.size());
+            log.appendFollower(added, this::onDurable);
+            boolean changed = false;
+            for (LogEntry e : added) {
+                if (e.type() == OpType.CONFIG) {
+                    memberSets.put(e.index(), membersOf(e.value()));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                switchMembers();
+            }
         }
         long lastNew = prev + entries.size();
         verifiedIndex = Math.max(verifiedIndex, lastNew);
@@ -771,6 +846,10 @@ public final class RaftNode {
         lastAcked = Math.min(lastAcked, after);
         if (dropped > 0) {
             listener.truncated(after + 1, dropped);
+        }
+        if (!memberSets.isEmpty() && memberSets.lastKey() > after) {
+            memberSets.tailMap(after, false).clear(); // back to the set the log holds now
+            switchMembers();
         }
     }
 
@@ -821,6 +900,9 @@ public final class RaftNode {
         verifiedIndex = index;
         lastAcked = Math.min(lastAcked, index);
         listener.snapshotInstalled(index, s.lastIncludedTerm());
+        memberSets.clear();
+        memberSets.putAll(log.memberSets());
+        switchMembers();
         commitIndex = Math.max(commitIndex, index);
         listener.commitAdvanced(commitIndex);
         env.send(s.from(), new InstallSnapshotReply(term, self, index, end, true));

@@ -1,5 +1,6 @@
 package io.nundb.storage.importer;
 
+import io.nundb.security.SecretHash;
 import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
 import io.nundb.storage.LogEntry;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * new server).
  */
 public final class NunDbImporter {
+
+    private static final String USER_PREFIX = "$$user_";
 
     private static final Logger log = LoggerFactory.getLogger(NunDbImporter.class);
 
@@ -96,10 +99,11 @@ public final class NunDbImporter {
                 if (token == null) {
                     log.warn("Database {} has no $$token key: nobody will be able to use it", db.name);
                 }
-                out.accept(LogEntry.createDb(db.name, token == null ? "" : token.value, db.strategy.word()));
+                out.accept(LogEntry.createDb(db.name, token == null ? "" : hashed(token.value), db.strategy.word()));
                 db.entries.forEach((key, e) -> {
                     if (!Database.TOKEN_KEY.equals(key)) {
-                        out.accept(LogEntry.put(db.name, key, e.version, e.value));
+                        String value = key.startsWith(USER_PREFIX) ? hashed(e.value) : e.value;
+                        out.accept(LogEntry.put(db.name, key, e.version, value));
                     }
                 });
             }
@@ -112,6 +116,13 @@ public final class NunDbImporter {
                 from,
                 info.file());
         return new ImportSummary(List.copyOf(names), counts[0], counts[1], info.file());
+    }
+
+    /** NunDB keeps tokens in plain text; the imported snapshot holds their hashes only. */
+    private static String hashed(String secret) {
+        return secret.isEmpty() || SecretHash.isHash(secret)
+                ? secret
+                : SecretHash.hash(secret, SecretHash.DEFAULT_ITERATIONS);
     }
 
     private record Entry(String value, int version) {}

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * entries are no longer in the cache of recent entries. One writer thread ({@code
  * nundb-oplog-writer}) does every write: it takes everything queued at once, writes it with a single
  * call (group commit), forces it when the {@link FsyncPolicy} says so, and cuts or deletes segments
- * for {@link #truncateAfter} and {@link #resetAfterSnapshot}, whose callers wait for it. Futures are
- * completed on {@code nundb-oplog-ack}, in index order.
+ * for {@link #truncateAfter} and {@link #resetAfterSnapshot}, whose callers wait for it. The futures
+ * of written entries are completed on the writer thread right after the write, in index order, so
+ * their continuations must not block (they apply, notify and hand replies to event loops); failures
+ * are completed on {@code nundb-oplog-ack}.
  *
  * <p>Indexes. {@link #append} (leader) assigns the next index and stamps the current term under the
  * lock, so that queue order is index order; {@link #appendReplicated} (follower) takes entries that
@@ -100,7 +102,7 @@ public final class OpLog implements Journal, AutoCloseable {
     private volatile Runnable sizeExceeded = () -> {};
     private volatile LongSupplier oldestIndexStillNeeded = () -> Long.MAX_VALUE;
     private Thread writer;
-    // completing a future wakes its waiter (a syscall each): done off the writer thread, in batch order
+    // failures (cut or refused entries) are completed here, off the threads that detect them
     private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "nundb-oplog-ack");
         t.setDaemon(true);
@@ -839,17 +841,14 @@ public final class OpLog implements Journal, AutoCloseable {
         buffer.clear();
         for (Pending p : batch) {
             LogEntry r = p.record();
-            byte[] db = RecordCodec.bytes(r.db());
-            byte[] key = RecordCodec.bytes(r.key());
-            byte[] value = RecordCodec.bytes(r.value());
-            int size = RecordCodec.encodedSize(db, key, value);
+            int size = RecordCodec.encodedSize(r);
             if (buffer.remaining() < size) {
                 ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + size));
                 buffer.flip();
                 bigger.put(buffer);
                 buffer = bigger;
             }
-            RecordCodec.encode(r, db, key, value, buffer);
+            RecordCodec.encode(r, buffer);
         }
         buffer.flip();
         int written = buffer.remaining();
@@ -887,13 +886,14 @@ public final class OpLog implements Journal, AutoCloseable {
             writtenEpoch = epoch;
         }
         writtenListener.written(writtenUpTo, writtenEpoch);
-        acks.execute(() -> {
-            for (Pending p : batch) {
-                if (p.durable() != null && !cut.contains(p)) {
-                    p.durable().complete(p.record().index());
-                }
+        // Completed here, not on another thread: a hand-off would cost every write a thread
+        // wake-up (the paced-write tail), and the continuations (apply, notify, hand the reply to
+        // the connection's event loop) never block. Meanwhile the next batch gathers in the queue.
+        for (Pending p : batch) {
+            if (p.durable() != null && (cut.isEmpty() || !cut.contains(p))) {
+                p.durable().complete(p.record().index());
             }
-        });
+        }
         failLater(cut, new IOException("truncated after it was written"));
         if (active.bytes() >= options.segmentBytes()) {
             try {

@@ -27,8 +27,8 @@ final class Replayer {
     }
 
     void apply(LogEntry r) {
-        if (r.type() == OpType.NOOP) {
-            machine.apply(r); // a leader's term marker: no state, but its index is applied
+        if (r.type() == OpType.NOOP || r.type() == OpType.CONFIG) {
+            machine.apply(r); // a term marker or a member set: no database of its own
             return;
         }
         if (r.type() == OpType.CREATE_DB) {

@@ -123,6 +123,10 @@ public final class SnapshotStore {
     /** The store's state as records, ready for {@link #write(long, Consumer)}. */
     public static Consumer<Consumer<LogEntry>> stateOf(Databases databases, boolean reclaim) {
         return out -> {
+            String members = databases.stateMachine().members();
+            if (members != null) {
+                out.accept(LogEntry.config(members)); // the cluster's member set at this point of the log
+            }
             for (Database db : databases.all()) {
                 if (Databases.ADMIN_DB.equals(db.name())) {
                     continue; // rebuilt at every start from the admin password and the database list

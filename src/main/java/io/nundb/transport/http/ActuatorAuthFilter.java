@@ -1,9 +1,11 @@
 package io.nundb.transport.http;
 
 import io.nundb.security.AdminCredentials;
+import io.nundb.security.SecretVerifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,8 +18,8 @@ import reactor.core.publisher.Mono;
  * Puts Actuator behind the admin's user and password (HTTP Basic) when {@code NUN_MANAGEMENT_AUTH}
  * is on: health details, metrics and Prometheus then need credentials, while the probes
  * orchestrators call ({@code /livez}, {@code /readyz} and the liveness and readiness groups) stay
- * open. Runs on the Netty event loop of the request: it only reads a header and compares in
- * constant time.
+ * open. Runs on the Netty event loop of the request; the password's hash is checked off it
+ * ({@link AdminCredentials#check}).
  */
 public final class ActuatorAuthFilter implements WebFilter, Ordered {
 
@@ -39,25 +41,36 @@ public final class ActuatorAuthFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
         boolean guarded = (path.equals(ACTUATOR) || path.startsWith(ACTUATOR + "/")) && !OPEN.contains(path);
-        if (!guarded || authorized(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))) {
+        if (!guarded) {
             return chain.filter(exchange);
         }
-        exchange.getResponse().setStatusCode(HttpStatus.UNAUTHORIZED);
-        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"nundb\"");
-        return exchange.getResponse().setComplete();
+        return Mono.fromFuture(authorized(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))
+                .flatMap(ok -> {
+                    if (ok) {
+                        return chain.filter(exchange);
+                    }
+                    exchange.getResponse().setStatusCode(HttpStatus.UNAUTHORIZED);
+                    exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"nundb\"");
+                    return exchange.getResponse().setComplete();
+                });
     }
 
-    private boolean authorized(String header) {
+    /** Completes on the event loop when the password was verified before, else on a hash thread. */
+    private CompletableFuture<Boolean> authorized(String header) {
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
         int colon = decoded.indexOf(':');
-        return colon > 0 && admin.matches(decoded.substring(0, colon), decoded.substring(colon + 1));
+        if (colon <= 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return admin.check(decoded.substring(0, colon), decoded.substring(colon + 1))
+                .thenApply(v -> v == SecretVerifier.Verdict.VALID);
     }
 }

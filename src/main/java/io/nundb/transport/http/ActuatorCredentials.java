@@ -2,6 +2,7 @@ package io.nundb.transport.http;
 
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.LoginThrottle;
+import io.nundb.security.SecretVerifier;
 import io.nundb.transport.BadInputLog;
 import io.nundb.transport.ClientAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
  * admin only: they are served by the health group {@value #DETAILS_PATH} (application.yml), and
  * this filter answers 401 there unless the request carries the node admin's HTTP Basic
  * credentials; every other health path shows the status alone. Wrong credentials are throttled
- * per source address like logins. Runs on the event loop; no I/O.
+ * per source address like logins. Runs on the event loop; the password's hash is checked off it.
  */
 public class ActuatorCredentials implements WebFilter {
 
@@ -42,16 +43,23 @@ public class ActuatorCredentials implements WebFilter {
         String[] userPassword = auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)
                 ? decode(auth.substring(6).strip())
                 : null;
-        if (throttle.lockedFor(source) == 0
-                && userPassword != null
-                && admin.matches(userPassword[0], userPassword[1])) {
-            throttle.succeeded(source);
-            return chain.filter(exchange);
+        if (throttle.lockedFor(source) != 0 || userPassword == null) {
+            return refuse(exchange);
         }
-        if (userPassword != null) {
-            throttle.failed(source);
-            BadInputLog.shared().warn("health details credentials refused", "401");
-        }
+        return Mono.fromFuture(admin.check(userPassword[0], userPassword[1])).flatMap(verdict -> {
+            if (verdict == SecretVerifier.Verdict.VALID) {
+                throttle.succeeded(source);
+                return chain.filter(exchange);
+            }
+            if (verdict == SecretVerifier.Verdict.INVALID) {
+                throttle.failed(source);
+                BadInputLog.shared().warn("health details credentials refused", "401");
+            }
+            return refuse(exchange);
+        });
+    }
+
+    private static Mono<Void> refuse(ServerWebExchange exchange) {
         var response = exchange.getResponse();
         response.setStatusCode(HttpStatus.UNAUTHORIZED);
         response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"nundb\"");

@@ -2,9 +2,8 @@ package io.nundb.transport.rest;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.Response;
 import io.nundb.transport.http.RequestText;
-import io.nundb.transport.stream.ValueVersion;
-import io.nundb.transport.stream.WatchStreams;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,6 +31,9 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 public class ApiController {
+
+    /** The node's internal database of admin data: listed by {@code debug list-dbs}, not by the API. */
+    private static final String ADMIN_DB = "$admin";
 
     private final EngineCalls engine;
 
@@ -54,15 +55,7 @@ public class ApiController {
         }
         return engine.withSession(
                         Credentials.forAdmin(auth),
-                        step -> step.run(new Command.CreateDb(body.name(), body.token(), strategy))
-                                .onErrorMap(
-                                        ErrorResponseException.class,
-                                        e -> e.getStatusCode() == HttpStatus.NOT_FOUND
-                                                ? Problems.problem(
-                                                        HttpStatus.BAD_REQUEST,
-                                                        "Bad Request",
-                                                        "Not a valid database name")
-                                                : e))
+                        step -> step.run(new Command.CreateDb(body.name(), body.token(), strategy)))
                 .map(r -> ResponseEntity.created(URI.create("/api/v1/dbs/" + body.name()))
                         .body(new ApiModels.DbInfo(body.name(), strategy)));
     }
@@ -70,15 +63,14 @@ public class ApiController {
     @GetMapping("/dbs")
     public Mono<ApiModels.DbList> listDbs(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth) {
-        return engine.withSession(Credentials.forAdmin(auth), step -> step.run(new Command.Debug("list-dbs")))
+        return engine.withSession(
+                        Credentials.forAdmin(auth),
+                        step -> step.run(new Command.Debug("list-dbs"), Response.DbList.class))
                 .map(r -> {
                     List<ApiModels.DbInfo> dbs = new ArrayList<>();
-                    // dbs-list \n<name> : <strategy>\n…
-                    String[] lines = r.messages().get(0).split("\n");
-                    for (int i = 1; i < lines.length; i++) {
-                        int sep = lines[i].lastIndexOf(" : ");
-                        if (sep > 0 && !lines[i].startsWith("$admin")) {
-                            dbs.add(new ApiModels.DbInfo(lines[i].substring(0, sep), lines[i].substring(sep + 3)));
+                    for (Response.Db db : r.dbs()) {
+                        if (!db.name().equals(ADMIN_DB)) {
+                            dbs.add(new ApiModels.DbInfo(db.name(), db.strategy()));
                         }
                     }
                     return new ApiModels.DbList(dbs);
@@ -90,8 +82,10 @@ public class ApiController {
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String auth,
             @PathVariable String db,
             @RequestParam(name = "pattern", defaultValue = "") String pattern) {
-        return engine.withSession(Credentials.forDb(auth, db), step -> step.run(new Command.Keys(pattern)))
-                .map(r -> new ApiModels.KeyList(keyList(r.messages().get(0))));
+        return engine.withSession(
+                        Credentials.forDb(auth, db),
+                        step -> step.run(new Command.Keys(pattern), Response.KeyList.class))
+                .map(r -> new ApiModels.KeyList(r.keys()));
     }
 
     @GetMapping("/dbs/{db}/keys/{key}")
@@ -161,19 +155,16 @@ public class ApiController {
      */
     private static Mono<ResponseEntity<ApiModels.KeyValue>> afterWrite(EngineCalls.Step step, String key) {
         return step.raw(new Command.GetSafe(key)).map(r -> {
-            if (!r.isOk()) {
+            if (!(r instanceof Response.Value v)) {
                 return ResponseEntity.<ApiModels.KeyValue>noContent().build();
             }
-            ValueVersion vv = ValueVersion.parse(r.messages().get(0));
-            return withEtag(ResponseEntity.ok(), new ApiModels.KeyValue(key, vv.version(), vv.value()));
+            return withEtag(ResponseEntity.ok(), new ApiModels.KeyValue(key, v.version(), v.value()));
         });
     }
 
     private static Mono<ApiModels.KeyValue> read(EngineCalls.Step step, String key) {
-        return step.run(new Command.GetSafe(key)).map(r -> {
-            ValueVersion vv = ValueVersion.parse(r.messages().get(0));
-            return new ApiModels.KeyValue(key, vv.version(), vv.value());
-        });
+        return step.run(new Command.GetSafe(key), Response.Value.class)
+                .map(v -> new ApiModels.KeyValue(key, v.version(), v.value()));
     }
 
     private static ResponseEntity<ApiModels.KeyValue> withEtag(
@@ -205,9 +196,5 @@ public class ApiController {
                     HttpStatus.BAD_REQUEST, "Bad Request", "If-Match must be a key version such as \"3\"");
         }
         return version;
-    }
-
-    private static List<String> keyList(String message) {
-        return WatchStreams.parseKeys(message);
     }
 }

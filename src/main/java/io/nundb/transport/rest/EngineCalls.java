@@ -25,18 +25,11 @@ final class EngineCalls {
                     Step step = new Step(session);
                     Mono<Response> chain = Mono.empty();
                     for (Command c : login) {
-                        chain = chain.then(step.run(c)).flatMap(EngineCalls::checkLogin);
+                        chain = chain.then(step.run(c));
                     }
                     return chain.then(Mono.defer(() -> work.apply(step)));
                 },
                 session -> Mono.fromRunnable(() -> executor.close(session)));
-    }
-
-    private static Mono<Response> checkLogin(Response r) {
-        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
-            return Mono.error(Problems.fromEngineText("invalid auth"));
-        }
-        return Mono.just(r);
     }
 
     /** Commands on one logged-in session. */
@@ -47,13 +40,28 @@ final class EngineCalls {
             this.session = session;
         }
 
-        /** The response, or an error signal for anything but ok. */
+        /**
+         * The response, or an error signal for any failure (also a wrong {@code auth}, which the
+         * text doors answer on an ok line).
+         */
         Mono<Response> run(Command command) {
-            return raw(command).flatMap(r -> r.isOk() ? Mono.just(r) : Mono.error(Problems.fromEngine(r)));
+            return raw(command)
+                    .flatMap(r -> r instanceof Response.Failure f ? Mono.error(Problems.fromEngine(f)) : Mono.just(r));
         }
 
+        /** The response as the engine gave it, failures included. */
         Mono<Response> raw(Command command) {
             return Mono.fromFuture(() -> executor.execute(session, command));
+        }
+
+        /** The response, which must be of {@code type} (the engine's answer to that command when it succeeds). */
+        <T extends Response> Mono<T> run(Command command, Class<T> type) {
+            return run(command).map(r -> {
+                if (!type.isInstance(r)) {
+                    throw new IllegalStateException(command.name() + " answered " + r);
+                }
+                return type.cast(r);
+            });
         }
     }
 }

@@ -63,7 +63,7 @@ public class WatchController {
                 resumeFrom);
         Flux<ServerSentEvent<Map<String, Object>>> events = streams.open(request)
                 .map(WatchController::toSse)
-                .onErrorMap(StreamRefused.class, e -> Problems.fromEngineText(e.error()));
+                .onErrorMap(StreamRefused.class, e -> Problems.fromCode(e.code(), e.error()));
         Flux<ServerSentEvent<Map<String, Object>>> keepAlive = Flux.interval(KEEP_ALIVE, KEEP_ALIVE)
                 .map(i -> ServerSentEvent.<Map<String, Object>>builder()
                         .comment("keep-alive")

@@ -5,12 +5,12 @@ import io.nundb.command.Session;
 import io.nundb.protocol.Command;
 import io.nundb.protocol.CommandParser;
 import io.nundb.protocol.CommandSplitter;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.transport.BadInputLog;
 import io.nundb.transport.ReplyBuffer;
-import io.nundb.transport.stream.StreamEvent;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
 import io.nundb.transport.stream.WatchStreams;
@@ -43,7 +43,8 @@ import reactor.core.publisher.Mono;
 @Controller
 public class RSocketController {
 
-    private record Connection(Session session, String login, PushedMessages pushed) {}
+    /** @param json the connection's data MIME type is {@code application/json}: JSON replies */
+    private record Connection(Session session, String login, PushedMessages pushed, boolean json) {}
 
     private final CommandExecutor executor;
     private final WatchStreams streams;
@@ -51,6 +52,10 @@ public class RSocketController {
 
     private final OutboxLimits outboxLimits;
     private final int maxCommandLength;
+    private final int maxConnections;
+    /** Connections past SETUP (those refused at SETUP are not counted). */
+    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+
     private final DeliveryStats stats;
 
     public RSocketController(
@@ -60,19 +65,28 @@ public class RSocketController {
         this.stats = stats;
         this.outboxLimits = limits.outbox();
         this.maxCommandLength = limits.maxCommandLength();
+        this.maxConnections = limits.maxConnections();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
+        if (admitted.incrementAndGet() > maxConnections) {
+            admitted.decrementAndGet();
+            // refused at SETUP: the client gets a REJECTED_SETUP error frame, then the close
+            BadInputLog.shared().warn("rsocket connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
+            return Mono.error(new RejectedSetupException("too many connections"));
+        }
         PushedMessages pushed = new PushedMessages(outboxLimits, stats);
         Session session = new Session("rsocket", pushed);
-        Connection connection = new Connection(session, login, pushed);
+        Connection connection =
+                new Connection(session, login, pushed, RSocketMimeTypes.isJson(requester.dataMimeType()));
         connections.put(requester, connection);
         requester
                 .rsocket()
                 .onClose()
                 .doFinally(s -> {
+                    admitted.decrementAndGet();
                     connections.remove(requester);
                     executor.close(session);
                 })
@@ -96,12 +110,10 @@ public class RSocketController {
         });
     }
 
+    /** Any failure refuses the login, also a wrong {@code auth} (which NunDB answers on an ok line). */
     private static void loginOk(Response r) {
-        if (!r.isOk()) {
-            throw new StreamRefused(r.error().strip());
-        }
-        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
-            throw new StreamRefused("invalid auth");
+        if (r instanceof Response.Failure f) {
+            throw new StreamRefused(f);
         }
     }
 
@@ -131,45 +143,66 @@ public class RSocketController {
         return connections.size();
     }
 
+    /**
+     * Runs the payload's commands. On a connection whose data MIME type is {@code application/json}
+     * each reply is a {@link JsonReplies JSON object} (an array of them when the payload holds
+     * several commands); otherwise the reply is NunDB's text: every message, then {@code ok} or
+     * {@code error …} per command.
+     */
     @MessageMapping("command")
     public Mono<String> command(RSocketRequester requester, @Payload(required = false) String text) {
         Connection connection = connections.get(requester);
         if (connection == null) {
             return Mono.error(new IllegalStateException("connection is not set up"));
         }
+        boolean json = connection.json();
         if (text != null && text.length() > maxCommandLength) {
             // as a WebSocket frame: one payload is held to the value/line limit, nothing in it runs
-            return Mono.just(
-                    "error payload too large: " + text.length() + " chars, the limit is " + maxCommandLength + "\n");
+            String why = "payload too large: " + text.length() + " chars, the limit is " + maxCommandLength;
+            return Mono.just(json ? JsonReplies.failure(ErrorCode.TOO_LARGE, why) : "error " + why + "\n");
         }
-        List<String> commands = CommandSplitter.split(text == null ? "" : text);
+        String payload = RSocketJson.commandText(text, connection.json());
+        List<String> commands = CommandSplitter.split(payload == null ? "" : payload);
         if (commands.isEmpty()) {
             commands = List.of(""); // a blank request is an empty command, answered as such
         }
         StringBuilder reply = new StringBuilder();
+        List<String> replies = new ArrayList<>(commands.size());
         ReplyBuffer buffer = new ReplyBuffer(outboxLimits);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (String command : commands) {
             chain = chain.thenCompose(x -> buffer.isFull()
                     ? CompletableFuture.completedFuture(null)
                     : executor.execute(connection.session(), command).thenAccept(r -> {
+                        // the text's size bounds the reply in either form
                         for (String message : r.messages()) {
                             if (!buffer.add(message)) {
                                 reply.append(buffer.error());
+                                replies.add(JsonReplies.failure(ErrorCode.TOO_LARGE, buffer.reason()));
                                 return;
                             }
-                            reply.append(message);
+                            if (!json) {
+                                reply.append(message);
+                            }
                         }
-                        reply.append(Replies.terminal(r));
+                        if (json) {
+                            replies.add(JsonReplies.of(r));
+                        } else {
+                            reply.append(Replies.terminal(r));
+                        }
                     }));
         }
-        return Mono.fromFuture(chain).then(Mono.fromSupplier(reply::toString)).doFinally(signal -> buffer.release());
+        boolean several = commands.size() > 1;
+        return Mono.fromFuture(chain)
+                .then(Mono.fromSupplier(
+                        () -> json ? (several ? JsonReplies.array(replies) : replies.get(0)) : reply.toString()))
+                .doFinally(signal -> buffer.release());
     }
 
     /**
      * The connection's pushed text messages ({@code changed …}, {@code changed-version …},
      * {@code removed …}, {@code resolve …}) after {@code watch}/{@code arbiter} commands on this
-     * connection, exactly as NunDB sends them on TCP.
+     * connection, exactly as NunDB sends them on TCP; on a JSON connection each is a JSON string.
      */
     @MessageMapping("messages")
     public Flux<String> messages(RSocketRequester requester) {
@@ -177,11 +210,23 @@ public class RSocketController {
         if (connection == null) {
             return Flux.error(new IllegalStateException("connection is not set up"));
         }
-        return connection.pushed().open();
+        Flux<String> pushed = connection.pushed().open();
+        return connection.json() ? pushed.map(RSocketJson::pushed) : pushed;
     }
 
+    /**
+     * Change events as JSON objects, on either kind of connection; the request is JSON or the keys
+     * as text ({@link RSocketJson#watchRoute}).
+     */
     @MessageMapping("watch")
-    public Flux<StreamEvent> watch(RSocketRequester requester, @Payload WatchRoute route) {
+    public Flux<String> watch(RSocketRequester requester, @Payload(required = false) String request) {
+        WatchRoute route;
+        try {
+            route = RSocketJson.watchRoute(request);
+        } catch (IllegalArgumentException e) {
+            BadInputLog.shared().warn("rsocket watch request refused", "not valid JSON");
+            return Flux.error(e);
+        }
         Connection connection = connections.get(requester);
         String login = route.login() != null ? route.login() : connection == null ? null : connection.login();
         if (login == null || login.isBlank()) {
@@ -200,6 +245,7 @@ public class RSocketController {
         }
         List<String> keys = route.keys() == null ? List.of() : route.keys();
         return streams.open(new WatchRequest(commands, keys, route.current(), route.lastEventId()))
+                .map(RSocketJson::event)
                 .onErrorMap(StreamRefused.class, e -> new IllegalArgumentException(e.error()));
     }
 }

@@ -7,8 +7,15 @@ import io.nundb.watch.OutboxLimits;
  *
  * @param outbox the bounds of pushed messages and replies
  * @param maxCommandLength longest accepted {@code command} payload, in chars: the value/line limit
+ * @param maxConnections open connections at most ({@code NUN_MAX_CONNECTIONS}); one more is refused
+ *     at SETUP with {@code too many connections}
  */
-public record RSocketLimits(OutboxLimits outbox, int maxCommandLength) {
+public record RSocketLimits(OutboxLimits outbox, int maxCommandLength, int maxConnections) {
+
+    /** Without a connection limit. */
+    public RSocketLimits(OutboxLimits outbox, int maxCommandLength) {
+        this(outbox, maxCommandLength, Integer.MAX_VALUE);
+    }
 
     /** Room for routing and setup metadata next to a payload of the value/line limit. */
     static final int METADATA_ALLOWANCE = 16 * 1024;

@@ -3,6 +3,7 @@ package io.nundb.transport.stream;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.OutboxLimits;
@@ -44,7 +45,7 @@ public final class WatchStreams {
     public Flux<StreamEvent> open(WatchRequest request) {
         return Flux.defer(() -> {
             if (request.keys().isEmpty()) {
-                return Flux.error(new StreamRefused("no key to watch"));
+                return Flux.error(new StreamRefused(ErrorCode.BAD_REQUEST, "no key to watch"));
             }
             Session session = new Session("stream", message -> true);
             return Mono.fromFuture(authorize(session, request))
@@ -67,7 +68,7 @@ public final class WatchStreams {
         }
         return chain.thenApply(x -> {
             if (session.db() == null) {
-                throw new StreamRefused("error no-db-selected");
+                throw new StreamRefused(ErrorCode.NO_DB_SELECTED, "error no-db-selected");
             }
             List<String> exact = new ArrayList<>();
             List<String> prefixes = new ArrayList<>();
@@ -82,12 +83,10 @@ public final class WatchStreams {
         });
     }
 
+    /** Any failure refuses the stream, also a wrong {@code auth} (which NunDB answers on an ok line). */
     private static void requireOk(Response r) {
-        if (!r.isOk()) {
-            throw new StreamRefused(r.error().strip());
-        }
-        if (!r.messages().isEmpty() && r.messages().get(0).startsWith("invalid auth")) {
-            throw new StreamRefused("invalid auth");
+        if (r instanceof Response.Failure f) {
+            throw new StreamRefused(f);
         }
     }
 
@@ -171,8 +170,8 @@ public final class WatchStreams {
         CompletableFuture<Set<String>> keys = CompletableFuture.completedFuture(new LinkedHashSet<>(selector.keys()));
         for (String prefix : selector.prefixes()) {
             keys = keys.thenCombine(executor.execute(session, new Command.Keys(prefix + "*")), (set, r) -> {
-                if (r.isOk() && !r.messages().isEmpty()) {
-                    for (String k : parseKeys(r.messages().get(0))) {
+                if (r instanceof Response.KeyList found) {
+                    for (String k : found.keys()) {
                         if (!k.startsWith("$$")) {
                             set.add(k);
                         }
@@ -195,10 +194,10 @@ public final class WatchStreams {
 
     private CompletableFuture<StreamEvent> current(Session session, String key, String type, boolean single) {
         return executor.execute(session, new Command.GetSafe(key)).thenApply(r -> {
-            if (!r.isOk() || r.messages().isEmpty()) {
-                throw new StreamRefused(r.isOk() ? "no value" : r.error().strip());
+            requireOk(r);
+            if (!(r instanceof Response.Value vv)) {
+                throw new IllegalStateException("get-safe answered " + r);
             }
-            ValueVersion vv = ValueVersion.parse(r.messages().get(0));
             int version = vv.version();
             String value = vv.value();
             if (value == null) {
@@ -206,18 +205,6 @@ public final class WatchStreams {
             }
             return new StreamEvent(type, key, version, value, id(key, version, single));
         });
-    }
-
-    public static List<String> parseKeys(String message) {
-        String body = message.strip();
-        body = body.startsWith("keys") ? body.substring(4).strip() : body;
-        List<String> keys = new ArrayList<>();
-        for (String k : body.split(",")) {
-            if (!k.isEmpty()) {
-                keys.add(k);
-            }
-        }
-        return keys;
     }
 
     private static StreamEvent toEvent(ChangeFeed.Change c, boolean single) {

@@ -17,10 +17,12 @@ import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private final Runnable flushRepliesTask = this::flushReplies;
     /** Set while a flush task is queued: a pipelined batch completing at once wakes the loop once. */
     private final AtomicBoolean flushQueued = new AtomicBoolean();
+    /** On the thread that completes a reply (the op-log writer): one object for every command. */
+    private final BiConsumer<Response, Throwable> onReplyDone = (r, e) -> {
+        if (this.flushQueued.compareAndSet(false, true)) {
+            this.ctx.executor().execute(this.flushRepliesTask);
+        }
+    };
 
     private final Runnable processTask = this::processLines;
     private ChannelHandlerContext ctx;
@@ -200,11 +208,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
         }
         inFlight.add(result);
         if (!done) {
-            result.whenComplete((r, e) -> {
-                if (flushQueued.compareAndSet(false, true)) {
-                    ctx.executor().execute(flushRepliesTask);
-                }
-            });
+            result.whenComplete(onReplyDone);
         }
     }
 
@@ -222,8 +226,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     private void reply(CompletableFuture<Response> result) {
         Response response = responseOf(result);
-        for (String message : response.messages()) {
-            outbox.offer(message);
+        List<String> messages = response.messages();
+        // indexed: an ok without messages (every set) then allocates no iterator
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            outbox.offer(messages.get(i));
         }
         outbox.offer(Replies.terminal(response));
     }

@@ -37,6 +37,24 @@ class RecordCodecTest {
     }
 
     @Test
+    void encodesInPlaceAtTheBuffersPositionAsTheWriterBatchesThem() {
+        for (LogEntry e : new LogEntry[] {A, B, C}) {
+            int size = RecordCodec.encodedSize(e);
+            ByteBuffer out = ByteBuffer.allocate(size + 3);
+            out.put(new byte[3]); // not at the start of the buffer, as in a batch
+            RecordCodec.encode(e, out);
+            assertThat(out.position()).isEqualTo(out.capacity());
+            assertThat(out.getInt(3)).isEqualTo(size - RecordCodec.HEADER_BYTES);
+            RecordCodec.Decoded d = RecordCodec.decode(out.flip(), 3);
+            assertThat(d.record()).isEqualTo(e);
+            assertThat(d.next()).isEqualTo(size + 3);
+        }
+        // multi-byte UTF-8 is counted in bytes: "é" takes 2
+        assertThat(RecordCodec.encodedSize(new LogEntry(1, 1, OpType.PUT, "é", "", 0, "")))
+                .isEqualTo(RecordCodec.encodedSize(new LogEntry(1, 1, OpType.PUT, "ab", "", 0, "")));
+    }
+
+    @Test
     void aRecordCutShortIsTorn() {
         byte[] whole = RecordCodec.encode(A);
         for (int cut = 1; cut < whole.length; cut++) {

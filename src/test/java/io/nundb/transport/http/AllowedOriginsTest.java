@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -95,9 +96,20 @@ class AllowedOriginsTest {
                 .valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "https://app.example.com");
     }
 
+    @LocalServerPort
+    int httpPort;
+
     @Test
     void aWebSocketFromAnotherSiteIsRefusedBeforeTheUpgrade() throws Exception {
-        URI url = URI.create("ws://127.0.0.1:" + ws.port() + "/");
+        refusesOtherSitesBeforeTheUpgrade(URI.create("ws://127.0.0.1:" + ws.port() + "/"));
+    }
+
+    @Test
+    void rsocketOverWebSocketFromAnotherSiteIsRefusedBeforeTheUpgrade() throws Exception {
+        refusesOtherSitesBeforeTheUpgrade(URI.create("ws://127.0.0.1:" + httpPort + "/rsocket"));
+    }
+
+    private static void refusesOtherSitesBeforeTheUpgrade(URI url) throws Exception {
         assertThatThrownBy(() -> HttpClient.newHttpClient()
                         .newWebSocketBuilder()
                         .header("Origin", "https://evil.example")

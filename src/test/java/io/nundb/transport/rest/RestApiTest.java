@@ -185,6 +185,8 @@ class RestApiTest {
                 .expectBody()
                 .jsonPath("$.status")
                 .isEqualTo(412)
+                .jsonPath("$.code")
+                .isEqualTo("VERSION_CONFLICT")
                 .jsonPath("$.detail")
                 .isEqualTo("Invalid version!");
     }
@@ -222,6 +224,8 @@ class RestApiTest {
                 .expectStatus()
                 .isUnauthorized()
                 .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("INVALID_AUTH")
                 .jsonPath("$.detail")
                 .isEqualTo("Invalid token");
         http.get().uri("/api/v1/dbs/{db}/keys/x", db).exchange().expectStatus().isUnauthorized();
@@ -230,7 +234,32 @@ class RestApiTest {
                 .headers(h -> h.setBearerAuth("tok"))
                 .exchange()
                 .expectStatus()
-                .isNotFound();
+                .isNotFound()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("NOT_FOUND");
+        // a wrong admin password: NunDB answers it on an ok line, the API with 401
+        http.get()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "wrong"))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("INVALID_AUTH");
+        // an invalid name to create is a bad request, not a missing database
+        http.post()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "bad/name", "token", "tok"))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("BAD_REQUEST");
     }
 
     @Test
@@ -317,7 +346,12 @@ class RestApiTest {
 
     @Test
     void lastEventIdResumesWithEveryMissedChange() {
-        put("n", "a").exchange().expectStatus().isOk();
+        // a stream that saw "a" and went away: the database's history is kept for its resume window
+        StepVerifier.create(watch("key=n", null))
+                .then(() -> put("n", "a").exchange().expectStatus().isOk())
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "a"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
         put("n", "b").exchange().expectStatus().isOk();
         put("n", "c").exchange().expectStatus().isOk();
         StepVerifier.create(watch("key=n", "0"))

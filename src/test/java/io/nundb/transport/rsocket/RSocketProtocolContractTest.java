@@ -15,6 +15,7 @@ import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.MimeTypeUtils;
 import reactor.core.Disposable;
 
 /**
@@ -50,7 +51,8 @@ class RSocketProtocolContractTest extends ProtocolContract {
 
     @Override
     protected ProtocolClient openClient() {
-        RSocketRequester requester = builder.tcp("127.0.0.1", port);
+        RSocketRequester requester =
+                builder.dataMimeType(MimeTypeUtils.TEXT_PLAIN).tcp("127.0.0.1", port);
         BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
         Disposable pushed =
                 requester.route("messages").retrieveFlux(String.class).subscribe(inbox::add);

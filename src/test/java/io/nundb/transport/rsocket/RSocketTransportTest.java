@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.nundb.transport.BadInputLog;
 import io.nundb.transport.stream.StreamEvent;
 import io.nundb.watch.BoundedOutbox;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,11 +25,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.messaging.rsocket.RSocketRequester;
 import org.springframework.messaging.rsocket.RSocketStrategies;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.MimeType;
+import org.springframework.util.MimeTypeUtils;
 import reactor.test.StepVerifier;
 
 @SpringBootTest(
@@ -61,13 +69,27 @@ class RSocketTransportTest {
     @Autowired
     RSocketStrategies strategies;
 
-    /** A fresh builder each time: the injected one is mutable and would keep an earlier login. */
+    @LocalServerPort
+    int httpPort;
+
+    /** A text/plain connection: {@code command} answers NunDB's text. */
     RSocketRequester connect(String login) {
-        RSocketRequester.Builder b = RSocketRequester.builder().rsocketStrategies(strategies);
+        return builder(login, MimeTypeUtils.TEXT_PLAIN).tcp("127.0.0.1", port);
+    }
+
+    /** An application/json connection: JSON replies, and a watch request sent as an object. */
+    RSocketRequester connectJson(String login) {
+        return builder(login, MimeTypeUtils.APPLICATION_JSON).tcp("127.0.0.1", port);
+    }
+
+    /** A fresh builder each time: the injected one is mutable and would keep an earlier login. */
+    RSocketRequester.Builder builder(String login, MimeType dataMimeType) {
+        RSocketRequester.Builder b =
+                RSocketRequester.builder().rsocketStrategies(strategies).dataMimeType(dataMimeType);
         if (login != null) {
             b = b.setupMetadata(login, RSocketLogin.MIME_TYPE);
         }
-        return b.tcp("127.0.0.1", port);
+        return b;
     }
 
     String call(RSocketRequester r, String command) {
@@ -92,6 +114,34 @@ class RSocketTransportTest {
     }
 
     @Test
+    void aJsonConnectionGetsJsonReplies() {
+        RSocketRequester r = RSocketRequester.builder()
+                .rsocketStrategies(strategies)
+                .dataMimeType(MimeTypeUtils.APPLICATION_JSON)
+                .setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
+                .tcp("127.0.0.1", port);
+        assertThat(json(r, "set a 1;2")).isEqualTo("{\"ok\":true}");
+        assertThat(json(r, "get-safe a")).isEqualTo("{\"ok\":true,\"key\":\"a\",\"version\":0,\"value\":\"1;2\"}");
+        assertThat(json(r, "get-safe none")).isEqualTo("{\"ok\":true,\"key\":\"none\",\"version\":1,\"value\":null}");
+        assertThat(json(r, "keys")).isEqualTo("{\"ok\":true,\"keys\":[\"$connections\",\"a\"]}");
+        assertThat(json(r, "increment a"))
+                .isEqualTo("{\"ok\":false,\"error\":{\"code\":\"BAD_REQUEST\",\"message\":\"Key is not numeric\"}}");
+        assertThat(json(r, "get $$token")).contains("\"code\":\"PERMISSION_DENIED\"");
+        // several commands in one payload: one object each, in an array
+        assertThat(json(r, "ping; get a"))
+                .isEqualTo(
+                        "[{\"ok\":true,\"text\":\"pong\\n\"},{\"ok\":true,\"key\":\"a\",\"version\":0,\"value\":\"1;2\"}]");
+        r.dispose();
+    }
+
+    /** The reply's JSON text as sent. */
+    String json(RSocketRequester r, String command) {
+        byte[] bytes =
+                r.route("command").data(command).retrieveMono(byte[].class).block(Duration.ofSeconds(10));
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aConnectionWithoutLoginCanLogInWithCommands() {
         RSocketRequester r = connect(null);
         assertThat(call(r, "get a")).isEqualTo("error no-db-selected\nerror error no-db-selected\n \n");
@@ -108,7 +158,7 @@ class RSocketTransportTest {
 
     @Test
     void watchStreamsChangesAndResumes() {
-        RSocketRequester watcher = connect("use-db " + db + " tok");
+        RSocketRequester watcher = connectJson("use-db " + db + " tok");
         RSocketRequester writer = connect("use-db " + db + " tok");
         call(writer, "set w start");
         StepVerifier.create(watcher.route("watch")
@@ -169,6 +219,7 @@ class RSocketTransportTest {
         // fragmented by the client into 64 KB frames: held to the same limit once reassembled
         RSocketRequester fragmented = RSocketRequester.builder()
                 .rsocketStrategies(strategies)
+                .dataMimeType(MimeTypeUtils.TEXT_PLAIN)
                 .setupMetadata("use-db " + db + " tok", RSocketLogin.MIME_TYPE)
                 .rsocketConnector(c -> c.fragment(64 * 1024))
                 .tcp("127.0.0.1", port);
@@ -189,7 +240,7 @@ class RSocketTransportTest {
             RSocketRequester bad = connect("use-db " + db + " wrong");
             assertThatThrownBy(() -> call(bad, "get a")).hasMessageContaining("Invalid token");
             bad.dispose();
-            RSocketRequester anonymous = connect(null);
+            RSocketRequester anonymous = connectJson(null);
             assertThatThrownBy(() -> anonymous
                             .route("watch")
                             .data(new WatchRoute(List.of("k"), false, null, null))
@@ -206,5 +257,115 @@ class RSocketTransportTest {
         assertThat(output.getOut().split("rsocket login refused", -1).length - 1)
                 .as("one WARN line per kind per 10 s")
                 .isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aJsonConnectionTakesJsonStringsAndGetsPushedMessagesAsJson() {
+        RSocketRequester r = connectJson("use-db " + db + " tok");
+        call(r, "set s abc");
+        assertThat(call(r, "set j 1; increment s"))
+                .isEqualTo("[{\"ok\":true},"
+                        + "{\"ok\":false,\"error\":{\"code\":\"BAD_REQUEST\",\"message\":\"Key is not numeric\"}}]");
+        assertThat(call(r, "\"get j\""))
+                .as("a JSON string is the command text")
+                .isEqualTo(call(r, "get j"))
+                .contains("\"value\":\"1\"");
+        RSocketRequester writer = connect("use-db " + db + " tok");
+        StepVerifier.create(r.route("messages").retrieveFlux(String.class))
+                .then(() -> {
+                    call(r, "watch j");
+                    call(writer, "set j 2");
+                })
+                .expectNext("\"changed j 2\"")
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+        r.dispose();
+        writer.dispose();
+    }
+
+    @Test
+    void aTextConnectionWatchesWithTheKeysAsText() {
+        RSocketRequester watcher = connect("use-db " + db + " tok");
+        RSocketRequester writer = connect("use-db " + db + " tok");
+        StepVerifier.create(watcher.route("watch").data("t1 t2").retrieveFlux(String.class))
+                .expectNext("{\"type\":\"ready\",\"key\":null,\"version\":0,\"value\":null,\"id\":null}")
+                .then(() -> call(writer, "set t2 x"))
+                .expectNext("{\"type\":\"change\",\"key\":\"t2\",\"version\":0,\"value\":\"x\",\"id\":\"t2:0\"}")
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+        watcher.dispose();
+        writer.dispose();
+    }
+
+    @Test
+    void rsocketOverWebSocketOnTheHttpPort() throws Exception {
+        URI url = URI.create("ws://127.0.0.1:" + httpPort + "/rsocket");
+        RSocketRequester watcher =
+                builder("use-db " + db + " tok", MimeTypeUtils.APPLICATION_JSON).websocket(url);
+        RSocketRequester writer =
+                builder("use-db " + db + " tok", MimeTypeUtils.TEXT_PLAIN).websocket(url);
+        assertThat(call(writer, "set ws 1; get ws")).isEqualTo("ok \nvalue 1\nok \n");
+        StepVerifier.create(watcher.route("watch")
+                        .data(new WatchRoute(List.of("ws"), true, null, null))
+                        .retrieveFlux(StreamEvent.class)
+                        .filter(e -> !e.isReady()))
+                .assertNext(e -> assertThat(e).isEqualTo(new StreamEvent("current", "ws", 0, "1", "0")))
+                .then(() -> call(writer, "set ws 2"))
+                .assertNext(e -> assertThat(e).isEqualTo(new StreamEvent("change", "ws", 1, "2", "1")))
+                .thenCancel()
+                .verify(Duration.ofSeconds(20));
+        watcher.dispose();
+        writer.dispose();
+        HttpResponse<String> plain = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/rsocket"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(plain.body()).contains("RSocket over WebSocket");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void badInputGetsAPlainErrorFrameAndOneWarnLineWithoutStackTrace(CapturedOutput output) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            RSocketRequester cbor = builder("use-db " + db + " tok", MimeTypeUtils.parseMimeType("application/cbor"))
+                    .tcp("127.0.0.1", port);
+            assertThatThrownBy(() -> call(cbor, "get a"))
+                    .hasMessageContaining("data MIME type 'application/cbor' is not supported: use text/plain or "
+                            + "application/json");
+            cbor.dispose();
+            RSocketRequester r = connectJson("use-db " + db + " tok");
+            assertThatThrownBy(() -> r.route("comand")
+                            .data("get a")
+                            .retrieveMono(String.class)
+                            .block(Duration.ofSeconds(10)))
+                    .hasMessageContaining("unknown route 'comand'")
+                    .hasMessageContaining("the routes are 'command' (request-response)");
+            assertThatThrownBy(() -> r.route("command")
+                            .data("get a")
+                            .retrieveFlux(String.class)
+                            .blockFirst(Duration.ofSeconds(10)))
+                    .hasMessageContaining("route 'command' does not take a request-stream");
+            assertThatThrownBy(() -> r.route("watch")
+                            .data("{\"keys\":")
+                            .retrieveFlux(String.class)
+                            .blockFirst(Duration.ofSeconds(10)))
+                    .hasMessageContaining("watch request is not valid");
+            r.dispose();
+        }
+        RSocketRequester good = connect("use-db " + db + " tok");
+        assertThat(call(good, "set a 1")).isEqualTo("ok \n");
+        good.dispose();
+        long windows = 1 + Duration.ofNanos(System.nanoTime() - start).toMillis() / BadInputLog.INTERVAL_MILLIS;
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("rsocket watch request refused"));
+        assertThat(output.getOut()).doesNotContain("\tat ").doesNotContain("onErrorDropped");
+        for (String kind : List.of("rsocket setup refused", "rsocket route refused", "rsocket watch request refused")) {
+            assertThat((long) (output.getOut().split(kind, -1).length - 1))
+                    .as("one WARN line for " + kind + " per 10 s")
+                    .isBetween(1L, windows);
+        }
     }
 }

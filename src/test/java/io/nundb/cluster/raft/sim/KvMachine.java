@@ -20,6 +20,8 @@ final class KvMachine {
     final TreeMap<String, String> data = new TreeMap<>();
     long applied;
     long digest;
+    /** The newest member set applied (a CONFIG entry's value), or null. */
+    String members;
 
     void apply(LogEntry e) {
         if (e.index() != applied + 1) {
@@ -27,6 +29,8 @@ final class KvMachine {
         }
         if (e.type() == OpType.PUT) {
             data.put(e.key(), e.value());
+        } else if (e.type() == OpType.CONFIG) {
+            members = e.value();
         }
         applied = e.index();
         digest = Hashes.mix(digest, Hashes.of(e));
@@ -44,6 +48,7 @@ final class KvMachine {
                 out.writeUTF(e.getKey());
                 out.writeUTF(e.getValue());
             }
+            out.writeUTF(members == null ? "" : members);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,6 +69,8 @@ final class KvMachine {
             for (int i = 0; i < n; i++) {
                 kv.data.put(in.readUTF(), in.readUTF());
             }
+            String members = in.readUTF();
+            kv.members = members.isEmpty() ? null : members;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,16 +49,18 @@ class RaftSimulationTest {
         }
         System.out.printf(
                 "raft simulation: %d runs, %d steps, %d leaders, %d entries committed, %d truncated,"
-                        + " %d snapshots installed, %d ms%n",
+                        + " %d snapshots installed, %d member changes, %d ms%n",
                 stats.runs,
                 stats.steps,
                 stats.leaders,
                 stats.committed,
                 stats.truncated,
                 stats.snapshots,
+                stats.memberChanges,
                 (System.nanoTime() - t0) / 1_000_000);
         assertTrue(stats.snapshots > 0 || only != null, "the runs exercised snapshot transfer");
         assertTrue(stats.truncated > 0 || only != null, "the runs exercised divergent-tail truncation");
+        assertTrue(stats.memberChanges > 0 || only != null, "the runs exercised member changes");
     }
 
     private static void runSeed(long seed, int nodes, Stats stats) {
@@ -104,7 +106,9 @@ class RaftSimulationTest {
         sim.runUntil(
                 () -> settled.raft != null
                         && settled.raft.commitIndex() >= lastProposal
-                        && sim.hosts.stream().allMatch(h -> h.up && h.raft.commitIndex() == settled.raft.commitIndex()),
+                        && sim.hosts.stream()
+                                .filter(h -> settled.raft.members().contains(h.id))
+                                .allMatch(h -> h.up && h.raft.commitIndex() == settled.raft.commitIndex()),
                 sim.now + 60_000);
         sim.runFor(2 * t);
 
@@ -116,6 +120,9 @@ class RaftSimulationTest {
             }
         }
         for (Host h : sim.hosts) {
+            if (!leader.raft.members().contains(h.id)) {
+                continue; // removed, or a spare never added: the cluster no longer feeds it
+            }
             if (h.raft.commitIndex() != leader.raft.commitIndex() || h.kv.digest != leader.kv.digest) {
                 throw sim.failure(
                         "convergence: " + h.id + " at " + h.raft.commitIndex() + " while the leader is at "
@@ -129,6 +136,7 @@ class RaftSimulationTest {
         stats.committed += sim.committedCount();
         stats.truncated += sim.truncatedEntries;
         stats.snapshots += sim.snapshotsInstalled;
+        stats.memberChanges += sim.memberChanges;
     }
 
     /**
@@ -191,5 +199,6 @@ class RaftSimulationTest {
         long committed;
         long truncated;
         long snapshots;
+        long memberChanges;
     }
 }

@@ -1,12 +1,17 @@
 package io.nundb.cluster.raft.sim;
 
 import io.nundb.cluster.raft.RaftLog;
+import io.nundb.cluster.raft.RaftNode;
 import io.nundb.cluster.raft.SnapshotSource;
 import io.nundb.storage.LogEntry;
+import io.nundb.storage.OpType;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -183,6 +188,23 @@ public final class SimLog implements RaftLog {
     @Override
     public SnapshotSource snapshot() {
         return snapshot;
+    }
+
+    @Override
+    public NavigableMap<Long, Set<String>> memberSets() {
+        NavigableMap<Long, Set<String>> out = new TreeMap<>();
+        if (snapshot != null) {
+            String members = KvMachine.decode(snapshot.data()).members;
+            if (members != null) {
+                out.put(baseIndex, RaftNode.membersOf(members));
+            }
+        }
+        for (LogEntry e : entries) {
+            if (e.type() == OpType.CONFIG) {
+                out.put(e.index(), RaftNode.membersOf(e.value()));
+            }
+        }
+        return out;
     }
 
     /** The state machine's snapshot at {@code index} (applied, so in the log): the log restarts after it. */

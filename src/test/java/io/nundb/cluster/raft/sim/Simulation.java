@@ -43,7 +43,9 @@ final class Simulation {
             int spikeDelay,
             int diskDelay,
             int compactEvery,
-            int proposalGap) {
+            int proposalGap,
+            int spares,
+            boolean memberChanges) {
 
         static Config random(Random rnd, int nodes) {
             long[] timeouts = {100, 300, 1000};
@@ -61,11 +63,14 @@ final class Simulation {
                     (int) t,
                     1 + rnd.nextInt(20),
                     5 + rnd.nextInt(60),
-                    5 + rnd.nextInt(60));
+                    5 + rnd.nextInt(60),
+                    2,
+                    rnd.nextInt(3) == 0);
         }
 
         static Config calm(int nodes, long electionTimeout) {
-            return new Config(nodes, RaftOptions.fromElectionTimeout(electionTimeout), 0, 0, 5, 0, 0, 3, 1000, 20);
+            return new Config(
+                    nodes, RaftOptions.fromElectionTimeout(electionTimeout), 0, 0, 5, 0, 0, 3, 1000, 20, 0, false);
         }
     }
 
@@ -107,6 +112,7 @@ final class Simulation {
     final List<Proposal> proposals = new ArrayList<>();
     long truncatedEntries;
     long snapshotsInstalled;
+    long memberChanges;
 
     private record IndexTerm(long index, long term) {}
 
@@ -115,11 +121,15 @@ final class Simulation {
         this.rnd = new Random(seed);
         this.config = config;
         this.replayCommand = replayCommand;
-        this.group = new int[config.nodes()];
+        int all = config.nodes() + (config.memberChanges() ? config.spares() : 0);
+        this.group = new int[all];
         for (int i = 0; i < config.nodes(); i++) {
             memberIds.add("n" + (i + 1));
         }
-        for (String id : memberIds) {
+        // spares start configured with the founders only: outside their own set, they never
+        // campaign until a member change adds them
+        for (int i = 0; i < all; i++) {
+            String id = "n" + (i + 1);
             Host h = new Host(id, hosts.size());
             hosts.add(h);
             byId.put(id, h);
@@ -161,7 +171,9 @@ final class Simulation {
                 0,
                 config.diskDelay(),
                 config.compactEvery(),
-                config.proposalGap());
+                config.proposalGap(),
+                config.spares(),
+                config.memberChanges());
         trace("faults end");
     }
 
@@ -222,7 +234,9 @@ final class Simulation {
             return;
         }
         Host h = hosts.get(rnd.nextInt(hosts.size()));
-        if (h.up && h.raft.role() == RaftNode.Role.LEADER) {
+        if (config.memberChanges() && faults && h.up && rnd.nextInt(8) == 0 && h.raft.mayChangeMembers()) {
+            changeMembers(h);
+        } else if (h.up && h.raft.role() == RaftNode.Role.LEADER) {
             long index = h.log.lastIndex() + 1;
             long term = h.raft.term();
             String value = "v" + (++valueCounter);
@@ -231,6 +245,27 @@ final class Simulation {
             trace(h.id + " accepts " + value + " at " + index + "/" + term);
         }
         at(null, 1 + rnd.nextInt(config.proposalGap()), this::propose);
+    }
+
+    /**
+     * The leader adds or removes one random server, as the cluster's join/leave do (while the
+     * faults run: the liveness phase after them wants a leader that stays).
+     */
+    private void changeMembers(Host h) {
+        Set<String> next = new java.util.TreeSet<>(h.raft.members());
+        String id = hosts.get(rnd.nextInt(hosts.size())).id;
+        if (!next.remove(id)) {
+            next.add(id);
+        }
+        if (next.isEmpty()) {
+            return;
+        }
+        long index = h.log.lastIndex() + 1;
+        long term = h.raft.term();
+        h.log.appendLeader(new LogEntry(index, term, OpType.CONFIG, "", "", 0, String.join(",", next)));
+        h.raft.membersAppended(index, term, next);
+        memberChanges++;
+        trace(h.id + " changes members to " + next + " at " + index + "/" + term);
     }
 
     private void fault() {
@@ -338,7 +373,11 @@ final class Simulation {
         StringBuilder out = new StringBuilder();
         for (Host h : hosts) {
             out.append(h.id).append('=');
-            out.append(h.up ? h.raft.role() + "/" + h.raft.term() + "/" + h.raft.commitIndex() : "down");
+            out.append(
+                    h.up
+                            ? h.raft.role() + "/" + h.raft.term() + "/" + h.raft.commitIndex() + "/last "
+                                    + h.log.lastIndex() + "/" + h.raft.members()
+                            : "down");
             out.append(' ');
         }
         return out.toString();
