@@ -39,7 +39,11 @@ public final class SecretVerifier {
     }
 
     static final int MAX_CACHED = 10_000;
-    static final int MAX_QUEUED = 256;
+    /**
+     * Short on purpose: a flood of logins with wrong secrets (each a full hash) is answered busy
+     * within a few hashes' time rather than making every login wait behind it.
+     */
+    static final int MAX_QUEUED = 16;
 
     private static final SecretVerifier SHARED =
             new SecretVerifier(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), MAX_QUEUED);

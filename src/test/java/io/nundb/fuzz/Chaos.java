@@ -180,16 +180,18 @@ final class Chaos {
                                 .replace('\r', 'r');
         };
         String method = grammar.pick(List.of("GET", "GET", "PUT", "PUT", "DELETE", "POST", "PATCH", "OPTIONS", "BREW"));
-        String auth = switch (random.nextInt(6)) {
-            case 0 ->
-                "Authorization: Basic "
-                        + java.util.Base64.getEncoder()
-                                .encodeToString((grammar.pick(List.of("nun", "u", "")) + ":" + grammar.token())
-                                        .getBytes(StandardCharsets.UTF_8));
-            case 1 -> "Authorization: Basic %%%";
-            case 2 -> "";
-            default -> "Authorization: Bearer " + grammar.token();
-        };
+        String auth = db.equals("$admin")
+                ? "Authorization: Bearer wrong"
+                : switch (random.nextInt(6)) {
+                    case 0 ->
+                        "Authorization: Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString((grammar.pick(List.of("nun", "u", "")) + ":" + grammar.token())
+                                                .getBytes(StandardCharsets.UTF_8));
+                    case 1 -> "Authorization: Basic %%%";
+                    case 2 -> "";
+                    default -> "Authorization: Bearer " + grammar.token();
+                };
         String ifMatch = random.nextInt(4) == 0
                 ? "If-Match: "
                         + grammar.pick(List.of("\"1\"", "\"-2\"", "1", "\"x\"", "*", "\"2147483647\"", "W/\"0\""))

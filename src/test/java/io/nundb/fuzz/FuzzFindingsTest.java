@@ -147,6 +147,25 @@ class FuzzFindingsTest {
     }
 
     @Test
+    void pathsWithDotDotAreNotLoggedOneLineEach(CapturedOutput output) throws Exception {
+        for (int i = 0; i < 30; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", httpPort));
+                s.getOutputStream()
+                        .write("GET /api/v1/../x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.setSoTimeout(10_000);
+                s.getInputStream().readAllBytes();
+            }
+        }
+        Thread.sleep(500); // nothing to wait on: the absence of log lines is the point
+        assertThat(output.getOut().split("Path contains", -1).length - 1)
+                .as("log lines for 30 requests with ../")
+                .isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void aRestWriteByAUserWhoMayNotReadTheKeyIsStoredAndAnswered204() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + httpPort;

@@ -105,6 +105,12 @@ final class OracleDoors {
     static Door http(int port, List<String> login) {
         HttpClient client = HttpClient.newHttpClient();
         String prefix = String.join("; ", login);
+        // what a successful login answers: "valid auth\n" for auth, nothing ("empty") for use-db
+        StringBuilder expected = new StringBuilder();
+        for (String l : login) {
+            expected.append(l.startsWith("auth ") ? "valid auth\n" : "empty").append(';');
+        }
+        String loginReply = expected.toString();
         return new Door() {
             public String name() {
                 return "http";
@@ -123,11 +129,18 @@ final class OracleDoors {
                 if (r.statusCode() != 200) {
                     return new Reply(r.statusCode() + " " + r.body(), true);
                 }
+                // The failure count says which commands failed only when the login ran as sent
+                // (its pieces lead the reply) and the input did not run into the login's last
+                // command (an input starting with a word that is not a command name joins it).
                 int commands = CommandSplitter.split(new String(body, StandardCharsets.UTF_8))
+                        .size();
+                int inputCommands = CommandSplitter.split(new String(input, StandardCharsets.UTF_8))
                         .size();
                 int failed = Integer.parseInt(
                         r.headers().firstValue("X-NunDB-Failed-Commands").orElse("-1"));
-                return new Reply(r.body(), failed == commands - login.size());
+                boolean loggedIn =
+                        commands == login.size() + inputCommands && r.body().startsWith(loginReply);
+                return new Reply(r.body(), loggedIn && failed == inputCommands);
             }
 
             public void close() {}

@@ -21,6 +21,12 @@ final class RefusalOracle {
     static final String TOKEN = "oracle-token-5c1";
     static final String USER = "ou";
     static final String USER_TOKEN = "ou-token";
+    /**
+     * The trusted reader's source address: failed logins (the fuzzers' and the oracle's own) lock
+     * out 127.0.0.1 for up to a minute, and a locked-out {@code auth} is answered "invalid auth".
+     */
+    static final String TRUSTED_SOURCE = "127.0.0.3";
+
     private static final String TRUSTED = "trusted";
     private static final String TRUSTED_TOKEN = "trusted-token-77";
 
@@ -69,7 +75,7 @@ final class RefusalOracle {
                 maxValue,
                 false);
         Noise noise = new Noise(random, grammar, maxValue);
-        try (TcpText trusted = new TcpText(node.tcpPort())) {
+        try (TcpText trusted = new TcpText(node.tcpPort(), TRUSTED_SOURCE)) {
             trusted.call("auth " + FuzzNode.ADMIN + " " + FuzzNode.PASSWORD);
             trusted.call("use-db " + DB + " " + TRUSTED + " " + TRUSTED_TOKEN);
             int round = 0;
@@ -127,7 +133,12 @@ final class RefusalOracle {
         String text = new String(input, StandardCharsets.UTF_8);
         List<String> named = namedKeys(text);
         String before = state(trusted, named);
-        OracleDoors.Reply reply = door.send(input);
+        OracleDoors.Reply reply;
+        try {
+            reply = door.send(input);
+        } catch (Exception e) {
+            throw new IllegalStateException(door.name() + " gave no reply to " + abbreviate(text), e);
+        }
         inputs++;
         if (!reply.allRefused()) {
             return;
