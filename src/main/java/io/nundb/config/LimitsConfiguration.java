@@ -2,6 +2,7 @@ package io.nundb.config;
 
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.OriginPolicy;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.http.ActuatorCredentials;
 import io.nundb.transport.http.HttpConnectionLimit;
 import io.nundb.transport.http.OriginGuard;
@@ -38,10 +39,16 @@ public class LimitsConfiguration {
         return new ActuatorCredentials(admin);
     }
 
-    /** The HTTP door's share of {@code NUN_MAX_CONNECTIONS}; probes are served past it. */
+    /** The connections of all client doors together: what the file-descriptor limit leaves. */
     @Bean
-    HttpConnectionLimit httpConnectionLimit(LimitsProperties limits) {
-        return new HttpConnectionLimit(limits.maxConnections(), limits.handshakeTimeout());
+    ConnectionBudget connectionBudget() {
+        return new ConnectionBudget(FileDescriptorBudget.nodeWide());
+    }
+
+    /** The HTTP door's {@code NUN_MAX_CONNECTIONS}; probes are served past it. */
+    @Bean
+    HttpConnectionLimit httpConnectionLimit(LimitsProperties limits, ConnectionBudget budget) {
+        return new HttpConnectionLimit(limits.maxConnections(), limits.handshakeTimeout(), budget);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -17,7 +18,8 @@ public class TcpConfiguration {
             DeliveryStats stats,
             NunDbProperties props,
             OutboxLimits outboxLimits,
-            LimitsProperties limits) {
+            LimitsProperties limits,
+            ConnectionBudget budget) {
         HostPort addr = HostPort.parse(props.tcpAddr());
         return new TcpListener(
                 executor,
@@ -26,6 +28,7 @@ public class TcpConfiguration {
                 addr.port(),
                 props.maxLineLength(),
                 outboxLimits,
-                limits.maxConnections());
+                limits.maxConnections(),
+                budget);
     }
 }

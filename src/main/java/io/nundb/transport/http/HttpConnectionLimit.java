@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.nundb.transport.BadInputLog;
+import io.nundb.transport.ConnectionBudget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -46,12 +47,19 @@ public final class HttpConnectionLimit {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final int maxConnections;
+    private final ConnectionBudget budget;
     private final Duration handshakeTimeout;
     private final AtomicInteger open = new AtomicInteger();
     /** Connections past the limit waiting for their first request (a probe may be among them). */
     private final AtomicInteger waiting = new AtomicInteger();
 
     public HttpConnectionLimit(int maxConnections, Duration handshakeTimeout) {
+        this(maxConnections, handshakeTimeout, ConnectionBudget.unlimited());
+    }
+
+    /** @param budget the room all client doors share (the file-descriptor budget) */
+    public HttpConnectionLimit(int maxConnections, Duration handshakeTimeout, ConnectionBudget budget) {
+        this.budget = budget;
         this.maxConnections = maxConnections;
         this.handshakeTimeout = handshakeTimeout;
     }
@@ -61,7 +69,8 @@ public final class HttpConnectionLimit {
         // per channel as it is set up (doOnConnection fires per request on HTTP)
         return server.doOnChannelInit((observer, channel, remote) -> {
             channel.closeFuture().addListener(f -> open.decrementAndGet());
-            if (open.incrementAndGet() <= maxConnections) {
+            if (open.incrementAndGet() <= maxConnections && budget.tryAcquire()) {
+                channel.closeFuture().addListener(f -> budget.release());
                 return;
             }
             if (waiting.incrementAndGet() > PROBE_SLOTS) {
