@@ -80,7 +80,8 @@ final class NotRunBlocks {
                         + " tests the compose file where a Docker engine is");
         add(
                 "README.md",
-                "./mvnw -q -B test-compile exec:java@bench          # ours vs Redis (apt-get install redis-server)",
+                "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf   # ours vs Redis"
+                        + " (apt-get install redis-server)",
                 Kind.BENCH,
                 "minutes of load against Redis; its figures are dated in docs/benchmarks.md");
         add(
@@ -88,6 +89,21 @@ final class NotRunBlocks {
                 "client text ──► transport (tcp | ws | http | rsocket | rest)      thin adapters",
                 Kind.FIGURE,
                 "the write pipeline as a diagram");
+        add(
+                "docs/benchmarks.md",
+                "./mvnw -q -B test-compile exec:exec@jmh",
+                Kind.BENCH,
+                "JMH forks measured JVMs for minutes; figures depend on the machine");
+        add(
+                "docs/benchmarks.md",
+                "./mvnw -q -B test-compile exec:exec@jmh -Djmh.args=\"OpLogAppendBench -f 1 -wi 3 -i 5 -prof gc\"",
+                Kind.BENCH,
+                "JMH forks measured JVMs for minutes; figures depend on the machine");
+        add(
+                "docs/security.md",
+                "./mvnw -B test -Dtest=FuzzHarnessTest                                   # CI: 60 s of fuzz, about 90 s in all",
+                Kind.BUILD,
+                "runs Maven: CI runs FuzzHarnessTest itself; the longer runs take half an hour");
         add(
                 "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:java@bench",
