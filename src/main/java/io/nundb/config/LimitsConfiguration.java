@@ -2,7 +2,6 @@ package io.nundb.config;
 
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.OriginPolicy;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.http.ActuatorCredentials;
 import io.nundb.transport.http.HttpConnectionLimit;
 import io.nundb.transport.http.OriginGuard;
@@ -39,16 +38,10 @@ public class LimitsConfiguration {
         return new ActuatorCredentials(admin);
     }
 
-    /** The connections of all client doors together: what the file-descriptor limit leaves. */
+    /** The HTTP door's share of {@code NUN_MAX_CONNECTIONS}; probes are served past it. */
     @Bean
-    ConnectionBudget connectionBudget() {
-        return new ConnectionBudget(FileDescriptorBudget.nodeWide());
-    }
-
-    /** The HTTP door's {@code NUN_MAX_CONNECTIONS}; probes are served past it. */
-    @Bean
-    HttpConnectionLimit httpConnectionLimit(LimitsProperties limits, ConnectionBudget budget) {
-        return new HttpConnectionLimit(limits.maxConnections(), limits.handshakeTimeout(), budget);
+    HttpConnectionLimit httpConnectionLimit(LimitsProperties limits) {
+        return new HttpConnectionLimit(limits.maxConnections(), limits.handshakeTimeout());
     }
 
     @Bean

@@ -16,7 +16,7 @@ import org.springframework.boot.convert.DurationUnit;
  * @param handshakeTimeout time a new connection has to complete its handshake (WebSocket upgrade,
  *     RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
- * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket; all doors together also stay within a shared budget that fits the file-descriptor limit) before new
+ * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket, each counted alone) before new
  *     ones are refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000;
  *     lowered to fit the file-descriptor limit, {@link FileDescriptorBudget})
  */

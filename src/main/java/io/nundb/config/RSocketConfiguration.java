@@ -1,7 +1,6 @@
 package io.nundb.config;
 
 import io.nundb.security.OriginPolicy;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.rsocket.RSocketLimits;
 import io.nundb.transport.rsocket.RSocketLogin;
 import io.nundb.transport.rsocket.RSocketRouter;
@@ -31,9 +30,8 @@ import org.springframework.messaging.rsocket.annotation.support.RSocketMessageHa
 public class RSocketConfiguration {
 
     @Bean
-    RSocketLimits rsocketLimits(
-            OutboxLimits outboxLimits, NunDbProperties props, LimitsProperties limits, ConnectionBudget budget) {
-        return new RSocketLimits(outboxLimits, props.maxLineLength(), limits.maxConnections(), budget);
+    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props, LimitsProperties limits) {
+        return new RSocketLimits(outboxLimits, props.maxLineLength(), limits.maxConnections());
     }
 
     /**

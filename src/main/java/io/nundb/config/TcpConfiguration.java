@@ -1,7 +1,6 @@
 package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -18,8 +17,7 @@ public class TcpConfiguration {
             DeliveryStats stats,
             NunDbProperties props,
             OutboxLimits outboxLimits,
-            LimitsProperties limits,
-            ConnectionBudget budget) {
+            LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.tcpAddr());
         return new TcpListener(
                 executor,
@@ -28,7 +26,6 @@ public class TcpConfiguration {
                 addr.port(),
                 props.maxLineLength(),
                 outboxLimits,
-                limits.maxConnections(),
-                budget);
+                limits.maxConnections());
     }
 }

@@ -2,7 +2,6 @@ package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.security.OriginPolicy;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -20,8 +19,7 @@ public class WsConfiguration {
             DeliveryStats stats,
             OutboxLimits outboxLimits,
             OriginPolicy originPolicy,
-            LimitsProperties limits,
-            ConnectionBudget budget) {
+            LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.wsAddr());
         return new WsServer(
                 addr.host(),
@@ -32,7 +30,6 @@ public class WsConfiguration {
                 props.maxLineLength(),
                 originPolicy,
                 limits.handshakeTimeout(),
-                limits.maxConnections(),
-                budget);
+                limits.maxConnections());
     }
 }

@@ -15,7 +15,7 @@ class FileDescriptorBudgetTest {
     @Test
     void eachDoorGetsItsShareOfWhatIsLeftAfterTheReserve() {
         // 1024 - 200 open - 128 reserve = 696, over four doors
-        assertThat(FileDescriptorBudget.capPerDoor(10_000, 1024, 200)).isEqualTo(696);
+        assertThat(FileDescriptorBudget.capPerDoor(10_000, 1024, 200)).isEqualTo(174);
         assertThat(FileDescriptorBudget.capPerDoor(10_000, 256, 250)).isEqualTo(1);
     }
 

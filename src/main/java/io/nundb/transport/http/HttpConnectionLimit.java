@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.nundb.transport.BadInputLog;
-import io.nundb.transport.ConnectionBudget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,19 +46,12 @@ public final class HttpConnectionLimit {
             .getBytes(StandardCharsets.US_ASCII);
 
     private final int maxConnections;
-    private final ConnectionBudget budget;
     private final Duration handshakeTimeout;
     private final AtomicInteger open = new AtomicInteger();
     /** Connections past the limit waiting for their first request (a probe may be among them). */
     private final AtomicInteger waiting = new AtomicInteger();
 
     public HttpConnectionLimit(int maxConnections, Duration handshakeTimeout) {
-        this(maxConnections, handshakeTimeout, ConnectionBudget.unlimited());
-    }
-
-    /** @param budget the room all client doors share (the file-descriptor budget) */
-    public HttpConnectionLimit(int maxConnections, Duration handshakeTimeout, ConnectionBudget budget) {
-        this.budget = budget;
         this.maxConnections = maxConnections;
         this.handshakeTimeout = handshakeTimeout;
     }
@@ -69,8 +61,7 @@ public final class HttpConnectionLimit {
         // per channel as it is set up (doOnConnection fires per request on HTTP)
         return server.doOnChannelInit((observer, channel, remote) -> {
             channel.closeFuture().addListener(f -> open.decrementAndGet());
-            if (open.incrementAndGet() <= maxConnections && budget.tryAcquire()) {
-                channel.closeFuture().addListener(f -> budget.release());
+            if (open.incrementAndGet() <= maxConnections) {
                 return;
             }
             if (waiting.incrementAndGet() > PROBE_SLOTS) {

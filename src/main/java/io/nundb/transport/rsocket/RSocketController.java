@@ -53,7 +53,6 @@ public class RSocketController {
     private final OutboxLimits outboxLimits;
     private final int maxCommandLength;
     private final int maxConnections;
-    private final io.nundb.transport.ConnectionBudget budget;
     /** Connections past SETUP (those refused at SETUP are not counted). */
     private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -67,13 +66,12 @@ public class RSocketController {
         this.outboxLimits = limits.outbox();
         this.maxCommandLength = limits.maxCommandLength();
         this.maxConnections = limits.maxConnections();
-        this.budget = limits.budget();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
-        if (admitted.incrementAndGet() > maxConnections || !budget.tryAcquire()) {
+        if (admitted.incrementAndGet() > maxConnections) {
             admitted.decrementAndGet();
             // refused at SETUP: the client gets a REJECTED_SETUP error frame, then the close
             BadInputLog.shared().warn("rsocket connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
@@ -89,7 +87,6 @@ public class RSocketController {
                 .onClose()
                 .doFinally(s -> {
                     admitted.decrementAndGet();
-                    budget.release();
                     connections.remove(requester);
                     executor.close(session);
                 })

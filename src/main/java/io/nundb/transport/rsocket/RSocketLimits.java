@@ -1,6 +1,5 @@
 package io.nundb.transport.rsocket;
 
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.watch.OutboxLimits;
 
 /**
@@ -10,13 +9,12 @@ import io.nundb.watch.OutboxLimits;
  * @param maxCommandLength longest accepted {@code command} payload, in chars: the value/line limit
  * @param maxConnections open connections at most ({@code NUN_MAX_CONNECTIONS}); one more is refused
  *     at SETUP with {@code too many connections}
- * @param budget the room all client doors share (the file-descriptor budget)
  */
-public record RSocketLimits(OutboxLimits outbox, int maxCommandLength, int maxConnections, ConnectionBudget budget) {
+public record RSocketLimits(OutboxLimits outbox, int maxCommandLength, int maxConnections) {
 
     /** Without a connection limit. */
     public RSocketLimits(OutboxLimits outbox, int maxCommandLength) {
-        this(outbox, maxCommandLength, Integer.MAX_VALUE, ConnectionBudget.unlimited());
+        this(outbox, maxCommandLength, Integer.MAX_VALUE);
     }
 
     /** Room for routing and setup metadata next to a payload of the value/line limit. */

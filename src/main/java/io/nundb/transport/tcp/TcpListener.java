@@ -7,7 +7,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.nundb.command.CommandExecutor;
 import io.nundb.transport.ClientAddress;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
@@ -39,7 +38,6 @@ public final class TcpListener implements SmartLifecycle {
     private final int maxLineLength;
     private final OutboxLimits outboxLimits;
     private final int maxConnections;
-    private final ConnectionBudget budget;
     private final AtomicInteger open = new AtomicInteger();
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
@@ -61,19 +59,6 @@ public final class TcpListener implements SmartLifecycle {
             int maxLineLength,
             OutboxLimits outboxLimits,
             int maxConnections) {
-        this(executor, stats, host, port, maxLineLength, outboxLimits, maxConnections, ConnectionBudget.unlimited());
-    }
-
-    /** @param budget the room all client doors share (the file-descriptor budget) */
-    public TcpListener(
-            CommandExecutor executor,
-            DeliveryStats stats,
-            String host,
-            int port,
-            int maxLineLength,
-            OutboxLimits outboxLimits,
-            int maxConnections,
-            ConnectionBudget budget) {
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
         }
@@ -84,7 +69,6 @@ public final class TcpListener implements SmartLifecycle {
         this.maxLineLength = maxLineLength;
         this.outboxLimits = outboxLimits;
         this.maxConnections = maxConnections;
-        this.budget = budget;
     }
 
     @Override
@@ -96,7 +80,7 @@ public final class TcpListener implements SmartLifecycle {
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> {
-                    if (open.incrementAndGet() > maxConnections || !budget.tryAcquire()) {
+                    if (open.incrementAndGet() > maxConnections) {
                         open.decrementAndGet();
                         // told why, then closed: the client sees a line, not a silent reset
                         connection
@@ -105,10 +89,7 @@ public final class TcpListener implements SmartLifecycle {
                                 .addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
-                    connection.onDispose(() -> {
-                        open.decrementAndGet();
-                        budget.release();
-                    });
+                    connection.onDispose(open::decrementAndGet);
                     connections.add(connection.channel());
                     connection.addHandlerLast(
                             "nundb-tcp",

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.nundb.command.CommandExecutor;
 import io.nundb.security.OriginPolicy;
 import io.nundb.transport.BadInputLog;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -49,7 +48,6 @@ public final class WsServer implements SmartLifecycle {
     private final OriginPolicy originPolicy;
     private final Duration handshakeTimeout;
     private final int maxConnections;
-    private final ConnectionBudget budget;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
 
     public WsServer(
@@ -62,31 +60,6 @@ public final class WsServer implements SmartLifecycle {
             OriginPolicy originPolicy,
             Duration handshakeTimeout,
             int maxConnections) {
-        this(
-                host,
-                port,
-                executor,
-                stats,
-                outboxLimits,
-                maxFrameLength,
-                originPolicy,
-                handshakeTimeout,
-                maxConnections,
-                ConnectionBudget.unlimited());
-    }
-
-    /** @param budget the room all client doors share (the file-descriptor budget) */
-    public WsServer(
-            String host,
-            int port,
-            CommandExecutor executor,
-            DeliveryStats stats,
-            OutboxLimits outboxLimits,
-            int maxFrameLength,
-            OriginPolicy originPolicy,
-            Duration handshakeTimeout,
-            int maxConnections,
-            ConnectionBudget budget) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
@@ -96,7 +69,6 @@ public final class WsServer implements SmartLifecycle {
         this.originPolicy = originPolicy;
         this.handshakeTimeout = handshakeTimeout;
         this.maxConnections = maxConnections;
-        this.budget = budget;
     }
 
     @Override
@@ -115,7 +87,7 @@ public final class WsServer implements SmartLifecycle {
                         return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
                                 .sendString(Mono.just("NunDB WebSocket port: connect with a WebSocket client\n"));
                     }
-                    if (openConnections.get() >= maxConnections || budget.open() >= budget.max()) {
+                    if (openConnections.get() >= maxConnections) {
                         // refused before the upgrade, with the reason (NUN_MAX_CONNECTIONS)
                         return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
                                 .sendString(Mono.just(TcpListener.TOO_MANY));
@@ -134,10 +106,6 @@ public final class WsServer implements SmartLifecycle {
     }
 
     private Publisher<Void> serve(WebsocketInbound in, WebsocketOutbound out, int hardLimit) {
-        if (!budget.tryAcquire()) {
-            // the other doors took the last room since the check before the upgrade
-            return out.sendString(Mono.just(TcpListener.TOO_MANY)).then(out.sendClose());
-        }
         openConnections.incrementAndGet();
         AtomicReference<Connection> conn = new AtomicReference<>();
         in.withConnection(conn::set);
@@ -176,7 +144,6 @@ public final class WsServer implements SmartLifecycle {
                 })
                 .doFinally(signal -> {
                     openConnections.decrementAndGet();
-                    budget.release();
                     client.close();
                 })
                 .then();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.nundb.testing.InMemoryEngine;
-import io.nundb.transport.ConnectionBudget;
 import io.nundb.watch.BoundedOutbox;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.OutboxLimits;
@@ -325,27 +324,6 @@ class TcpTransportTest {
         first.close();
         await().atMost(WAIT).until(() -> listener.connectionCount() == 1);
         call(connect(), "auth nun nun-pwd", "valid auth\n", "ok \n");
-    }
-
-    /** The doors share the file-descriptor budget: a full budget refuses on a door with room of its own. */
-    @Test
-    void theSharedConnectionBudgetRefusesOnceSpentAndFreesOnClose() {
-        ConnectionBudget budget = new ConnectionBudget(2);
-        budget.tryAcquire(); // another door holds one
-        listener = new TcpListener(
-                engine.executor(), engine.stats(), "127.0.0.1", 0, 1024, OutboxLimits.messages(100), 100, budget);
-        listener.start();
-        TcpTestClient first = connect();
-        TcpTestClient second = TcpTestClient.connectRaw(listener.port());
-        clients.add(second);
-        assertEquals(TcpListener.TOO_MANY, second.next(WAIT));
-        assertThat(second.next(WAIT)).isNull();
-        assertThat(second.atEof()).isTrue();
-        budget.release(); // the other door's connection closed
-        call(connect(), "auth nun nun-pwd", "valid auth\n", "ok \n");
-        assertThat(budget.open()).isEqualTo(2);
-        first.close();
-        await().atMost(WAIT).until(() -> budget.open() == 1);
     }
 
     @Test
