@@ -359,23 +359,34 @@ class RSocketTransportTest {
         RSocketRequester good = connect("use-db " + db + " tok");
         assertThat(call(good, "set a 1")).isEqualTo("ok \n");
         good.dispose();
-        // the WARN window is shared by the JVM: another test may have used it just before, so keep
-        // refusing until this kind's next window opens
+        // the WARN windows are shared by the JVM: another test may have used one just before, so
+        // keep refusing until each kind's next window opens
+        List<String> kinds = List.of("rsocket setup refused", "rsocket route refused", "rsocket watch request refused");
         RSocketRequester again = connectJson("use-db " + db + " tok");
         await().atMost(Duration.ofSeconds(25))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
+                    RSocketRequester cbor = builder(
+                                    "use-db " + db + " tok", MimeTypeUtils.parseMimeType("application/cbor"))
+                            .tcp("127.0.0.1", port);
+                    assertThatThrownBy(() -> call(cbor, "get a")).hasMessageContaining("is not supported");
+                    cbor.dispose();
+                    assertThatThrownBy(() -> again.route("comand")
+                                    .data("get a")
+                                    .retrieveMono(String.class)
+                                    .block(Duration.ofSeconds(10)))
+                            .hasMessageContaining("unknown route 'comand'");
                     assertThatThrownBy(() -> again.route("watch")
                                     .data("{\"keys\":")
                                     .retrieveFlux(String.class)
                                     .blockFirst(Duration.ofSeconds(10)))
                             .hasMessageContaining("watch request is not valid");
-                    return output.getOut().contains("rsocket watch request refused");
+                    return kinds.stream().allMatch(k -> output.getOut().contains(k));
                 });
         again.dispose();
         long windows = 1 + Duration.ofNanos(System.nanoTime() - start).toMillis() / BadInputLog.INTERVAL_MILLIS;
         assertThat(output.getOut()).doesNotContain("\tat ").doesNotContain("onErrorDropped");
-        for (String kind : List.of("rsocket setup refused", "rsocket route refused", "rsocket watch request refused")) {
+        for (String kind : kinds) {
             assertThat((long) (output.getOut().split(kind, -1).length - 1))
                     .as("one WARN line for " + kind + " per 10 s")
                     .isBetween(1L, windows);
