@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and lag; on a secondary, the members with the primary named and the lag left to the primary.
  * Skipped, with the reason, without Chromium.
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ConsoleClusterBrowserTest {
 
     private static final Pattern PRIMARY = Pattern.compile("primary=(\\S+)");
@@ -41,7 +41,7 @@ class ConsoleClusterBrowserTest {
                         ProcessCluster.builder(dir).nodes(3).clustered(true).build()) {
             cluster.startAll();
             for (int i = 0; i < 3; i++) {
-                cluster.waitReady(i, Duration.ofSeconds(90));
+                cluster.waitReady(i, Duration.ofSeconds(180));
             }
             int primary = primaryIndex(cluster);
             try (LineClient client = cluster.tcp(primary)) {
