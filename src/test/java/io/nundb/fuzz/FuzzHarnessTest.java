@@ -70,7 +70,10 @@ class FuzzHarnessTest {
     private void fuzz(long seed, int seconds, List<String> problems) throws Exception {
         try (FuzzNode node = FuzzNode.start(
                         dir,
-                        Map.of("NUN_MAX_VALUE", Integer.toString(MAX_VALUE)),
+                        // a cheap secret hash, as the other tests use: every REST request with
+                        // random credentials costs one hash, and at the default 210,000 iterations a
+                        // fuzz flood queues minutes of hashing on 2 cores (docs/security.md)
+                        Map.of("NUN_MAX_VALUE", Integer.toString(MAX_VALUE), "NUN_SECRET_HASH_ITERATIONS", "1000"),
                         Stream.concat(
                                         ServerProcess.TEST_JVM_OPTIONS.stream().filter(o -> !o.startsWith("-Xmx")),
                                         Stream.of("-Xmx256m"))
