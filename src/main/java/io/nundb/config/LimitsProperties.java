@@ -19,13 +19,17 @@ import org.springframework.boot.convert.DurationUnit;
  * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket, each counted alone) before new
  *     ones are refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000;
  *     lowered to fit the file-descriptor limit, {@link FileDescriptorBudget})
+ * @param idleTimeout time a TCP or WebSocket connection may stay silent (no command, no ping) before
+ *     it is told and closed ({@code NUN_IDLE_TIMEOUT}, default 0: never, as NunDB clients keep idle
+ *     watch connections open)
  */
 @ConfigurationProperties("nundb.limits")
 public record LimitsProperties(
         long outboxMaxBytes,
         long outboundTotalBytes,
         @DurationUnit(ChronoUnit.SECONDS) Duration handshakeTimeout,
-        int maxConnections) {
+        int maxConnections,
+        @DurationUnit(ChronoUnit.SECONDS) Duration idleTimeout) {
 
     static final long DEFAULT_OUTBOX_MAX_BYTES = 16L * 1024 * 1024;
 
@@ -35,6 +39,7 @@ public record LimitsProperties(
         handshakeTimeout = handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()
                 ? Duration.ofSeconds(10)
                 : handshakeTimeout;
+        idleTimeout = idleTimeout == null || idleTimeout.isNegative() ? Duration.ZERO : idleTimeout;
         maxConnections = FileDescriptorBudget.capPerDoor(maxConnections <= 0 ? 10_000 : maxConnections);
     }
 }

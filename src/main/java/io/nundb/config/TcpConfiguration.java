@@ -20,12 +20,13 @@ public class TcpConfiguration {
             LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.tcpAddr());
         return new TcpListener(
-                executor,
-                stats,
-                addr.host(),
-                addr.port(),
-                props.maxLineLength(),
-                outboxLimits,
-                limits.maxConnections());
+                        executor,
+                        stats,
+                        addr.host(),
+                        addr.port(),
+                        props.maxLineLength(),
+                        outboxLimits,
+                        limits.maxConnections())
+                .idleTimeout(limits.idleTimeout());
     }
 }

@@ -22,14 +22,15 @@ public class WsConfiguration {
             LimitsProperties limits) {
         HostPort addr = HostPort.parse(props.wsAddr());
         return new WsServer(
-                addr.host(),
-                addr.port(),
-                executor,
-                stats,
-                outboxLimits,
-                props.maxLineLength(),
-                originPolicy,
-                limits.handshakeTimeout(),
-                limits.maxConnections());
+                        addr.host(),
+                        addr.port(),
+                        executor,
+                        stats,
+                        outboxLimits,
+                        props.maxLineLength(),
+                        originPolicy,
+                        limits.handshakeTimeout(),
+                        limits.maxConnections())
+                .idleTimeout(limits.idleTimeout());
     }
 }

@@ -41,6 +41,7 @@ public final class TcpListener implements SmartLifecycle {
     private final AtomicInteger open = new AtomicInteger();
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
+    private volatile Duration idleTimeout = Duration.ZERO;
 
     /** A listener whose outboxes are bounded in messages only, with no connection limit. */
     public TcpListener(
@@ -71,6 +72,18 @@ public final class TcpListener implements SmartLifecycle {
         this.maxConnections = maxConnections;
     }
 
+    /**
+     * Closes a connection that sent nothing for {@code timeout} (zero: never), after telling it
+     * {@value #IDLE} — set before {@link #start}.
+     */
+    public TcpListener idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    /** What a connection closed for silence is told last. */
+    public static final String IDLE = "error idle timeout: no command within NUN_IDLE_TIMEOUT, closing\n";
+
     @Override
     public synchronized void start() {
         if (server != null) {
@@ -90,6 +103,15 @@ public final class TcpListener implements SmartLifecycle {
                         return;
                     }
                     connection.onDispose(open::decrementAndGet);
+                    Duration idle = idleTimeout;
+                    if (!idle.isZero()) {
+                        connection.onReadIdle(
+                                idle.toMillis(),
+                                () -> connection
+                                        .channel()
+                                        .writeAndFlush(Unpooled.copiedBuffer(IDLE, StandardCharsets.US_ASCII))
+                                        .addListener(ChannelFutureListener.CLOSE));
+                    }
                     connections.add(connection.channel());
                     connection.addHandlerLast(
                             "nundb-tcp",

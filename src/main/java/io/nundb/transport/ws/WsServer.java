@@ -49,6 +49,16 @@ public final class WsServer implements SmartLifecycle {
     private final Duration handshakeTimeout;
     private final int maxConnections;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
+    private volatile Duration idleTimeout = Duration.ZERO;
+
+    /**
+     * Closes a connection that sent nothing (no frame, no ping) for {@code timeout} (zero: never),
+     * with a close frame saying why — set before {@link #start}.
+     */
+    public WsServer idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return this;
+    }
 
     public WsServer(
             String host,
@@ -111,6 +121,13 @@ public final class WsServer implements SmartLifecycle {
         in.withConnection(conn::set);
         Connection connection = conn.get();
         WsConnection client = new WsConnection(connection.channel(), executor, outboxLimits, maxFrameLength, stats);
+        Duration idle = idleTimeout;
+        if (!idle.isZero()) {
+            connection.onReadIdle(
+                    idle.toMillis(),
+                    () -> out.sendClose(1000, "idle timeout: no frame within NUN_IDLE_TIMEOUT")
+                            .subscribe(null, e -> connection.dispose()));
+        }
         connection.addHandlerLast("nundb-ws-writability", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {

@@ -308,6 +308,25 @@ class TcpTransportTest {
         assertServesAnotherClient();
     }
 
+    /** NUN_IDLE_TIMEOUT: a silent connection is told why and closed; one that talks stays. */
+    @Test
+    void aSilentConnectionIsClosedAfterTheIdleTimeoutAndATalkingOneStays() throws Exception {
+        listener = new TcpListener(
+                        engine.executor(), engine.stats(), "127.0.0.1", 0, 1024, OutboxLimits.messages(100), 10)
+                .idleTimeout(Duration.ofMillis(800));
+        listener.start();
+        TcpTestClient silent = connect();
+        TcpTestClient talking = connect();
+        for (int i = 0; i < 8; i++) {
+            call(talking, "ping", "pong\n", "ok \n");
+            Thread.sleep(250); // talks more often than the idle timeout, on purpose
+        }
+        assertEquals(TcpListener.IDLE, silent.next(WAIT));
+        assertThat(silent.next(WAIT)).isNull();
+        assertThat(silent.atEof()).isTrue();
+        call(talking, "ping", "pong\n", "ok \n");
+    }
+
     @Test
     void aConnectionAboveTheLimitIsToldWhyAndClosedWhileOthersGoOn() {
         listener =

@@ -97,4 +97,45 @@ class WsHandshakeTimeoutTest {
             assertThat(third.call("auth nun pwd", 2)).containsExactly("valid auth\n", "ok \n");
         }
     }
+
+    /** NUN_IDLE_TIMEOUT: a silent WebSocket is closed with the reason; one that talks stays. */
+    @Test
+    void aSilentWebSocketIsClosedAfterTheIdleTimeoutAndATalkingOneStays() throws Exception {
+        server.stop();
+        server = new WsServer(
+                        "127.0.0.1",
+                        0,
+                        engine.executor(),
+                        engine.stats(),
+                        OutboxLimits.messages(100),
+                        1 << 20,
+                        OriginPolicy.ANY,
+                        Duration.ofSeconds(1),
+                        2)
+                .idleTimeout(Duration.ofMillis(800));
+        server.start();
+        java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket silent = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        java.net.URI.create("ws://127.0.0.1:" + server.port() + "/"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(
+                                    java.net.http.WebSocket ws, int status, String reason) {
+                                closed.complete(status + " " + reason);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
+        try (WsTestClient talking = new WsTestClient("ws://127.0.0.1:" + server.port() + "/")) {
+            for (int i = 0; i < 8; i++) {
+                assertThat(talking.call("ping", 2)).containsExactly("pong\n", "ok \n");
+                Thread.sleep(250); // talks more often than the idle timeout, on purpose
+            }
+            assertThat(closed.get(10, TimeUnit.SECONDS)).startsWith("1000 idle timeout");
+            assertThat(talking.call("ping", 2)).containsExactly("pong\n", "ok \n");
+        }
+        silent.abort();
+    }
 }
