@@ -30,7 +30,13 @@ class WsHandshakeTimeoutTest {
 
     @BeforeEach
     void start() {
-        server = new WsServer(
+        server = newServer();
+        server.start();
+    }
+
+    /** A handshake timeout of 1 s and at most 2 connections. */
+    private WsServer newServer() {
+        return new WsServer(
                 "127.0.0.1",
                 0,
                 engine.executor(),
@@ -40,7 +46,6 @@ class WsHandshakeTimeoutTest {
                 OriginPolicy.ANY,
                 Duration.ofSeconds(1),
                 2);
-        server.start();
     }
 
     @AfterEach
@@ -102,17 +107,7 @@ class WsHandshakeTimeoutTest {
     @Test
     void aSilentWebSocketIsClosedAfterTheIdleTimeoutAndATalkingOneStays() throws Exception {
         server.stop();
-        server = new WsServer(
-                        "127.0.0.1",
-                        0,
-                        engine.executor(),
-                        engine.stats(),
-                        OutboxLimits.messages(100),
-                        1 << 20,
-                        OriginPolicy.ANY,
-                        Duration.ofSeconds(1),
-                        2)
-                .idleTimeout(Duration.ofMillis(800));
+        server = newServer().idleTimeout(Duration.ofMillis(800));
         server.start();
         java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
         java.net.http.WebSocket silent = java.net.http.HttpClient.newHttpClient()
