@@ -49,6 +49,13 @@ public final class SecretVerifier {
             new SecretVerifier(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), MAX_QUEUED);
 
     private final ThreadPoolExecutor pool;
+    /**
+     * Where callers' continuations run once a hash is done: the engine work after a login (a
+     * command that waits for a snapshot, say) must not hold a hash thread, or every later login
+     * queues behind it.
+     */
+    private final java.util.concurrent.ExecutorService done;
+
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final byte[] cacheKey = new byte[32];
 
@@ -62,6 +69,12 @@ public final class SecretVerifier {
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
+        AtomicInteger doneIds = new AtomicInteger();
+        done = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "nundb-secret-done-" + doneIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The verifier every node of this JVM shares (one pool, one cache keyed by unique hashes). */
@@ -71,7 +84,8 @@ public final class SecretVerifier {
 
     /**
      * Whether {@code candidate} is the secret {@code stored} holds. Completes on the caller's thread
-     * for a plain (old) stored secret and for a secret verified before, else on a hash thread.
+     * for a plain (old) stored secret and for a secret verified before, else on a {@code
+     * nundb-secret-done} thread (never on a hash thread, which callers' work must not hold).
      */
     public CompletableFuture<Verdict> verify(String stored, String candidate) {
         if (stored == null || candidate == null) {
@@ -111,9 +125,10 @@ public final class SecretVerifier {
         try {
             pool.execute(() -> {
                 try {
-                    result.complete(SecretHash.hash(secret, iterations));
+                    String hashed = SecretHash.hash(secret, iterations);
+                    done.execute(() -> result.complete(hashed));
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+                    done.execute(() -> result.completeExceptionally(e));
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -127,9 +142,10 @@ public final class SecretVerifier {
         try {
             pool.execute(() -> {
                 try {
-                    result.complete(check.get());
+                    Verdict verdict = check.get();
+                    done.execute(() -> result.complete(verdict));
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+                    done.execute(() -> result.completeExceptionally(e));
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -125,8 +125,8 @@ class DeploymentFilesTest {
     /** One descriptor per connection: the node's nofile limit holds NUN_MAX_CONNECTIONS (10,000) on every door. */
     private static void assertRoomForConnections(Map<String, Object> node) {
         Map<String, Object> nofile = map(map(node.get("ulimits")).get("nofile"));
-        assertThat(((Number) nofile.get("soft")).intValue()).isGreaterThanOrEqualTo(65536);
-        assertThat(((Number) nofile.get("hard")).intValue()).isGreaterThanOrEqualTo(65536);
+        assertThat(((Number) nofile.get("soft")).intValue()).isGreaterThanOrEqualTo(20000);
+        assertThat(((Number) nofile.get("hard")).intValue()).isGreaterThanOrEqualTo(20000);
     }
 
     @Test

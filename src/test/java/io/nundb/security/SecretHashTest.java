@@ -6,7 +6,6 @@ import io.nundb.security.SecretVerifier.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,22 +60,13 @@ class SecretHashTest {
     void aFullQueueAnswersBusyAtOnceInsteadOfQueueingWithoutBound() throws Exception {
         SecretVerifier v = new SecretVerifier(1, 2);
         String slow = SecretHash.hash("tok", 50_000);
-        CountDownLatch release = new CountDownLatch(1);
-        // occupy the one thread and fill the queue
-        CompletableFuture<String> blocker = v.hash("x", 1000).thenApply(s -> {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return s;
-        });
+        // occupy the one thread with a long hash (callers' continuations never run on it)
+        CompletableFuture<String> blocker = v.hash("x", 2_000_000);
         List<CompletableFuture<Verdict>> checks = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             checks.add(v.verify(slow, "wrong" + i));
         }
-        release.countDown();
-        blocker.join();
+        blocker.get(60, TimeUnit.SECONDS);
         assertThat(checks).anySatisfy(f -> assertThat(f).isCompletedWithValue(Verdict.BUSY));
         for (CompletableFuture<Verdict> f : checks) {
             assertThat(f.get(30, TimeUnit.SECONDS)).isIn(Verdict.BUSY, Verdict.INVALID);
