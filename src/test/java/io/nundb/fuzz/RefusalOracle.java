@@ -60,6 +60,12 @@ final class RefusalOracle {
                 "create-user " + USER + " " + USER_TOKEN,
                 "set-permissions " + USER + " r a*|w b*|i c*|x d*|rw k1")) {
             List<String> reply = admin.call(c);
+            if (c.startsWith("set $$token") && reply.equals(List.of("error Invalid version! "))) {
+                // an admin input of the fuzz set $$token at the top version: it can never be
+                // written again (versions never overflow, by design), so the token the doors log
+                // in with cannot be restored — the oracle phase ends, the server did its job
+                throw new TokenPinned();
+            }
             if (!reply.equals(List.of("ok "))) {
                 throw new IllegalStateException(c + " -> " + reply);
             }
@@ -80,7 +86,11 @@ final class RefusalOracle {
             trusted.call("use-db " + DB + " " + TRUSTED + " " + TRUSTED_TOKEN);
             int round = 0;
             while (System.nanoTime() < deadline && violations.size() < 10) {
-                restoreLogins(trusted);
+                try {
+                    restoreLogins(trusted);
+                } catch (TokenPinned pinned) {
+                    return;
+                }
                 try (OracleDoors.Door door = door(round++, random, grammar)) {
                     for (int i = 0; i < 25 && System.nanoTime() < deadline; i++) {
                         byte[] input = input(door.name(), random, grammar, noise);
@@ -192,5 +202,12 @@ final class RefusalOracle {
 
     long refused() {
         return refused;
+    }
+
+    /** The oracle database's token can no longer be written (see {@link #restoreLogins}). */
+    private static final class TokenPinned extends Exception {
+        TokenPinned() {
+            super("$$token is at the top version", null, false, false);
+        }
     }
 }
