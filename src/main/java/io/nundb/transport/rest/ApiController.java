@@ -5,7 +5,6 @@ import io.nundb.protocol.Command;
 import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import io.nundb.transport.http.RequestText;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -22,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,7 +55,11 @@ public class ApiController {
         return engine.withSession(
                         Credentials.forAdmin(auth),
                         step -> step.run(new Command.CreateDb(body.name(), body.token(), strategy)))
-                .map(r -> ResponseEntity.created(URI.create("/api/v1/dbs/" + body.name()))
+                // a valid name may hold characters a URI may not ({@code %}, {@code {}, quotes): encode it
+                .map(r -> ResponseEntity.created(UriComponentsBuilder.fromPath("/api/v1/dbs/{db}")
+                                .buildAndExpand(body.name())
+                                .encode()
+                                .toUri())
                         .body(new ApiModels.DbInfo(body.name(), strategy)));
     }
 

@@ -83,6 +83,25 @@ class RestApiTest {
     }
 
     @Test
+    void aDatabaseNameThatIsNoUriStillGetsAnEncodedLocation() {
+        // found by FuzzHarnessTest: a valid name with % or { made the Location header throw (500)
+        String name = "fz%zz{x}\"" + (++counter);
+        http.post()
+                .uri("/api/v1/dbs")
+                .headers(h -> h.setBasicAuth("nun", "nun-pwd"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", name, "token", "tok"))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectHeader()
+                .valueEquals("Location", "/api/v1/dbs/fz%25zz%7Bx%7D%22" + counter)
+                .expectBody()
+                .jsonPath("$.name")
+                .isEqualTo(name);
+    }
+
+    @Test
     void adminRoutesNeedTheAdmin() {
         http.get()
                 .uri("/api/v1/dbs")
