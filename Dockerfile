@@ -4,10 +4,12 @@
 # root filesystem (dynamic loader + the shared libraries that runtime links); stage 2 is FROM
 # scratch with that root, the application's layers, and nothing else (no shell, no package manager).
 
-FROM debian:bookworm-slim AS build
+# The runtime is Java 25 (Debian trixie's OpenJDK): measured faster than 17 on our bench
+# (docs/benchmarks.md, "JVM choices"); the code stays at the Java 17 language level.
+FROM debian:trixie-slim AS build
 
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless binutils gcc libc6-dev \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-25-jdk-headless binutils gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -32,8 +34,9 @@ RUN set -eu; \
       || { cat /build/jdeps.err; exit 1; }; \
     echo "jdeps: $deps"; \
     jlink --add-modules "$deps,java.logging,jdk.unsupported,jdk.management,jdk.crypto.ec" \
-          --strip-debug --no-header-files --no-man-pages --compress=2 --output /opt/java; \
+          --strip-debug --no-header-files --no-man-pages --compress=zip-6 --output /opt/java; \
     /opt/java/bin/java --list-modules; \
+    find /opt/java -name '*.debuginfo' -delete; \
     cd /opt/java/lib; \
     rm -f libawt_xawt.so libfontmanager.so libjavajpeg.so liblcms.so libsplashscreen.so libjsound.so libmlib_image.so
 

@@ -67,7 +67,7 @@ final class JarServer implements AutoCloseable {
             int http = FreePorts.pick();
             int rsocket = FreePorts.pick();
             List<String> command = new ArrayList<>(commandPrefix);
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add(serverJava());
             command.addAll(flags.flags());
             command.add("-jar");
             command.add(jar.toString());
@@ -188,5 +188,14 @@ final class JarServer implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook runs anyway
         }
+    }
+
+    /**
+     * The server's {@code java}: {@code -Dperf.serverJavaHome} (a JDK or JRE directory, to compare
+     * runtimes on the same bench), else the bench's own.
+     */
+    static String serverJava() {
+        String home = System.getProperty("perf.serverJavaHome", System.getProperty("java.home"));
+        return Path.of(home, "bin", "java").toString();
     }
 }
