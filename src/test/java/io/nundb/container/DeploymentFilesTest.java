@@ -38,7 +38,7 @@ class DeploymentFilesTest {
                 .doesNotContain("--mount")
                 .doesNotContain("# syntax=")
                 .doesNotContain("<<")
-                .contains("FROM debian:bookworm-slim AS build")
+                .contains("FROM debian:trixie-slim AS build")
                 .contains("FROM scratch")
                 .contains("USER 10001:10001")
                 .contains("VOLUME [\"/data\"]")
