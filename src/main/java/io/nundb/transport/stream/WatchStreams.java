@@ -98,7 +98,7 @@ public final class WatchStreams {
             if (executor.mayStillRead(session, change.key())) {
                 live.offer(change);
             } else {
-                live.end(REVOKED);
+                live.end(ErrorCode.PERMISSION_DENIED, REVOKED);
             }
         });
         Map<String, Integer> sent = new HashMap<>();
