@@ -53,6 +53,11 @@ final class DocServer implements AutoCloseable {
         return port;
     }
 
+    /** A bean of the server, as the application's own code would have it injected. */
+    <T> T bean(Class<T> type) {
+        return ctx.getBean(type);
+    }
+
     /** The text with every {@code localhost:301x} / {@code 127.0.0.1:301x} pointing at this server. */
     String substitute(String text) {
         return substitute(text, ports);

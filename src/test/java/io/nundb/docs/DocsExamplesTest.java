@@ -83,12 +83,23 @@ class DocsExamplesTest {
         assertShowsScript(Path.of("docs/transports.md"), "rsocket-example.js");
     }
 
+    @Test
+    void theTransportsDocShowsTheJavaRSocketExampleFileAsItIs() throws Exception {
+        assertShowsFile(
+                Path.of("docs/transports.md"), "java", Path.of("src/test/java/io/nundb/docs/RSocketJavaExample.java"));
+    }
+
     private static void assertShowsScript(Path document, String script) throws Exception {
-        String file = Files.readString(NodeScripts.JS_DIR.resolve(script), StandardCharsets.UTF_8);
+        assertShowsFile(document, "js", NodeScripts.JS_DIR.resolve(script));
+    }
+
+    /** The document has a block in {@code language} that is the file's text exactly (a test runs the file). */
+    private static void assertShowsFile(Path document, String language, Path source) throws Exception {
+        String file = Files.readString(source, StandardCharsets.UTF_8);
         assertThat(MarkdownBlocks.read(document).blocks())
-                .as(document + " has a ```js block with src/test/js/" + script + " exactly")
+                .as(document + " has a ```" + language + " block with " + source + " exactly")
                 .anySatisfy(b -> {
-                    assertThat(b.language()).isEqualTo("js");
+                    assertThat(b.language()).isEqualTo(language);
                     assertThat(b.text()).isEqualTo(file);
                 });
     }

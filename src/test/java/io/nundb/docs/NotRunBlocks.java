@@ -217,9 +217,10 @@ final class NotRunBlocks {
                 "needs the packaged jar and a NunDB data directory the user has");
         add(
                 "docs/transports.md",
-                "import org.springframework.messaging.rsocket.RSocketRequester;",
-                Kind.CLIENT_CODE,
-                "a fragment of a Spring application; RSocketTransportTest uses the same requester calls");
+                "package io.nundb.docs;",
+                Kind.SOURCE,
+                "src/test/java/io/nundb/docs/RSocketJavaExample.java, run against a server by"
+                        + " DocsJavaRSocketExampleTest; DocsExamplesTest checks the block is that file");
         add(
                 "docs/transports.md",
                 "ulimit -n 20000; ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java"
