@@ -27,19 +27,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DocsExamplesTest {
 
     static Stream<Path> documentsWithRunnableBlocks() throws Exception {
-        return MarkdownBlocks.documents().stream().filter(p -> {
-            try {
-                return !MarkdownBlocks.read(p).runnable().isEmpty();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return MarkdownBlocks.documentsWith(MarkdownBlocks::runnable);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("documentsWithRunnableBlocks")
     void theRunnableBlocksRunAsShown(Path document, @TempDir Path dir) throws Exception {
-        List<MarkdownBlocks.Block> blocks = MarkdownBlocks.read(document).runnable();
+        runInOrder(MarkdownBlocks.read(document).runnable(), dir);
+    }
+
+    /**
+     * Runs {@code blocks} in order against one new {@link DocServer} (data and scratch directories in
+     * {@code dir}); a block that needs Node or curl where there is none skips it and the rest, with why.
+     */
+    static void runInOrder(List<MarkdownBlocks.Block> blocks, Path dir) throws Exception {
         Path data = Files.createDirectory(dir.resolve("data"));
         Path scratch = Files.createDirectory(dir.resolve("scratch"));
         try (DocServer server = new DocServer(data);

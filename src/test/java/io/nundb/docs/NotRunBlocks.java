@@ -205,17 +205,6 @@ final class NotRunBlocks {
                 Kind.BENCH,
                 "minutes of load with a 4 GB heap");
         add(
-                "docs/storage.md",
-                "nun-db import --from <nundb-dbs-dir> --to <new-dbs-dir>",
-                Kind.USER_DATA,
-                "the placeholders are a NunDB data directory the user has; the importer is tested by"
-                        + " NunDbImporterTest");
-        add(
-                "docs/storage.md",
-                "java -cp target/nundb-jvm-*.jar -Dloader.main=io.nundb.storage.importer.NunDbImporter \\",
-                Kind.USER_DATA,
-                "needs the packaged jar and a NunDB data directory the user has");
-        add(
                 "docs/transports.md",
                 "package io.nundb.docs;",
                 Kind.SOURCE,
