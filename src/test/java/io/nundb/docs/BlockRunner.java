@@ -333,7 +333,8 @@ final class BlockRunner implements AutoCloseable {
     }
 
     /**
-     * A {@code script} block: one bash script with {@code set -e}, so it must end with exit code 0;
+     * A {@code script} block: one bash script with {@code set -e}, so it must end with exit code 0
+     * (traced with {@code -x}: a failure's report shows the command that failed);
      * background jobs it leaves are stopped, and waited for, when it ends. A script that starts a server of its own
      * ({@code nun-db … start}) gets free ports of its own for the documented ones.
      */
@@ -342,13 +343,14 @@ final class BlockRunner implements AutoCloseable {
         Map<String, Integer> ports = server.ports();
         if (text.matches("(?s).*nun-db\\b[^\\n]* start\\b.*")) {
             ports = new java.util.HashMap<>();
-            for (String documented : List.of("3012", "3013", "3014", "3015")) {
+            // 9013: the management port docs/operations.md gives Actuator.
+            for (String documented : List.of("3012", "3013", "3014", "3015", "9013")) {
                 ports.put(documented, freePort());
             }
         }
         Path out = Files.createTempFile(scratch, "out-", ".txt");
         Path err = Files.createTempFile(scratch, "err-", ".txt");
-        Process p = shell("set -e\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
+        Process p = shell("set -ex\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
         boolean done = p.waitFor(4, TimeUnit.MINUTES);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -21,7 +21,7 @@ final class DocServer implements AutoCloseable {
     /** The one admin password all docs use. */
     static final String ADMIN_PWD = "nun-pwd";
 
-    private static final Pattern ADDRESS = Pattern.compile("\\b(localhost|127\\.0\\.0\\.1):(301[2-5])\\b");
+    private static final Pattern ADDRESS = Pattern.compile("\\b(localhost|127\\.0\\.0\\.1):(301[2-5]|9013)\\b");
 
     private final ConfigurableApplicationContext ctx;
     private final Map<String, Integer> ports;

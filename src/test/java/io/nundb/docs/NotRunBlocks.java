@@ -146,19 +146,6 @@ final class NotRunBlocks {
                 "./mvnw -B package -DskipTests      # target/nundb-jvm-0.1.0-SNAPSHOT.jar and the target/nun-db launcher",
                 Kind.BUILD,
                 "packages the jar");
-        add(
-                "docs/operations.md",
-                "NUN_MANAGEMENT_ADDR=127.0.0.1:9013 target/nun-db -p nun-pwd start      # or"
-                        + " --nundb.management-addr=127.0.0.1:9013",
-                Kind.BUILD,
-                "starts a server on the default ports from the packaged jar; StartCommandTest covers the"
-                        + " management port on port 0");
-        add(
-                "docs/operations.md",
-                "NUN_MANAGEMENT_AUTH=true target/nun-db -p nun-pwd start",
-                Kind.BUILD,
-                "starts a server on the default ports from the packaged jar; StartCommandTest covers the"
-                        + " management password on port 0");
         add("docs/operations.md", "\"nundb\": {", Kind.OUTPUT, "part of /actuator/health/details");
         add(
                 "docs/operations.md",
