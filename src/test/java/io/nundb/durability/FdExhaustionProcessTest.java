@@ -185,11 +185,7 @@ class FdExhaustionProcessTest {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpGet.get(port, path);
     }
 
     private static HttpResponse<String> post(int port, String body) throws Exception {
