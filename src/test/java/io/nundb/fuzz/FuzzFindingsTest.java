@@ -130,6 +130,25 @@ class FuzzFindingsTest {
     }
 
     @Test
+    void anRSocketWatchOfANullKeyIsRefusedWithoutAStackTrace(CapturedOutput output) throws Exception {
+        RSocketRequester r = RSocketRequester.builder()
+                .rsocketStrategies(RSocketStrategies.create())
+                .tcp("127.0.0.1", rsocketPort);
+        try {
+            String refusal = r.route("watch")
+                    .data("{\"keys\":[\"a\",null],\"login\":\"use-db nodb token\"}")
+                    .retrieveFlux(String.class)
+                    .then(reactor.core.publisher.Mono.just("no refusal"))
+                    .onErrorResume(e -> reactor.core.publisher.Mono.just(String.valueOf(e.getMessage())))
+                    .block(Duration.ofSeconds(20));
+            assertThat(refusal).contains("a key is null");
+        } finally {
+            r.dispose();
+        }
+        assertNoStackTrace(output, "NullPointerException");
+    }
+
+    @Test
     void malformedHttpRequestsAreNotLoggedOneLineEach(CapturedOutput output) throws Exception {
         for (int i = 0; i < 30; i++) {
             try (Socket s = new Socket()) {
