@@ -15,6 +15,10 @@ final class Access {
 
     static final String NOT_AUTH = "Not auth";
     static final String TOKEN_USER = "all";
+    /** The key of a user's permissions in its database. */
+    static final String PERMISSION_PREFIX = "$$permission_$";
+
+    private static final String TOKEN_PERMISSION_KEY = PERMISSION_PREFIX + TOKEN_USER;
     private static final int PERMISSION_CACHE_LIMIT = 10_000;
 
     private final Databases databases;
@@ -57,7 +61,8 @@ final class Access {
             return true; // only admins get here, and secure keys are theirs
         }
         String user = sessionUser == null ? TOKEN_USER : sessionUser;
-        VersionedValue spec = db.getLive("$$permission_$" + user);
+        // the token user's key (almost every session's) is built once, not per command
+        VersionedValue spec = db.getLive(TOKEN_USER.equals(user) ? TOKEN_PERMISSION_KEY : PERMISSION_PREFIX + user);
         if (spec == null) {
             return TOKEN_USER.equals(user);
         }

@@ -68,7 +68,9 @@ final class AdminCommands {
 
     CompletableFuture<Response> setPermissions(Session session, String user, String spec) {
         return writeSecure(
-                session, "$$permission_$" + user, Permissions.parse(spec).normalized());
+                session,
+                Access.PERMISSION_PREFIX + user,
+                Permissions.parse(spec).normalized());
     }
 
     private CompletableFuture<Response> writeSecure(Session session, String key, String value) {

@@ -16,12 +16,15 @@ import org.springframework.boot.convert.DurationUnit;
  * @param handshakeTimeout time a new connection has to complete its handshake (WebSocket upgrade,
  *     RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
- * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket, each counted alone) before new
- *     ones are refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000;
- *     lowered to fit the file-descriptor limit, {@link FileDescriptorBudget})
+ * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket) before new ones are
+ *     refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000); the
+ *     doors together are held to what the file-descriptor limit leaves ({@link FileDescriptorBudget})
  * @param idleTimeout time a TCP or WebSocket connection may stay silent (no command, no ping) before
  *     it is told and closed ({@code NUN_IDLE_TIMEOUT}, default 0: never, as NunDB clients keep idle
  *     watch connections open)
+ * @param lineTimeout time a TCP client has to finish a command line it started before it is told and
+ *     closed ({@code NUN_LINE_TIMEOUT}, default 30 s; 0: never); a silent connection has no line
+ *     pending and is not affected
  */
 @ConfigurationProperties("nundb.limits")
 public record LimitsProperties(
@@ -29,7 +32,8 @@ public record LimitsProperties(
         long outboundTotalBytes,
         @DurationUnit(ChronoUnit.SECONDS) Duration handshakeTimeout,
         int maxConnections,
-        @DurationUnit(ChronoUnit.SECONDS) Duration idleTimeout) {
+        @DurationUnit(ChronoUnit.SECONDS) Duration idleTimeout,
+        @DurationUnit(ChronoUnit.SECONDS) Duration lineTimeout) {
 
     static final long DEFAULT_OUTBOX_MAX_BYTES = 16L * 1024 * 1024;
 
@@ -40,6 +44,8 @@ public record LimitsProperties(
                 ? Duration.ofSeconds(10)
                 : handshakeTimeout;
         idleTimeout = idleTimeout == null || idleTimeout.isNegative() ? Duration.ZERO : idleTimeout;
-        maxConnections = FileDescriptorBudget.capPerDoor(maxConnections <= 0 ? 10_000 : maxConnections);
+        lineTimeout =
+                lineTimeout == null ? Duration.ofSeconds(30) : lineTimeout.isNegative() ? Duration.ZERO : lineTimeout;
+        maxConnections = maxConnections <= 0 ? 10_000 : maxConnections;
     }
 }

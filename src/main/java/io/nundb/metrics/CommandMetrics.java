@@ -29,7 +29,10 @@ public final class CommandMetrics implements CommandObserver {
     @Override
     public void observe(String command, Response.Outcome outcome, long nanos) {
         String name = MeterNames.COMMAND_NAMES.contains(command) ? command : MeterNames.OTHER_COMMAND;
-        Timer[] byOutcome = timers.computeIfAbsent(name, this::timersFor);
+        Timer[] byOutcome = timers.get(name);
+        if (byOutcome == null) { // the method reference is an allocation per call: only on a miss
+            byOutcome = timers.computeIfAbsent(name, this::timersFor);
+        }
         byOutcome[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
     }
 

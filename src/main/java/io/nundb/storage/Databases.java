@@ -97,8 +97,8 @@ public final class Databases {
      * is in the log, before it is applied), or fails when the log refused it.
      */
     public CompletableFuture<Long> changeMembers(String members) {
-        WritePipeline.InFlight inFlight = pipeline.append(LogEntry.config(members), null, null, null);
-        CompletableFuture<Long> stored = inFlight.stored();
+        CompletableFuture<Long> stored = new CompletableFuture<>();
+        WritePipeline.InFlight inFlight = pipeline.append(LogEntry.config(members), null, null, null, stored);
         pipeline.track(inFlight);
         return stored;
     }

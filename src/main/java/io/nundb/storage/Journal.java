@@ -20,9 +20,54 @@ public interface Journal {
      */
     CompletableFuture<Long> append(LogEntry entry);
 
+    /**
+     * {@link #append(LogEntry)} for the write path: the journal tells {@code whenStored} once,
+     * with the entry as stored (its index and term) or why it was not, instead of completing a
+     * future — no future, continuation or copy of the entry per write. Called on the thread that
+     * learns the answer (possibly the caller's, before this returns); must not block. The default
+     * adapts {@link #append(LogEntry)}.
+     */
+    default void append(LogEntry entry, Stored whenStored) {
+        append(entry)
+                .whenComplete((index, failure) ->
+                        whenStored.stored(failure == null ? entry.withIndex(index, entry.term()) : null, failure));
+    }
+
+    /** Told whether one appended entry is stored. */
+    @FunctionalInterface
+    interface Stored {
+
+        /**
+         * @param stamped the entry with the index (and term) it was stored at; null when it failed
+         * @param failure why it could not be stored, or null
+         */
+        void stored(LogEntry stamped, Throwable failure);
+
+        /** Completes {@code future} with the stored entry's index, or with the failure. */
+        static Stored completing(CompletableFuture<Long> future) {
+            return (stamped, failure) -> {
+                if (failure == null) {
+                    future.complete(stamped.index());
+                } else {
+                    future.completeExceptionally(failure);
+                }
+            };
+        }
+    }
+
     /** A journal that stores nothing and numbers entries 1, 2, 3…: the in-memory engine. */
     static Journal inMemory() {
         AtomicLong last = new AtomicLong();
-        return entry -> CompletableFuture.completedFuture(last.incrementAndGet());
+        return new Journal() {
+            @Override
+            public CompletableFuture<Long> append(LogEntry entry) {
+                return CompletableFuture.completedFuture(last.incrementAndGet());
+            }
+
+            @Override
+            public void append(LogEntry entry, Stored whenStored) {
+                whenStored.stored(entry.withIndex(last.incrementAndGet(), entry.term()), null);
+            }
+        };
     }
 }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +47,13 @@ public final class WritePipeline {
         this.journal = journal;
         this.machine = machine;
         this.databases = databases;
-        InFlight sentinel = new InFlight(this, null, null, null, null);
+        InFlight sentinel = new InFlight(this, null, null, null, null, null);
         this.head = sentinel;
         this.tail = sentinel;
     }
 
     /** One decided entry on its way to being applied. Completes its future when applied. */
-    static final class InFlight implements BiConsumer<Long, Throwable> {
+    static final class InFlight implements Journal.Stored {
         private static final int WAITING = 0;
         private static final int DURABLE = 1;
         private static final int FAILED = 2;
@@ -64,20 +63,31 @@ public final class WritePipeline {
         private final String key;
         private final VersionedValue value;
         private final CompletableFuture<Long> applied = new CompletableFuture<>();
-        private LogEntry entry; // gets its index and term once durable
+        // completed with the index once stored, before the entry is applied; null unless asked for
+        private final CompletableFuture<Long> stored;
+        private LogEntry entry; // the journal's stamped copy once durable
         private Throwable error;
         private volatile int state;
         private volatile InFlight next;
+        // the thread inside append(), which must not drain there (it holds the key's lock): track()
+        // drains for it; null once append() returned
+        private Thread appending;
         // guarded by the drain lock
         private boolean discarded;
-        private CompletableFuture<Long> durable;
 
-        InFlight(WritePipeline pipeline, LogEntry entry, Database db, String key, VersionedValue value) {
+        InFlight(
+                WritePipeline pipeline,
+                LogEntry entry,
+                Database db,
+                String key,
+                VersionedValue value,
+                CompletableFuture<Long> stored) {
             this.pipeline = pipeline;
             this.entry = entry;
             this.db = db;
             this.key = key;
             this.value = value;
+            this.stored = stored;
         }
 
         /** Completes with the entry's index once it is applied; fails when the log refused it. */
@@ -85,41 +95,64 @@ public final class WritePipeline {
             return applied;
         }
 
-        /** The journal's answer: the entry's index once it is stored (take it before {@link #track}). */
-        CompletableFuture<Long> stored() {
-            return durable;
-        }
-
+        /** The journal's answer, on the thread that has it (the op log's writer or ack thread, or the caller's). */
         @Override
-        public void accept(Long index, Throwable failure) {
+        public void stored(LogEntry stamped, Throwable failure) {
             if (failure == null) {
-                entry = entry.withIndex(index, pipeline.term);
+                // the journal's copy carries the index; listeners see the pipeline's term, as always
+                long term = pipeline.term;
+                entry = stamped.term() == term ? stamped : stamped.withIndex(stamped.index(), term);
                 state = DURABLE;
+                if (stored != null) {
+                    stored.complete(stamped.index());
+                }
             } else {
                 error = failure;
                 state = FAILED;
+                if (stored != null) {
+                    stored.completeExceptionally(failure);
+                }
             }
-            pipeline.drain();
+            if (Thread.currentThread() != appending) {
+                pipeline.drain();
+            }
         }
     }
 
     /** Hands a decided entry to the journal; called with the key's lock held. Follow with {@link #track}. */
     InFlight append(LogEntry entry, Database db, String key, VersionedValue value) {
-        InFlight f = new InFlight(this, entry, db, key, value);
+        return append(entry, db, key, value, null);
+    }
+
+    /**
+     * {@link #append(LogEntry, Database, String, VersionedValue)} that also completes {@code stored}
+     * with the entry's index once it is stored, before it is applied.
+     */
+    InFlight append(LogEntry entry, Database db, String key, VersionedValue value, CompletableFuture<Long> stored) {
+        InFlight f = new InFlight(this, entry, db, key, value, stored);
+        f.appending = Thread.currentThread();
         synchronized (appendLock) {
             String refusal = localWritesRefused;
-            f.durable =
-                    refusal == null ? journal.append(entry) : CompletableFuture.failedFuture(new IOException(refusal));
+            if (refusal == null) {
+                journal.append(entry, f);
+            } else {
+                f.stored(null, new IOException(refusal));
+            }
             tail.next = f;
             tail = f;
         }
+        f.appending = null;
         return f;
     }
 
-    /** Waits for the journal's answer; called off the key lock, since an answer already there drains here. */
+    /**
+     * Drains if the journal answered during {@link #append} (it could not drain there: the key's
+     * lock is held); called off the key lock. A later answer drains on its own thread.
+     */
     void track(InFlight f) {
-        f.durable.whenComplete(f);
-        f.durable = null;
+        if (f.state != InFlight.WAITING) {
+            drain();
+        }
     }
 
     /** A memory-only change ({@code $connections}): applied at once with index 0, never journaled. */
@@ -172,7 +205,7 @@ public final class WritePipeline {
      * index order. Returns a future that completes once it is applied.
      */
     public CompletableFuture<Long> offerReplicated(LogEntry entry) {
-        InFlight f = new InFlight(this, entry, null, null, null);
+        InFlight f = new InFlight(this, entry, null, null, null, null);
         f.state = InFlight.DURABLE;
         synchronized (appendLock) {
             tail.next = f;
@@ -192,7 +225,7 @@ public final class WritePipeline {
         }
         synchronized (appendLock) {
             for (LogEntry entry : entries) {
-                InFlight f = new InFlight(this, entry, null, null, null);
+                InFlight f = new InFlight(this, entry, null, null, null, null);
                 f.state = InFlight.DURABLE;
                 tail.next = f;
                 tail = f;

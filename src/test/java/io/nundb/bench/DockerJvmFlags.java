@@ -18,6 +18,13 @@ record DockerJvmFlags(List<String> flags, String javaToolOptions) {
 
     private static final Set<String> END_OF_OPTIONS = Set.of("-cp", "-classpath", "--class-path", "-jar", "-m");
 
+    /** These flags followed by {@code more} (a later {@code -Xmx} wins over the image's MaxRAMPercentage). */
+    DockerJvmFlags plus(List<String> more) {
+        List<String> all = new ArrayList<>(flags);
+        all.addAll(more);
+        return new DockerJvmFlags(List.copyOf(all), javaToolOptions);
+    }
+
     static DockerJvmFlags read(Path dockerfile) throws IOException {
         return parse(Files.readString(dockerfile));
     }

@@ -79,6 +79,7 @@ final class ManyConnections {
 
     /** Opens {@code n} connections, each set up; blocking channels. Closes what it opened if one fails. */
     List<Conn> open(int n) throws IOException {
+        checkOwnLimit(n);
         List<Conn> all = new ArrayList<>(n);
         byte[] setup = setupBytes();
         try {
@@ -112,7 +113,40 @@ final class ManyConnections {
             return all;
         } catch (IOException | RuntimeException e) {
             closeAll(all);
-            throw new IOException("opening connection " + (all.size()) + " of " + n + " failed: " + e, e);
+            throw new IOException(
+                    (refusedByServer(e) ? "the server refused" : "the load generator failed at") + " connection "
+                            + all.size() + " of " + n + ": " + e,
+                    e);
+        }
+    }
+
+    /**
+     * A refusal by the server (closed, reset, {@code error too many connections}, an upgrade
+     * answered 503) rather than a limit of the generator itself (its own open-file limit, ports).
+     */
+    static boolean refusedByServer(Exception e) {
+        String text = String.valueOf(e.getMessage());
+        return e instanceof EOFException
+                || text.contains("too many connections")
+                || text.contains("upgrade refused")
+                || text.contains("Connection reset")
+                || text.contains("Connection refused");
+    }
+
+    /**
+     * Fails at once, with the numbers, when this process may not open {@code n} sockets (its own
+     * open-file limit, {@code ulimit -n}), so a short run is never mistaken for a server refusal.
+     */
+    static void checkOwnLimit(int n) throws IOException {
+        long limit = ProcInfo.maxOpenFiles(ProcessHandle.current().pid());
+        int spare = 200; // the JVM's own jars, pipes and selectors
+        if (limit >= 0 && limit < (long) n + spare) {
+            throw new IOException(String.format(
+                    java.util.Locale.ROOT,
+                    "the load generator may open %,d files (ulimit -n) and needs %,d for %,d connections; not run",
+                    limit,
+                    n + spare,
+                    n));
         }
     }
 

@@ -31,6 +31,7 @@ record PerfOptions(
         String redis,
         String jar,
         String dockerfile,
+        List<String> serverJvm,
         List<String> loadgenJvm,
         boolean keep) {
 
@@ -74,8 +75,10 @@ record PerfOptions(
                 System.getProperty("perf.redis", "redis-server"),
                 System.getProperty("perf.jar", ""),
                 System.getProperty("perf.dockerfile", "Dockerfile"),
-                List.of(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC")
-                        .split(" +")),
+                // Up to seven server JVMs run at once (single node, two 3-node clusters): the image's
+                // MaxRAMPercentage=75 assumes a container of its own, so each gets an explicit heap.
+                words(System.getProperty("perf.serverJvm", "-Xmx2g")),
+                words(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC")),
                 Boolean.getBoolean("perf.keep"));
         if (o.rounds < 1 || o.duration <= 0 || o.connections < 1 || o.pipeline < 1 || o.keys < 1) {
             throw new IllegalArgumentException("perf.rounds, perf.duration, perf.connections, perf.pipeline and"
@@ -86,6 +89,10 @@ record PerfOptions(
 
     boolean runs(String phase) {
         return phases.contains(phase);
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.strip().split(" +")).filter(w -> !w.isEmpty()).toList();
     }
 
     private static double number(String property, double fallback) {

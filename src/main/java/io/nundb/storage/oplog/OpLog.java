@@ -127,7 +127,7 @@ public final class OpLog implements Journal, AutoCloseable {
     private sealed interface Work permits Pending, Cut {}
 
     /** One entry to write; {@code durable} may be null (a replicated batch acknowledges its last entry). */
-    private record Pending(LogEntry record, CompletableFuture<Long> durable) implements Work {}
+    private record Pending(LogEntry record, Journal.Stored durable) implements Work {}
 
     /** Cut the files after {@code index}, or with {@code reset} drop every segment. */
     private record Cut(long index, boolean reset, CompletableFuture<Void> done) implements Work {}
@@ -240,20 +240,31 @@ public final class OpLog implements Journal, AutoCloseable {
     @Override
     public CompletableFuture<Long> append(LogEntry record) {
         CompletableFuture<Long> durable = new CompletableFuture<>();
+        append(record, Journal.Stored.completing(durable));
+        return durable;
+    }
+
+    /**
+     * The write path's {@link #append(LogEntry)}: {@code whenStored} gets the entry as written (the
+     * one copy that carries its index and term) in index order, on the writer or ack thread; a
+     * refusal (not leader, disk broken) on the caller's thread before this returns.
+     */
+    @Override
+    public void append(LogEntry record, Journal.Stored whenStored) {
+        RuntimeException refused;
         synchronized (lock) {
-            RuntimeException refused = refusal();
+            refused = refusal();
             if (refused == null && !leader) {
                 refused = new NotLeaderException(term);
             }
-            if (refused != null) {
-                durable.completeExceptionally(refused.getCause() != null ? refused.getCause() : refused);
-                return durable;
+            if (refused == null) {
+                long index = ++lastAssigned;
+                runs.add(index, term);
+                enqueue(new Pending(record.withIndex(index, term), whenStored));
+                return;
             }
-            long index = ++lastAssigned;
-            runs.add(index, term);
-            enqueue(new Pending(record.withIndex(index, term), durable));
         }
-        return durable;
+        whenStored.stored(null, refused.getCause() != null ? refused.getCause() : refused);
     }
 
     /**
@@ -299,7 +310,7 @@ public final class OpLog implements Journal, AutoCloseable {
             for (int i = 0; i < entries.size(); i++) {
                 LogEntry e = entries.get(i);
                 runs.add(e.index(), e.term());
-                enqueue(new Pending(e, i == entries.size() - 1 ? durable : null));
+                enqueue(new Pending(e, i == entries.size() - 1 ? Journal.Stored.completing(durable) : null));
             }
             lastAssigned = expect - 1;
             return durable;
@@ -604,7 +615,7 @@ public final class OpLog implements Journal, AutoCloseable {
             onAckThread(() -> {
                 for (Pending p : pendings) {
                     if (p.durable() != null) {
-                        p.durable().completeExceptionally(why);
+                        p.durable().stored(null, why);
                     }
                 }
             });
@@ -913,7 +924,7 @@ public final class OpLog implements Journal, AutoCloseable {
         Runnable complete = () -> {
             for (Pending p : batch) {
                 if (p.durable() != null && (cut.isEmpty() || !cut.contains(p))) {
-                    p.durable().complete(p.record().index());
+                    p.durable().stored(p.record(), null);
                 }
             }
         };

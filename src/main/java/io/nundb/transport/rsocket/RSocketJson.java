@@ -72,7 +72,12 @@ final class RSocketJson {
             return new WatchRoute(keys, false, null, null);
         }
         try {
-            return MAPPER.readValue(text, WatchRoute.class);
+            WatchRoute route = MAPPER.readValue(text, WatchRoute.class);
+            if (route.keys() != null && route.keys().contains(null)) {
+                throw new IllegalArgumentException("watch request is not valid: a key is null; send"
+                        + " {\"keys\":[\"a\",\"user-*\"],\"current\":true} or the keys separated by spaces");
+            }
+            return route;
         } catch (JacksonException e) {
             throw new IllegalArgumentException("watch request is not valid: " + e.getOriginalMessage()
                     + "; send {\"keys\":[\"a\",\"user-*\"],\"current\":true} or the keys separated by spaces");

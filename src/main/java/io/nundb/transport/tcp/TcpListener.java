@@ -7,12 +7,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.nundb.command.CommandExecutor;
 import io.nundb.transport.ClientAddress;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,11 +37,11 @@ public final class TcpListener implements SmartLifecycle {
     private final int port;
     private final int maxLineLength;
     private final OutboxLimits outboxLimits;
-    private final int maxConnections;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionBudget budget;
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
     private volatile Duration idleTimeout = Duration.ZERO;
+    private volatile Duration lineTimeout = Duration.ZERO;
 
     /** A listener whose outboxes are bounded in messages only, with no connection limit. */
     public TcpListener(
@@ -60,6 +60,21 @@ public final class TcpListener implements SmartLifecycle {
             int maxLineLength,
             OutboxLimits outboxLimits,
             int maxConnections) {
+        this(executor, stats, host, port, maxLineLength, outboxLimits, ConnectionBudget.perDoor(maxConnections));
+    }
+
+    /**
+     * @param budget the doors' shared connection budget; a connection it refuses is told
+     *     {@value #TOO_MANY} and closed
+     */
+    public TcpListener(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            String host,
+            int port,
+            int maxLineLength,
+            OutboxLimits outboxLimits,
+            ConnectionBudget budget) {
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
         }
@@ -69,7 +84,7 @@ public final class TcpListener implements SmartLifecycle {
         this.port = port;
         this.maxLineLength = maxLineLength;
         this.outboxLimits = outboxLimits;
-        this.maxConnections = maxConnections;
+        this.budget = budget;
     }
 
     /**
@@ -82,6 +97,12 @@ public final class TcpListener implements SmartLifecycle {
     }
 
     /** What a connection closed for silence is told last. */
+    /** NUN_LINE_TIMEOUT: a connection that leaves a line unfinished this long is told and closed (0: never). */
+    public TcpListener lineTimeout(Duration timeout) {
+        this.lineTimeout = timeout;
+        return this;
+    }
+
     public static final String IDLE = "error idle timeout: no command within NUN_IDLE_TIMEOUT, closing\n";
 
     @Override
@@ -93,8 +114,7 @@ public final class TcpListener implements SmartLifecycle {
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> {
-                    if (open.incrementAndGet() > maxConnections) {
-                        open.decrementAndGet();
+                    if (!budget.tryAcquire(ConnectionBudget.Door.TCP)) {
                         // told why, then closed: the client sees a line, not a silent reset
                         connection
                                 .channel()
@@ -102,7 +122,7 @@ public final class TcpListener implements SmartLifecycle {
                                 .addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
-                    connection.onDispose(open::decrementAndGet);
+                    connection.onDispose(() -> budget.release(ConnectionBudget.Door.TCP));
                     Duration idle = idleTimeout;
                     if (!idle.isZero()) {
                         connection.onReadIdle(
@@ -113,6 +133,10 @@ public final class TcpListener implements SmartLifecycle {
                                         .addListener(ChannelFutureListener.CLOSE));
                     }
                     connections.add(connection.channel());
+                    Duration line = lineTimeout;
+                    if (!line.isZero()) {
+                        connection.addHandlerLast("nundb-line-timeout", new PartialLineTimeout(line));
+                    }
                     connection.addHandlerLast(
                             "nundb-tcp",
                             new TcpConnection(

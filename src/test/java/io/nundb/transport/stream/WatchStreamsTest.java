@@ -84,4 +84,34 @@ class WatchStreamsTest {
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
     }
+    /**
+     * Found by reading the fuzzed doors: {@code keys} drops every {@code *} of its pattern, so the
+     * current values of the prefix {@code x*y} were read for {@code xyz} too, which a user allowed
+     * {@code x*y} may not read: the stream failed after its ready event (over SSE an ERROR line
+     * and a stack trace, the response being already committed).
+     */
+    @Test
+    void aPrefixWithAStarInsideSendsTheCurrentValuesOfItsOwnKeysOnly() {
+        run("auth nun pwd");
+        run("create-db p tok");
+        run("use-db p tok");
+        run("create-user carol pwd");
+        run("set-permissions carol r x*y");
+        run("set xyz 1");
+        run("set x*yz 2");
+        WatchStreams streams = new WatchStreams(executor, engine.feed(), OutboxLimits.messages(100));
+        WatchRequest request =
+                new WatchRequest(List.of(new Command.UseDb("p", "carol", "pwd")), List.of("x*y*"), true, null);
+        StepVerifier.create(streams.open(request))
+                .assertNext(e -> assertThat(e.isReady()).isTrue())
+                .assertNext(e -> {
+                    assertThat(e.type()).isEqualTo(StreamEvent.CURRENT);
+                    assertThat(e.key()).isEqualTo("x*yz");
+                    assertThat(e.value()).isEqualTo("2");
+                })
+                .then(() -> run("set x*y1 3"))
+                .assertNext(e -> assertThat(e.key()).isEqualTo("x*y1"))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+    }
 }
