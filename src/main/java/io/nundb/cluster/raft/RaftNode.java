@@ -675,6 +675,11 @@ public final class RaftNode {
             }
             maybeCommit();
             sendMore(p);
+            if (p.state == ReplicationState.REPLICATE && p.inflight.isEmpty() && p.sentCommit < commitIndex) {
+                // it holds all it was sent but was told an older commit index (the commit notice
+                // skipped it while its acks were behind): tell it now, not at the next heartbeat
+                sendHeartbeat(p);
+            }
         } else if (p.state != ReplicationState.SNAPSHOT) {
             // the hint is the follower's last index that may match; below match it lost entries
             long hint = r.matchIndex();
@@ -830,7 +835,11 @@ public final class RaftNode {
         }
         long lastNew = prev + entries.size();
         verifiedIndex = Math.max(verifiedIndex, lastNew);
-        long newCommit = Math.min(a.leaderCommit(), lastNew);
+        // everything up to verifiedIndex matches this leader's log (one leader per term, whose log
+        // only grows), so a commit notice whose prevLogIndex lags what an earlier append of the term
+        // delivered still commits it; capping at lastNew alone made such a write wait for the next
+        // heartbeat before a majority-mode follower applied it
+        long newCommit = Math.min(a.leaderCommit(), verifiedIndex);
         if (newCommit > commitIndex) {
             advanceCommit(newCommit);
         }
