@@ -22,6 +22,28 @@ final class LoneWriteProbe {
 
     private LoneWriteProbe() {}
 
+    /**
+     * {@code count} writes with 64 in flight at a time: Raft messages delivered per write (appends,
+     * acks, commit notices, heartbeats) — how well the nodes batch under load, a count not a time.
+     */
+    private static void burst(MiniCluster c, ClusterClient writer, int count) {
+        long before = c.network.delivered();
+        java.util.ArrayDeque<java.util.concurrent.CompletableFuture<String>> inFlight = new java.util.ArrayDeque<>();
+        for (int i = 0; i < count; i++) {
+            if (inFlight.size() >= 64) {
+                inFlight.poll().join();
+            }
+            inFlight.add(writer.sendAsync("set b" + (i % 1000) + " v" + i));
+        }
+        inFlight.forEach(java.util.concurrent.CompletableFuture::join);
+        c.awaitConverged(Duration.ofSeconds(60));
+        System.out.printf(
+                Locale.ROOT,
+                "burst: %d writes, 64 in flight: %.2f Raft messages delivered per write%n",
+                count,
+                (c.network.delivered() - before) / (double) count);
+    }
+
     public static void main(String[] args) throws Exception {
         AckMode ack = args.length > 0 ? AckMode.valueOf(args[0].toUpperCase(Locale.ROOT)) : AckMode.MAJORITY;
         int writes = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
@@ -56,6 +78,7 @@ final class LoneWriteProbe {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            burst(c, writer, writes * 20);
             Arrays.sort(nanos);
             System.out.printf(
                     Locale.ROOT,

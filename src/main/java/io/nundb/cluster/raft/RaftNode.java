@@ -101,6 +101,7 @@ public final class RaftNode {
     private final Map<String, Progress> progress = new LinkedHashMap<>();
     private long noopIndex = -1;
     private boolean commitNoticePending;
+    private boolean ackPending;
     private boolean ready;
     private boolean started;
 
@@ -891,7 +892,18 @@ public final class RaftNode {
             for (Progress p : progress.values()) {
                 sendMore(p);
             }
-        } else if (role == Role.FOLLOWER && leaderId != null) {
+        } else if (role == Role.FOLLOWER && leaderId != null && !ackPending) {
+            // one ack for every durability report already queued on this thread (a group commit
+            // completes several appends at once): the zero-delay task runs after them
+            ackPending = true;
+            env.schedule(0, this::sendDurableAck);
+        }
+    }
+
+    /** A follower acknowledges what is durable now, unless an ack already said so. */
+    private void sendDurableAck() {
+        ackPending = false;
+        if (role == Role.FOLLOWER && leaderId != null) {
             long ack = Math.min(verifiedIndex, durableIndex);
             if (ack > lastAcked) {
                 reply(leaderId, true, ack);
