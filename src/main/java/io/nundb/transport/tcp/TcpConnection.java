@@ -247,15 +247,22 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     private void reply(CompletableFuture<Response> result) {
         Response response = responseOf(result);
-        List<String> messages = response.messages();
         if (outbox.size() == 0 && !outbox.isClosed()) {
             // Nothing queued before it (a notification offered before this command completed is
             // queued by now, so it would be seen): the reply may go straight to the socket.
             if (direct == null) {
                 direct = ctx.alloc().buffer();
             }
-            for (int i = 0, n = messages.size(); i < n; i++) {
-                ByteBufUtil.writeUtf8(direct, messages.get(i));
+            if (response instanceof Response.Value v && !v.versioned()) {
+                // a get: the bytes of Replies.value written in pieces, without building the line
+                ByteBufUtil.writeUtf8(direct, Replies.VALUE_PREFIX);
+                ByteBufUtil.writeUtf8(direct, v.shown());
+                direct.writeByte('\n');
+            } else {
+                List<String> messages = response.messages();
+                for (int i = 0, n = messages.size(); i < n; i++) {
+                    ByteBufUtil.writeUtf8(direct, messages.get(i));
+                }
             }
             ByteBufUtil.writeUtf8(direct, Replies.terminal(response));
             if (direct.readableBytes() >= DIRECT_FLUSH_BYTES) {
@@ -263,6 +270,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        List<String> messages = response.messages();
         // indexed: an ok without messages (every set) then allocates no iterator
         for (int i = 0, n = messages.size(); i < n; i++) {
             outbox.offer(messages.get(i));
