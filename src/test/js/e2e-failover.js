@@ -4,43 +4,12 @@
 // KILLED on stdin (the JUnit test SecondaryNpmClientEndToEndTest kills the primary in between),
 // then checks that the same sessions keep reading, writing and watching. Prints "PASS <step>" per
 // step and "ALL PASSED" at the end; exits 1 on the first failure.
-const NunDb = require('nun-db');
+const { harness, expectEqual, tick } = require('./steps');
 const readline = require('readline');
 
 const [url, db, token] = process.argv.slice(2);
-// a write right after the kill waits for the election (the server bounds that wait at 4 s)
-const STEP_TIMEOUT_MS = 10000;
-const clients = [];
-
-function open(...args) {
-  const c = new NunDb(...args);
-  clients.push(c);
-  return c;
-}
-
-function within(promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function expectEqual(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) {
-    throw new Error(`${what}: expected ${e} but got ${a}`);
-  }
-}
-
-async function step(name, fn) {
-  await within(fn(), name);
-  console.log(`PASS ${name}`);
-}
-
-// Two instances made in the same millisecond share message ids (client-contract 1.7).
-const tick = () => new Promise(r => setTimeout(r, 5));
+// steps get 10 s: a write right after the kill waits for the election (the server bounds that wait at 4 s)
+const { open, step, run } = harness(10000);
 
 function waitForLine(wanted) {
   return new Promise(resolve => {
@@ -99,16 +68,6 @@ async function main() {
     expectEqual((await writer.get('fo-count')).value, 3, 'fo-count');
   });
 
-  console.log('ALL PASSED');
 }
 
-main()
-  .then(() => {
-    clients.forEach(c => c.goOffline());
-    process.exit(0);
-  })
-  .catch(e => {
-    console.log(`FAIL ${e && e.message}`);
-    clients.forEach(c => c.goOffline());
-    process.exit(1);
-  });
+run(main);

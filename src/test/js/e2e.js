@@ -2,41 +2,10 @@
 // WebSocket. Usage: node e2e.js ws://127.0.0.1:3012 <db> <db-token> <user> <user-token>
 // The JUnit test NpmClientEndToEndTest creates the db, the user and its permissions first.
 // Prints one "PASS <step>" line per step and "ALL PASSED" at the end; exits 1 on the first failure.
-const NunDb = require('nun-db');
+const { harness, expectEqual, tick } = require('./steps');
 
 const [url, db, token, user, userToken] = process.argv.slice(2);
-const STEP_TIMEOUT_MS = 5000;
-const clients = [];
-
-function open(...args) {
-  const c = new NunDb(...args);
-  clients.push(c);
-  return c;
-}
-
-function within(promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function expectEqual(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) {
-    throw new Error(`${what}: expected ${e} but got ${a}`);
-  }
-}
-
-async function step(name, fn) {
-  await within(fn(), name);
-  console.log(`PASS ${name}`);
-}
-
-// Two instances made in the same millisecond share message ids (client-contract 1.7).
-const tick = () => new Promise(r => setTimeout(r, 5));
+const { open, step, run } = harness(5000);
 
 async function main() {
   const a = open(url, db, token);
@@ -123,16 +92,6 @@ async function main() {
     }
   });
 
-  console.log('ALL PASSED');
 }
 
-main()
-  .then(() => {
-    clients.forEach(c => c.goOffline());
-    process.exit(0);
-  })
-  .catch(e => {
-    console.log(`FAIL ${e && e.message}`);
-    clients.forEach(c => c.goOffline());
-    process.exit(1);
-  });
+run(main);

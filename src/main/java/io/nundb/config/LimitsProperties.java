@@ -22,6 +22,9 @@ import org.springframework.boot.convert.DurationUnit;
  * @param idleTimeout time a TCP or WebSocket connection may stay silent (no command, no ping) before
  *     it is told and closed ({@code NUN_IDLE_TIMEOUT}, default 0: never, as NunDB clients keep idle
  *     watch connections open)
+ * @param lineTimeout time a TCP client has to finish a command line it started before it is told and
+ *     closed ({@code NUN_LINE_TIMEOUT}, default 30 s; 0: never); a silent connection has no line
+ *     pending and is not affected
  */
 @ConfigurationProperties("nundb.limits")
 public record LimitsProperties(
@@ -29,7 +32,8 @@ public record LimitsProperties(
         long outboundTotalBytes,
         @DurationUnit(ChronoUnit.SECONDS) Duration handshakeTimeout,
         int maxConnections,
-        @DurationUnit(ChronoUnit.SECONDS) Duration idleTimeout) {
+        @DurationUnit(ChronoUnit.SECONDS) Duration idleTimeout,
+        @DurationUnit(ChronoUnit.SECONDS) Duration lineTimeout) {
 
     static final long DEFAULT_OUTBOX_MAX_BYTES = 16L * 1024 * 1024;
 
@@ -40,6 +44,8 @@ public record LimitsProperties(
                 ? Duration.ofSeconds(10)
                 : handshakeTimeout;
         idleTimeout = idleTimeout == null || idleTimeout.isNegative() ? Duration.ZERO : idleTimeout;
+        lineTimeout =
+                lineTimeout == null ? Duration.ofSeconds(30) : lineTimeout.isNegative() ? Duration.ZERO : lineTimeout;
         maxConnections = FileDescriptorBudget.capPerDoor(maxConnections <= 0 ? 10_000 : maxConnections);
     }
 }

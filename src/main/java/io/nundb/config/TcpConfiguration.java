@@ -27,6 +27,7 @@ public class TcpConfiguration {
                         props.maxLineLength(),
                         outboxLimits,
                         limits.maxConnections())
-                .idleTimeout(limits.idleTimeout());
+                .idleTimeout(limits.idleTimeout())
+                .lineTimeout(limits.lineTimeout());
     }
 }

@@ -3,9 +3,10 @@ package io.nundb.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nundb.cluster.LedgerWriter.Outcome;
-import io.nundb.cluster.LedgerWriter.Write;
 import io.nundb.cluster.testing.ProcessCluster;
+import io.nundb.testing.LedgerWriter;
+import io.nundb.testing.LedgerWriter.Outcome;
+import io.nundb.testing.LedgerWriter.Write;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

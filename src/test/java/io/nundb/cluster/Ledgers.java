@@ -2,9 +2,10 @@ package io.nundb.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nundb.cluster.LedgerWriter.Outcome;
-import io.nundb.cluster.LedgerWriter.Write;
 import io.nundb.cluster.testing.ProcessCluster;
+import io.nundb.testing.LedgerWriter;
+import io.nundb.testing.LedgerWriter.Outcome;
+import io.nundb.testing.LedgerWriter.Write;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.nundb.container;
 
 import static org.awaitility.Awaitility.await;
 
+import io.nundb.testing.LedgerWriter;
 import io.nundb.testing.LineClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -185,6 +186,31 @@ final class ComposeCluster implements AutoCloseable {
                         "{{with index .NetworkSettings.Networks \"" + network + "\"}}{{.IPAddress}}{{end}}",
                         containers.get(service))
                 .strip();
+    }
+
+    /** The services as numbered nodes, for {@link LedgerWriter}. */
+    LedgerWriter.Nodes nodes() {
+        return new LedgerWriter.Nodes() {
+            @Override
+            public int size() {
+                return SERVICES.size();
+            }
+
+            @Override
+            public String name(int node) {
+                return SERVICES.get(node);
+            }
+
+            @Override
+            public boolean running(int node) {
+                return !down.contains(SERVICES.get(node));
+            }
+
+            @Override
+            public LineClient tcp(int node) throws IOException {
+                return ComposeCluster.this.tcp(SERVICES.get(node));
+            }
+        };
     }
 
     /** Services not killed (a disconnected node is up, only cut off from its peers). */

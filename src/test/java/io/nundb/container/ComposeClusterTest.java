@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nundb.container.LoggedWriter.Outcome;
-import io.nundb.container.LoggedWriter.Write;
+import io.nundb.testing.LedgerWriter;
+import io.nundb.testing.LedgerWriter.Outcome;
+import io.nundb.testing.LedgerWriter.Write;
 import io.nundb.testing.LineClient;
 import io.nundb.testing.PipelinedGets;
 import java.io.BufferedReader;
@@ -61,7 +62,7 @@ class ComposeClusterTest {
     Path dir;
 
     private ComposeCluster cluster;
-    private final List<LoggedWriter> writers = new ArrayList<>();
+    private final List<LedgerWriter> writers = new ArrayList<>();
 
     @BeforeEach
     void cluster() throws IOException {
@@ -84,7 +85,7 @@ class ComposeClusterTest {
     @AfterEach
     void down() throws InterruptedException {
         try {
-            for (LoggedWriter w : writers) {
+            for (LedgerWriter w : writers) {
                 w.close();
             }
         } finally {
@@ -118,7 +119,8 @@ class ComposeClusterTest {
         }
 
         for (String s : ComposeCluster.SERVICES) {
-            writers.add(new LoggedWriter(cluster, "w" + s.charAt(s.length() - 1), s, DB, TOKEN));
+            writers.add(LedgerWriter.freshKeys(
+                    cluster.nodes(), "w" + s.charAt(s.length() - 1), ComposeCluster.SERVICES.indexOf(s), DB, TOKEN));
         }
         await("load on every writer")
                 .atMost(Duration.ofSeconds(60))
@@ -130,7 +132,7 @@ class ComposeClusterTest {
         String elected = awaitPrimary(survivors);
         long electedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         assertThat(elected).isNotEqualTo(old);
-        int[] before = writers.stream().mapToInt(LoggedWriter::acked).toArray();
+        int[] before = writers.stream().mapToInt(LedgerWriter::acked).toArray();
         await("writes acknowledged under the new primary, the killed node's writer on a survivor too")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> {
@@ -167,10 +169,12 @@ class ComposeClusterTest {
         awaitDbEverywhere();
         List<String> majority = new ArrayList<>(ComposeCluster.SERVICES);
         majority.remove(old);
-        LoggedWriter onOld = new LoggedWriter(cluster, "old", old, DB, TOKEN);
+        LedgerWriter onOld =
+                LedgerWriter.freshKeys(cluster.nodes(), "old", ComposeCluster.SERVICES.indexOf(old), DB, TOKEN);
         writers.add(onOld);
         for (String s : majority) {
-            writers.add(new LoggedWriter(cluster, "m" + s.charAt(s.length() - 1), s, DB, TOKEN));
+            writers.add(LedgerWriter.freshKeys(
+                    cluster.nodes(), "m" + s.charAt(s.length() - 1), ComposeCluster.SERVICES.indexOf(s), DB, TOKEN));
         }
         await("load on every writer")
                 .atMost(Duration.ofSeconds(60))
@@ -192,13 +196,13 @@ class ComposeClusterTest {
                     .as("a write on the isolated node")
                     .startsWith("error ");
         }
-        int[] before = writers.stream().mapToInt(LoggedWriter::acked).toArray();
+        int[] before = writers.stream().mapToInt(LedgerWriter::acked).toArray();
         await("the majority side takes writes")
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> writers.get(1).acked() >= before[1] + 20
                         && writers.get(2).acked() >= before[2] + 20);
         long reconnectedAt = System.nanoTime();
-        assertThat(onOld.log().stream()
+        assertThat(onOld.ledger().stream()
                         .filter(w -> w.sentNanos() > isolatedAt + TimeUnit.MILLISECONDS.toNanos(100)
                                 && w.answeredNanos() < reconnectedAt
                                 && w.outcome() == Outcome.ACKED))
@@ -226,7 +230,7 @@ class ComposeClusterTest {
     }
 
     private void stopWriters() throws InterruptedException {
-        for (LoggedWriter w : writers) {
+        for (LedgerWriter w : writers) {
             w.close();
         }
     }
@@ -238,8 +242,8 @@ class ComposeClusterTest {
     private List<String> lostOrWrong(long faultNanos) throws IOException {
         Map<String, Write> byKey = new LinkedHashMap<>();
         Map<Outcome, Integer> counts = new LinkedHashMap<>();
-        for (LoggedWriter w : writers) {
-            for (Write write : w.log()) {
+        for (LedgerWriter w : writers) {
+            for (Write write : w.ledger()) {
                 byKey.put(write.key(), write);
                 counts.merge(write.outcome(), 1, Integer::sum);
             }

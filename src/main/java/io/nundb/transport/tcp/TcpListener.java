@@ -42,6 +42,7 @@ public final class TcpListener implements SmartLifecycle {
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
     private volatile Duration idleTimeout = Duration.ZERO;
+    private volatile Duration lineTimeout = Duration.ZERO;
 
     /** A listener whose outboxes are bounded in messages only, with no connection limit. */
     public TcpListener(
@@ -82,6 +83,12 @@ public final class TcpListener implements SmartLifecycle {
     }
 
     /** What a connection closed for silence is told last. */
+    /** NUN_LINE_TIMEOUT: a connection that leaves a line unfinished this long is told and closed (0: never). */
+    public TcpListener lineTimeout(Duration timeout) {
+        this.lineTimeout = timeout;
+        return this;
+    }
+
     public static final String IDLE = "error idle timeout: no command within NUN_IDLE_TIMEOUT, closing\n";
 
     @Override
@@ -113,6 +120,10 @@ public final class TcpListener implements SmartLifecycle {
                                         .addListener(ChannelFutureListener.CLOSE));
                     }
                     connections.add(connection.channel());
+                    Duration line = lineTimeout;
+                    if (!line.isZero()) {
+                        connection.addHandlerLast("nundb-line-timeout", new PartialLineTimeout(line));
+                    }
                     connection.addHandlerLast(
                             "nundb-tcp",
                             new TcpConnection(

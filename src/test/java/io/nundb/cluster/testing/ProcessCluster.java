@@ -3,6 +3,7 @@ package io.nundb.cluster.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.nundb.durability.ServerProcess;
+import io.nundb.testing.LedgerWriter;
 import io.nundb.testing.LineClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
  *
  * <p>Threads: the caller's; {@link #startAll()} starts the nodes in parallel.
  */
-public final class ProcessCluster implements AutoCloseable {
+public final class ProcessCluster implements AutoCloseable, LedgerWriter.Nodes {
 
     /** The admin user every node is started with. */
     public static final String USER = "nun";
@@ -176,6 +177,12 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    @Override
+    public String name(int i) {
+        return "node" + i;
+    }
+
+    @Override
     public int size() {
         return nodes.size();
     }
@@ -305,6 +312,7 @@ public final class ProcessCluster implements AutoCloseable {
         return processes[i].pid();
     }
 
+    @Override
     public boolean running(int i) {
         return processes[i] != null && processes[i].isAlive();
     }
@@ -334,6 +342,7 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /** A TCP protocol client on node {@code i} (greeting read). */
+    @Override
     public LineClient tcp(int i) throws IOException {
         return new LineClient(nodes.get(i).tcpPort());
     }

@@ -327,6 +327,35 @@ class TcpTransportTest {
         call(talking, "ping", "pong\n", "ok \n");
     }
 
+    /**
+     * NUN_LINE_TIMEOUT: a client that starts a line and never finishes it is told and closed; a
+     * silent watcher (nothing pending) and a client that finishes its lines in pieces stay.
+     */
+    @Test
+    void aHalfLineIsClosedAfterTheLineTimeoutWhileSilentAndSlowTypingClientsStay() throws Exception {
+        listener = new TcpListener(
+                        engine.executor(), engine.stats(), "127.0.0.1", 0, 1024, OutboxLimits.messages(100), 10)
+                .lineTimeout(Duration.ofMillis(800));
+        listener.start();
+        TcpTestClient silent = connect();
+        TcpTestClient slow = connect();
+        TcpTestClient half = connect();
+        half.sendRaw("pin".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 6; i++) {
+            // each line is finished well within the timeout, though bytes are pending across reads
+            slow.sendRaw("pi".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(250); // a slow typist, on purpose
+            slow.sendRaw("ng\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("pong\n", slow.next(WAIT));
+            assertEquals("ok \n", slow.next(WAIT));
+        }
+        assertEquals(PartialLineTimeout.CLOSING, half.next(WAIT));
+        assertThat(half.next(WAIT)).isNull();
+        assertThat(half.atEof()).isTrue();
+        call(silent, "ping", "pong\n", "ok \n");
+        call(slow, "ping", "pong\n", "ok \n");
+    }
+
     @Test
     void aConnectionAboveTheLimitIsToldWhyAndClosedWhileOthersGoOn() {
         listener =

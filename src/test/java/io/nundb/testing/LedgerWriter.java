@@ -1,7 +1,5 @@
-package io.nundb.cluster;
+package io.nundb.testing;
 
-import io.nundb.cluster.testing.ProcessCluster;
-import io.nundb.testing.LineClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One client of a process cluster that writes in a loop over TCP and keeps a ledger of what each
+ * One client of a cluster (of processes or containers) that writes in a loop over TCP and keeps a ledger of what each
  * write was answered: acknowledged ({@code ok}), unknown (an error saying the write may or may not
  * have been applied, or a connection that broke before the answer) or refused (any other error).
  * It owns its keys: either a fresh key per write ({@code <name>-<n>}) or one key ({@code <name>})
@@ -21,18 +19,32 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Threads: its own writer thread; the ledger may be read from any thread.
  */
-final class LedgerWriter implements AutoCloseable {
+public final class LedgerWriter implements AutoCloseable {
 
-    enum Outcome {
+    /** The nodes a writer may reach: numbered 0…size-1, each with a name for the ledger. */
+    public interface Nodes {
+        int size();
+
+        String name(int node);
+
+        /** Not killed (a node cut off from its peers still runs). */
+        boolean running(int node);
+
+        /** A TCP session on the node, its greeting read. */
+        LineClient tcp(int node) throws IOException;
+    }
+
+    public enum Outcome {
         ACKED,
         UNKNOWN,
         REFUSED
     }
 
-    /** One write: when it was sent and answered ({@link System#nanoTime()}), and how. */
-    record Write(String key, String value, long sentNanos, long answeredNanos, Outcome outcome, String reply) {}
+    /** One write: through which node, when it was sent and answered ({@link System#nanoTime()}), and how. */
+    public record Write(
+            String key, String value, String node, long sentNanos, long answeredNanos, Outcome outcome, String reply) {}
 
-    private final ProcessCluster cluster;
+    private final Nodes cluster;
     private final String name;
     private final int preferredNode;
     private final String db;
@@ -44,8 +56,7 @@ final class LedgerWriter implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Throwable failure;
 
-    private LedgerWriter(
-            ProcessCluster cluster, String name, int preferredNode, String db, String token, boolean singleKey) {
+    private LedgerWriter(Nodes cluster, String name, int preferredNode, String db, String token, boolean singleKey) {
         this.cluster = cluster;
         this.name = name;
         this.preferredNode = preferredNode;
@@ -57,39 +68,39 @@ final class LedgerWriter implements AutoCloseable {
     }
 
     /** A writer of fresh keys {@code <name>-<n>} through node {@code node}, started. */
-    static LedgerWriter freshKeys(ProcessCluster cluster, String name, int node, String db, String token) {
+    public static LedgerWriter freshKeys(Nodes cluster, String name, int node, String db, String token) {
         LedgerWriter w = new LedgerWriter(cluster, name, node, db, token, false);
         w.thread.start();
         return w;
     }
 
     /** A writer of the one key {@code <name>} (values 0, 1, 2, …) through node {@code node}, started. */
-    static LedgerWriter oneKey(ProcessCluster cluster, String name, int node, String db, String token) {
+    public static LedgerWriter oneKey(Nodes cluster, String name, int node, String db, String token) {
         LedgerWriter w = new LedgerWriter(cluster, name, node, db, token, true);
         w.thread.start();
         return w;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    boolean singleKey() {
+    public boolean singleKey() {
         return singleKey;
     }
 
-    int acked() {
+    public int acked() {
         return acked.get();
     }
 
-    List<Write> ledger() {
+    public List<Write> ledger() {
         synchronized (ledger) {
             return List.copyOf(ledger);
         }
     }
 
     /** Final outcome per key (for a one-key writer, of its last write). */
-    Map<String, Write> byKey() {
+    public Map<String, Write> byKey() {
         Map<String, Write> out = new LinkedHashMap<>();
         for (Write w : ledger()) {
             out.put(w.key(), w);
@@ -101,7 +112,7 @@ final class LedgerWriter implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopping = true;
-        thread.join(30_000);
+        thread.join(60_000);
         if (thread.isAlive()) {
             throw new IllegalStateException("writer " + name + " did not stop");
         }
@@ -112,10 +123,13 @@ final class LedgerWriter implements AutoCloseable {
 
     private void run() {
         LineClient client = null;
+        String on = null;
         try {
             for (int n = 0; !stopping; n++) {
                 if (client == null) {
-                    client = connect();
+                    Session session = connect();
+                    client = session == null ? null : session.client();
+                    on = session == null ? null : session.node();
                     if (client == null) {
                         // no node answers for the moment: back off a little, as a real client would
                         LockSupport.parkNanos(50_000_000L);
@@ -139,9 +153,13 @@ final class LedgerWriter implements AutoCloseable {
                     close(client);
                     client = null;
                 }
-                ledger.add(new Write(key, value, sent, System.nanoTime(), outcome, reply));
+                ledger.add(new Write(key, value, on, sent, System.nanoTime(), outcome, reply));
                 if (outcome == Outcome.ACKED) {
                     acked.incrementAndGet();
+                } else if (client != null && !stillRunning(on)) {
+                    // the node was killed after answering: carry on through a running one
+                    close(client);
+                    client = null;
                 }
             }
         } catch (RuntimeException e) {
@@ -153,6 +171,17 @@ final class LedgerWriter implements AutoCloseable {
         }
     }
 
+    private boolean stillRunning(String node) {
+        for (int i = 0; i < cluster.size(); i++) {
+            if (cluster.name(i).equals(node)) {
+                return cluster.running(i);
+            }
+        }
+        return false;
+    }
+
+    private record Session(LineClient client, String node) {}
+
     static Outcome classify(String finalLine) {
         if (finalLine.equals("ok ")) {
             return Outcome.ACKED;
@@ -161,7 +190,7 @@ final class LedgerWriter implements AutoCloseable {
     }
 
     /** A session on the preferred node if it runs, else on the next running one; null if none answers. */
-    private LineClient connect() {
+    private Session connect() {
         for (int k = 0; k < cluster.size(); k++) {
             int node = (preferredNode + k) % cluster.size();
             if (!cluster.running(node)) {
@@ -172,10 +201,10 @@ final class LedgerWriter implements AutoCloseable {
                 c = cluster.tcp(node);
                 List<String> reply = c.call("use-db " + db + " " + token);
                 if (reply.contains("ok ")) {
-                    return c;
+                    return new Session(c, cluster.name(node));
                 }
                 close(c);
-            } catch (IOException | AssertionError e) {
+            } catch (IOException | AssertionError | RuntimeException e) {
                 if (c != null) {
                     close(c);
                 }
