@@ -2,6 +2,7 @@ package io.nundb.config;
 
 import io.nundb.security.AdminCredentials;
 import io.nundb.security.OriginPolicy;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.http.ActuatorCredentials;
 import io.nundb.transport.http.HttpConnectionLimit;
 import io.nundb.transport.http.OriginGuard;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The node-wide budget for outbound text shared by every door, the HTTP door's connection limit,
- * and the browser-origin policy.
+ * The node-wide budgets for outbound text and for connections shared by every door, the HTTP
+ * door's connection limit, and the browser-origin policy.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LimitsProperties.class)
@@ -38,10 +39,19 @@ public class LimitsConfiguration {
         return new ActuatorCredentials(admin);
     }
 
-    /** The HTTP door's share of {@code NUN_MAX_CONNECTIONS}; probes are served past it. */
+    /**
+     * The connections of the four client doors: {@code NUN_MAX_CONNECTIONS} per door, all within
+     * what the file-descriptor limit leaves, each door keeping a share the others cannot take.
+     */
     @Bean
-    HttpConnectionLimit httpConnectionLimit(LimitsProperties limits) {
-        return new HttpConnectionLimit(limits.maxConnections(), limits.handshakeTimeout());
+    ConnectionBudget connectionBudget(LimitsProperties limits) {
+        return FileDescriptorBudget.budget(limits.maxConnections());
+    }
+
+    /** The HTTP door's part of the connection budget; probes are served past it. */
+    @Bean
+    HttpConnectionLimit httpConnectionLimit(ConnectionBudget connections, LimitsProperties limits) {
+        return new HttpConnectionLimit(connections, limits.handshakeTimeout());
     }
 
     @Bean

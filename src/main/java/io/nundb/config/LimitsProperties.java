@@ -16,9 +16,9 @@ import org.springframework.boot.convert.DurationUnit;
  * @param handshakeTimeout time a new connection has to complete its handshake (WebSocket upgrade,
  *     RSocket SETUP)
  *     ({@code NUN_HANDSHAKE_TIMEOUT}, default 10 s)
- * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket, each counted alone) before new
- *     ones are refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000;
- *     lowered to fit the file-descriptor limit, {@link FileDescriptorBudget})
+ * @param maxConnections open connections per door (TCP, WebSocket, HTTP, RSocket) before new ones are
+ *     refused with {@code error too many connections} ({@code NUN_MAX_CONNECTIONS}, default 10,000); the
+ *     doors together are held to what the file-descriptor limit leaves ({@link FileDescriptorBudget})
  * @param idleTimeout time a TCP or WebSocket connection may stay silent (no command, no ping) before
  *     it is told and closed ({@code NUN_IDLE_TIMEOUT}, default 0: never, as NunDB clients keep idle
  *     watch connections open)
@@ -46,6 +46,6 @@ public record LimitsProperties(
         idleTimeout = idleTimeout == null || idleTimeout.isNegative() ? Duration.ZERO : idleTimeout;
         lineTimeout =
                 lineTimeout == null ? Duration.ofSeconds(30) : lineTimeout.isNegative() ? Duration.ZERO : lineTimeout;
-        maxConnections = FileDescriptorBudget.capPerDoor(maxConnections <= 0 ? 10_000 : maxConnections);
+        maxConnections = maxConnections <= 0 ? 10_000 : maxConnections;
     }
 }

@@ -1,6 +1,7 @@
 package io.nundb.config;
 
 import io.nundb.security.OriginPolicy;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.rsocket.RSocketLimits;
 import io.nundb.transport.rsocket.RSocketLogin;
 import io.nundb.transport.rsocket.RSocketRouter;
@@ -30,8 +31,8 @@ import org.springframework.messaging.rsocket.annotation.support.RSocketMessageHa
 public class RSocketConfiguration {
 
     @Bean
-    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props, LimitsProperties limits) {
-        return new RSocketLimits(outboxLimits, props.maxLineLength(), limits.maxConnections());
+    RSocketLimits rsocketLimits(OutboxLimits outboxLimits, NunDbProperties props, ConnectionBudget connections) {
+        return new RSocketLimits(outboxLimits, props.maxLineLength(), connections);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -17,16 +18,11 @@ public class TcpConfiguration {
             DeliveryStats stats,
             NunDbProperties props,
             OutboxLimits outboxLimits,
-            LimitsProperties limits) {
+            LimitsProperties limits,
+            ConnectionBudget connections) {
         HostPort addr = HostPort.parse(props.tcpAddr());
         return new TcpListener(
-                        executor,
-                        stats,
-                        addr.host(),
-                        addr.port(),
-                        props.maxLineLength(),
-                        outboxLimits,
-                        limits.maxConnections())
+                        executor, stats, addr.host(), addr.port(), props.maxLineLength(), outboxLimits, connections)
                 .idleTimeout(limits.idleTimeout())
                 .lineTimeout(limits.lineTimeout());
     }

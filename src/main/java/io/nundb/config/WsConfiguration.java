@@ -2,6 +2,7 @@ package io.nundb.config;
 
 import io.nundb.command.CommandExecutor;
 import io.nundb.security.OriginPolicy;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.ws.WsServer;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -19,7 +20,8 @@ public class WsConfiguration {
             DeliveryStats stats,
             OutboxLimits outboxLimits,
             OriginPolicy originPolicy,
-            LimitsProperties limits) {
+            LimitsProperties limits,
+            ConnectionBudget connections) {
         HostPort addr = HostPort.parse(props.wsAddr());
         return new WsServer(
                         addr.host(),
@@ -30,7 +32,7 @@ public class WsConfiguration {
                         props.maxLineLength(),
                         originPolicy,
                         limits.handshakeTimeout(),
-                        limits.maxConnections())
+                        connections)
                 .idleTimeout(limits.idleTimeout());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.nundb.transport.ws.WsTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,13 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
  * files (issue 9: 1,100 idle connections used to exhaust the 1,024 descriptors, after which new
  * clients and readiness probes timed out). It must stay up, refuse the excess with its message,
  * log no stack traces, keep serving readiness and writes (the op log needs descriptors) during
- * the flood, and serve as before once the flood is gone.
+ * the flood, and serve as before once the flood is gone. The doors share one budget: the flooded
+ * door takes more than a quarter of it, while the others keep their guaranteed share (a WebSocket
+ * client, readiness and writes over HTTP get in during the TCP flood, TCP during the HTTP flood).
  */
 @Timeout(300)
 class FdExhaustionProcessTest {
 
     private static final int ULIMIT = 512;
-    private static final Pattern PER_DOOR = Pattern.compile("at most (\\d+) connections per door");
+    private static final Pattern BUDGET = Pattern.compile(
+            "at most (\\d+) connections on all doors together, at most (\\d+) on one door, (\\d+) kept for each door");
+    private static final Pattern WS_PORT = Pattern.compile("WebSocket listening on [^:]+:(\\d+)");
     private static final Pattern HTTP_PORT = Pattern.compile("Netty started on port (\\d+) \\(http\\)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -56,12 +62,19 @@ class FdExhaustionProcessTest {
                 ServerProcess.TEST_JVM_OPTIONS,
                 List.of("/bin/bash", "-c", "ulimit -n " + ULIMIT + " && exec \"$@\"", "bash"))) {
             String started = ServerProcess.tail(log, 0);
-            Matcher perDoor = PER_DOOR.matcher(started);
-            assertThat(perDoor.find())
-                    .as("the limit lowered to fit ulimit -n, with a WARN")
+            Matcher budget = BUDGET.matcher(started);
+            assertThat(budget.find())
+                    .as("the connections held to what ulimit -n leaves, with a WARN")
                     .isTrue();
-            int limit = Integer.parseInt(perDoor.group(1));
-            assertThat(limit).isBetween(1, ULIMIT / 4);
+            int all = Integer.parseInt(budget.group(1));
+            int limit = Integer.parseInt(budget.group(2));
+            int kept = Integer.parseInt(budget.group(3));
+            assertThat(all).isBetween(4, ULIMIT);
+            assertThat(kept).isPositive();
+            assertThat(limit).isEqualTo(all - 3 * kept);
+            Matcher ws = WS_PORT.matcher(started);
+            assertThat(ws.find()).isTrue();
+            int wsPort = Integer.parseInt(ws.group(1));
             Matcher http = HTTP_PORT.matcher(started);
             assertThat(http.find()).isTrue();
             int httpPort = Integer.parseInt(http.group(1));
@@ -90,8 +103,18 @@ class FdExhaustionProcessTest {
                     }
                 }
                 assertThat(accepted).isLessThanOrEqualTo(limit);
+                assertThat(accepted)
+                        .as("one door may take more than a quarter of the budget (%d)", all)
+                        .isGreaterThan(all / 4);
                 assertThat(refused).isGreaterThanOrEqualTo(2 * ULIMIT - limit);
                 assertThat(server.isAlive()).isTrue();
+
+                // the other doors keep their share: a WebSocket client gets in and is served
+                try (WsTestClient wsClient = new WsTestClient("ws://127.0.0.1:" + wsPort + "/")) {
+                    wsClient.send("use-db fd fd-token; set ws during-tcp-flood; get ws");
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> "value during-tcp-flood\n".equals(wsClient.poll(1, TimeUnit.SECONDS)));
+                }
 
                 // while the TCP door is full: readiness, and writes through the HTTP door (op log, snapshot)
                 assertThat(get(httpPort, "/readyz").statusCode()).isEqualTo(200);
@@ -135,6 +158,7 @@ class FdExhaustionProcessTest {
                 c.ok("use-db fd fd-token");
                 assertThat(c.ok("get during")).containsExactly("value flood", "ok ");
                 assertThat(c.ok("get tcp-during-http-flood")).containsExactly("value 1", "ok ");
+                assertThat(c.ok("get ws")).containsExactly("value during-tcp-flood", "ok ");
                 c.ok("set after flood");
                 c.ok("auth nun nun-pwd");
                 c.ok("snapshot");
@@ -161,11 +185,7 @@ class FdExhaustionProcessTest {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpGet.get(port, path);
     }
 
     private static HttpResponse<String> post(int port, String body) throws Exception {

@@ -131,14 +131,27 @@ final class FuzzNode implements AutoCloseable {
 
     /** A full collection in the server ({@code jcmd <pid> GC.run}), so heap readings compare. */
     void collectGarbage() throws IOException, InterruptedException {
+        jcmd("GC.run", ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /**
+     * The server's threads ({@code jcmd <pid> Thread.print}) written to {@code file}: what a door
+     * that gave no reply was doing, for the report of the failure.
+     */
+    void dumpThreads(Path file) throws IOException, InterruptedException {
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        jcmd("Thread.print", ProcessBuilder.Redirect.to(file.toFile()));
+    }
+
+    private void jcmd(String command, ProcessBuilder.Redirect output) throws IOException, InterruptedException {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process p = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.run")
+        Process p = new ProcessBuilder(jcmd, Long.toString(process.pid()), command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(output)
                 .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException("jcmd GC.run did not finish");
+            throw new IOException("jcmd " + command + " did not finish");
         }
     }
 

@@ -27,6 +27,9 @@ final class RefusalOracle {
      */
     static final String TRUSTED_SOURCE = "127.0.0.3";
 
+    /** Where the server's threads are written when a door gives no reply. */
+    static final java.nio.file.Path THREAD_DUMP = java.nio.file.Path.of("target", "fuzz", "threads.txt");
+
     private static final String TRUSTED = "trusted";
     private static final String TRUSTED_TOKEN = "trusted-token-77";
 
@@ -147,7 +150,10 @@ final class RefusalOracle {
         try {
             reply = door.send(input);
         } catch (Exception e) {
-            throw new IllegalStateException(door.name() + " gave no reply to " + abbreviate(text), e);
+            node.dumpThreads(THREAD_DUMP);
+            throw new IllegalStateException(
+                    door.name() + " gave no reply to " + abbreviate(text) + " (server threads: " + THREAD_DUMP + ")",
+                    e);
         }
         inputs++;
         if (!reply.allRefused()) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.nundb.transport.BadInputLog;
+import io.nundb.transport.ConnectionBudget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * The HTTP door's connection limit ({@code NUN_MAX_CONNECTIONS}, counted for this door alone).
- * A connection past the limit is still accepted, but only for one request: a readiness or
+ * The HTTP door's connection limit ({@code NUN_MAX_CONNECTIONS}, within the doors' shared
+ * {@link ConnectionBudget}). A connection past the limit is still accepted, but only for one request: a readiness or
  * liveness probe ({@link #PROBES}) is served as usual, so clients filling the door do not make the
  * orchestrator take a working node out; any other request is answered {@code 503} with {@code
  * error too many connections} and the connection is closed; a connection that sends nothing is
@@ -45,14 +46,19 @@ public final class HttpConnectionLimit {
                     + "Connection: close\r\n\r\n" + TOO_MANY)
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final int maxConnections;
+    private final ConnectionBudget budget;
     private final Duration handshakeTimeout;
     private final AtomicInteger open = new AtomicInteger();
     /** Connections past the limit waiting for their first request (a probe may be among them). */
     private final AtomicInteger waiting = new AtomicInteger();
 
     public HttpConnectionLimit(int maxConnections, Duration handshakeTimeout) {
-        this.maxConnections = maxConnections;
+        this(ConnectionBudget.perDoor(maxConnections), handshakeTimeout);
+    }
+
+    /** @param budget the doors' shared connection budget; a connection it refuses gets one probe at most */
+    public HttpConnectionLimit(ConnectionBudget budget, Duration handshakeTimeout) {
+        this.budget = budget;
         this.handshakeTimeout = handshakeTimeout;
     }
 
@@ -60,8 +66,10 @@ public final class HttpConnectionLimit {
     public HttpServer apply(HttpServer server) {
         // per channel as it is set up (doOnConnection fires per request on HTTP)
         return server.doOnChannelInit((observer, channel, remote) -> {
+            open.incrementAndGet();
             channel.closeFuture().addListener(f -> open.decrementAndGet());
-            if (open.incrementAndGet() <= maxConnections) {
+            if (budget.tryAcquire(ConnectionBudget.Door.HTTP)) {
+                channel.closeFuture().addListener(f -> budget.release(ConnectionBudget.Door.HTTP));
                 return;
             }
             if (waiting.incrementAndGet() > PROBE_SLOTS) {

@@ -10,6 +10,7 @@ import io.nundb.protocol.ProtocolException;
 import io.nundb.protocol.Replies;
 import io.nundb.protocol.Response;
 import io.nundb.transport.BadInputLog;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.ReplyBuffer;
 import io.nundb.transport.stream.StreamRefused;
 import io.nundb.transport.stream.WatchRequest;
@@ -52,9 +53,8 @@ public class RSocketController {
 
     private final OutboxLimits outboxLimits;
     private final int maxCommandLength;
-    private final int maxConnections;
-    /** Connections past SETUP (those refused at SETUP are not counted). */
-    private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+    /** Counts connections past SETUP (those refused at SETUP are not counted). */
+    private final ConnectionBudget budget;
 
     private final DeliveryStats stats;
 
@@ -65,14 +65,13 @@ public class RSocketController {
         this.stats = stats;
         this.outboxLimits = limits.outbox();
         this.maxCommandLength = limits.maxCommandLength();
-        this.maxConnections = limits.maxConnections();
+        this.budget = limits.connections();
     }
 
     @ConnectMapping
     public Mono<Void> connect(
             RSocketRequester requester, @Header(name = RSocketLogin.HEADER, required = false) String login) {
-        if (admitted.incrementAndGet() > maxConnections) {
-            admitted.decrementAndGet();
+        if (!budget.tryAcquire(ConnectionBudget.Door.RSOCKET)) {
             // refused at SETUP: the client gets a REJECTED_SETUP error frame, then the close
             BadInputLog.shared().warn("rsocket connection refused", "too many connections (NUN_MAX_CONNECTIONS)");
             return Mono.error(new RejectedSetupException("too many connections"));
@@ -86,7 +85,7 @@ public class RSocketController {
                 .rsocket()
                 .onClose()
                 .doFinally(s -> {
-                    admitted.decrementAndGet();
+                    budget.release(ConnectionBudget.Door.RSOCKET);
                     connections.remove(requester);
                     executor.close(session);
                 })

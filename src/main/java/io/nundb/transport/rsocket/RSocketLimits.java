@@ -1,5 +1,6 @@
 package io.nundb.transport.rsocket;
 
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.watch.OutboxLimits;
 
 /**
@@ -7,14 +8,14 @@ import io.nundb.watch.OutboxLimits;
  *
  * @param outbox the bounds of pushed messages and replies
  * @param maxCommandLength longest accepted {@code command} payload, in chars: the value/line limit
- * @param maxConnections open connections at most ({@code NUN_MAX_CONNECTIONS}); one more is refused
- *     at SETUP with {@code too many connections}
+ * @param connections the doors' shared connection budget ({@code NUN_MAX_CONNECTIONS}); a connection
+ *     it refuses is refused at SETUP with {@code too many connections}
  */
-public record RSocketLimits(OutboxLimits outbox, int maxCommandLength, int maxConnections) {
+public record RSocketLimits(OutboxLimits outbox, int maxCommandLength, ConnectionBudget connections) {
 
     /** Without a connection limit. */
     public RSocketLimits(OutboxLimits outbox, int maxCommandLength) {
-        this(outbox, maxCommandLength, Integer.MAX_VALUE);
+        this(outbox, maxCommandLength, ConnectionBudget.perDoor(Integer.MAX_VALUE));
     }
 
     /** Room for routing and setup metadata next to a payload of the value/line limit. */

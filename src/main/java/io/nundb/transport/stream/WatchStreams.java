@@ -98,7 +98,7 @@ public final class WatchStreams {
             if (executor.mayStillRead(session, change.key())) {
                 live.offer(change);
             } else {
-                live.end(REVOKED);
+                live.end(ErrorCode.PERMISSION_DENIED, REVOKED);
             }
         });
         Map<String, Integer> sent = new HashMap<>();
@@ -114,6 +114,10 @@ public final class WatchStreams {
                 .concatWith(
                         live.changes().filter(c -> isNew(sent, c, gapEnd.get())).map(c -> toEvent(c, single)))
                 .concatWith(live.endingEvent())
+                // a read of the initial values refused after the check (a permission changed in
+                // between) comes after the ready event, when a door can no longer refuse the
+                // stream: it ends it with an error event, as a later revocation does
+                .onErrorResume(StreamRefused.class, e -> Mono.just(StreamEvent.error(e.code(), e.error())))
                 .doFinally(signal -> subscription.close());
     }
 
@@ -169,10 +173,15 @@ public final class WatchStreams {
             Session session, ChangeFeed.Selector selector, String type, boolean single) {
         CompletableFuture<Set<String>> keys = CompletableFuture.completedFuture(new LinkedHashSet<>(selector.keys()));
         for (String prefix : selector.prefixes()) {
-            keys = keys.thenCombine(executor.execute(session, new Command.Keys(prefix + "*")), (set, r) -> {
+            // keys drops every '*' of its pattern ("x*y*" would list "xyz", not "x*yz"), but the
+            // stream takes the prefix as written, and only its keys passed the read check: ask
+            // for the keys under the part before any '*' and keep those under the whole prefix
+            int star = prefix.indexOf('*');
+            String head = star < 0 ? prefix : prefix.substring(0, star);
+            keys = keys.thenCombine(executor.execute(session, new Command.Keys(head + "*")), (set, r) -> {
                 if (r instanceof Response.KeyList found) {
                     for (String k : found.keys()) {
-                        if (!k.startsWith("$$")) {
+                        if (k.startsWith(prefix) && !k.startsWith("$$")) {
                             set.add(k);
                         }
                     }

@@ -7,12 +7,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.nundb.command.CommandExecutor;
 import io.nundb.transport.ClientAddress;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,8 +37,7 @@ public final class TcpListener implements SmartLifecycle {
     private final int port;
     private final int maxLineLength;
     private final OutboxLimits outboxLimits;
-    private final int maxConnections;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionBudget budget;
     private final ChannelGroup connections = new DefaultChannelGroup("nundb-tcp", GlobalEventExecutor.INSTANCE);
     private volatile DisposableServer server;
     private volatile Duration idleTimeout = Duration.ZERO;
@@ -61,6 +60,21 @@ public final class TcpListener implements SmartLifecycle {
             int maxLineLength,
             OutboxLimits outboxLimits,
             int maxConnections) {
+        this(executor, stats, host, port, maxLineLength, outboxLimits, ConnectionBudget.perDoor(maxConnections));
+    }
+
+    /**
+     * @param budget the doors' shared connection budget; a connection it refuses is told
+     *     {@value #TOO_MANY} and closed
+     */
+    public TcpListener(
+            CommandExecutor executor,
+            DeliveryStats stats,
+            String host,
+            int port,
+            int maxLineLength,
+            OutboxLimits outboxLimits,
+            ConnectionBudget budget) {
         if (maxLineLength < 1) {
             throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
         }
@@ -70,7 +84,7 @@ public final class TcpListener implements SmartLifecycle {
         this.port = port;
         this.maxLineLength = maxLineLength;
         this.outboxLimits = outboxLimits;
-        this.maxConnections = maxConnections;
+        this.budget = budget;
     }
 
     /**
@@ -100,8 +114,7 @@ public final class TcpListener implements SmartLifecycle {
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> {
-                    if (open.incrementAndGet() > maxConnections) {
-                        open.decrementAndGet();
+                    if (!budget.tryAcquire(ConnectionBudget.Door.TCP)) {
                         // told why, then closed: the client sees a line, not a silent reset
                         connection
                                 .channel()
@@ -109,7 +122,7 @@ public final class TcpListener implements SmartLifecycle {
                                 .addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
-                    connection.onDispose(open::decrementAndGet);
+                    connection.onDispose(() -> budget.release(ConnectionBudget.Door.TCP));
                     Duration idle = idleTimeout;
                     if (!idle.isZero()) {
                         connection.onReadIdle(

@@ -1,12 +1,15 @@
 package io.nundb.transport.ws;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
 import io.nundb.command.CommandExecutor;
 import io.nundb.security.OriginPolicy;
 import io.nundb.transport.BadInputLog;
+import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.tcp.TcpListener;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
@@ -22,6 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -33,6 +37,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 public final class WsServer implements SmartLifecycle {
 
     private final AtomicInteger openConnections = new AtomicInteger();
+    /** Set on a connection counted in the budget. */
+    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("nundb-ws-counted");
 
     private static final Logger log = LoggerFactory.getLogger(WsServer.class);
 
@@ -47,7 +53,7 @@ public final class WsServer implements SmartLifecycle {
     private final int maxFrameLength;
     private final OriginPolicy originPolicy;
     private final Duration handshakeTimeout;
-    private final int maxConnections;
+    private final ConnectionBudget budget;
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
     private volatile Duration idleTimeout = Duration.ZERO;
 
@@ -70,6 +76,29 @@ public final class WsServer implements SmartLifecycle {
             OriginPolicy originPolicy,
             Duration handshakeTimeout,
             int maxConnections) {
+        this(
+                host,
+                port,
+                executor,
+                stats,
+                outboxLimits,
+                maxFrameLength,
+                originPolicy,
+                handshakeTimeout,
+                ConnectionBudget.perDoor(maxConnections));
+    }
+
+    /** @param budget the doors' shared connection budget; an upgrade it refuses is answered 503 */
+    public WsServer(
+            String host,
+            int port,
+            CommandExecutor executor,
+            DeliveryStats stats,
+            OutboxLimits outboxLimits,
+            int maxFrameLength,
+            OriginPolicy originPolicy,
+            Duration handshakeTimeout,
+            ConnectionBudget budget) {
         this.host = host;
         this.requestedPort = port;
         this.executor = executor;
@@ -78,7 +107,7 @@ public final class WsServer implements SmartLifecycle {
         this.maxFrameLength = maxFrameLength;
         this.originPolicy = originPolicy;
         this.handshakeTimeout = handshakeTimeout;
-        this.maxConnections = maxConnections;
+        this.budget = budget;
     }
 
     @Override
@@ -97,22 +126,41 @@ public final class WsServer implements SmartLifecycle {
                         return res.status(HttpResponseStatus.UPGRADE_REQUIRED)
                                 .sendString(Mono.just("NunDB WebSocket port: connect with a WebSocket client\n"));
                     }
-                    if (openConnections.get() >= maxConnections) {
-                        // refused before the upgrade, with the reason (NUN_MAX_CONNECTIONS)
-                        return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
-                                .sendString(Mono.just(TcpListener.TOO_MANY));
-                    }
                     if (!originPolicy.allows(req.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
                         // a page of another site: refused before the upgrade (NUN_ALLOWED_ORIGINS)
                         BadInputLog.shared().warn("websocket origin not allowed", "403");
                         return res.status(HttpResponseStatus.FORBIDDEN)
                                 .sendString(Mono.just("error origin not allowed\n"));
                     }
+                    if (!counted(req)) {
+                        // refused before the upgrade, with the reason (NUN_MAX_CONNECTIONS)
+                        return res.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                .sendString(Mono.just(TcpListener.TOO_MANY));
+                    }
                     return res.sendWebsocket((in, out) -> serve(in, out, hardLimit), spec);
                 })
                 .bindNow(Duration.ofSeconds(30));
         server.set(bound);
         log.info("WebSocket listening on {}:{}", host, bound.port());
+    }
+
+    /**
+     * Counts the connection asking to upgrade in the budget, once per connection (a failed upgrade
+     * may be retried on it), until it closes; false when the budget refuses it.
+     */
+    private boolean counted(HttpServerRequest req) {
+        AtomicReference<Channel> channel = new AtomicReference<>();
+        req.withConnection(c -> channel.set(c.channel()));
+        Channel ch = channel.get();
+        if (ch.hasAttr(COUNTED)) {
+            return true;
+        }
+        if (!budget.tryAcquire(ConnectionBudget.Door.WEBSOCKET)) {
+            return false;
+        }
+        ch.attr(COUNTED).set(Boolean.TRUE);
+        ch.closeFuture().addListener(f -> budget.release(ConnectionBudget.Door.WEBSOCKET));
+        return true;
     }
 
     private Publisher<Void> serve(WebsocketInbound in, WebsocketOutbound out, int hardLimit) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.testing.InMemoryEngine;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.OutboxLimits;
@@ -50,6 +51,7 @@ class WatchStreamsTest {
                 .assertNext(e -> {
                     assertThat(e.isError()).isTrue();
                     assertThat(e.value()).contains("slow consumer");
+                    assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
@@ -77,8 +79,39 @@ class WatchStreamsTest {
                 .assertNext(e -> {
                     assertThat(e.isError()).isTrue();
                     assertThat(e.value()).startsWith("permission denied");
+                    assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
                 })
                 .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
+    /**
+     * Found by reading the fuzzed doors: {@code keys} drops every {@code *} of its pattern, so the
+     * current values of the prefix {@code x*y} were read for {@code xyz} too, which a user allowed
+     * {@code x*y} may not read: the stream failed after its ready event (over SSE an ERROR line
+     * and a stack trace, the response being already committed).
+     */
+    @Test
+    void aPrefixWithAStarInsideSendsTheCurrentValuesOfItsOwnKeysOnly() {
+        run("auth nun pwd");
+        run("create-db p tok");
+        run("use-db p tok");
+        run("create-user carol pwd");
+        run("set-permissions carol r x*y");
+        run("set xyz 1");
+        run("set x*yz 2");
+        WatchStreams streams = new WatchStreams(executor, engine.feed(), OutboxLimits.messages(100));
+        WatchRequest request =
+                new WatchRequest(List.of(new Command.UseDb("p", "carol", "pwd")), List.of("x*y*"), true, null);
+        StepVerifier.create(streams.open(request))
+                .assertNext(e -> assertThat(e.isReady()).isTrue())
+                .assertNext(e -> {
+                    assertThat(e.type()).isEqualTo(StreamEvent.CURRENT);
+                    assertThat(e.key()).isEqualTo("x*yz");
+                    assertThat(e.value()).isEqualTo("2");
+                })
+                .then(() -> run("set x*y1 3"))
+                .assertNext(e -> assertThat(e.key()).isEqualTo("x*y1"))
+                .thenCancel()
                 .verify(Duration.ofSeconds(10));
     }
 }
