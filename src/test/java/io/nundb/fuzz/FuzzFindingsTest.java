@@ -105,6 +105,33 @@ class FuzzFindingsTest {
         assertNoStackTrace(output, "500 Server Error");
     }
 
+    /** Found by reading the doors: reactor-netty logged each such handshake at ERROR with a stack trace. */
+    @Test
+    void aBadWebSocketHandshakeOnTheRSocketPathIsRefusedWithoutAStackTrace(CapturedOutput output) throws Exception {
+        String upgrade = "GET /rsocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+        assertThat(statusLine(upgrade + "Sec-WebSocket-Version: 13\r\n\r\n")).isEqualTo("HTTP/1.1 400 Bad Request");
+        assertThat(statusLine(
+                        upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n"))
+                .isEqualTo("HTTP/1.1 426 Upgrade Required");
+        assertNoStackTrace(output, "Error finishing response");
+    }
+
+    private String statusLine(String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", httpPort));
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            StringBuilder line = new StringBuilder();
+            for (int c = s.getInputStream().read();
+                    c >= 0 && c != '\r';
+                    c = s.getInputStream().read()) {
+                line.append((char) c);
+            }
+            return line.toString();
+        }
+    }
+
     private void sendThenReset(String request) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", httpPort));
