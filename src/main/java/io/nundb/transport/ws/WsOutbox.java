@@ -1,5 +1,6 @@
 package io.nundb.transport.ws;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -7,18 +8,24 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.nundb.watch.BoundedOutbox;
 import io.nundb.watch.DeliveryStats;
+import io.nundb.watch.Notification;
 import io.nundb.watch.OutboxLimits;
 
 /**
  * A WebSocket connection's outbound buffer: drained on the channel's event loop, one text frame
- * per message, and only while the socket is writable, so a slow reader fills this bounded buffer
+ * per message (a change's notification frames are encoded once and shared by all its watchers),
+ * and only while the socket is writable, so a slow reader fills this bounded buffer
  * (and is cut off) instead of Netty's unbounded one.
  */
 final class WsOutbox extends BoundedOutbox {
 
     private static final int FLUSH_EVERY = 64;
 
+    /** Initial size of the buffer notifications are gathered in (it grows as needed). */
+    private static final int BATCH_SIZE = 256;
+
     private final Channel channel;
+    private final Runnable drainTask = this::drain;
 
     WsOutbox(Channel channel, OutboxLimits limits, DeliveryStats stats) {
         super(limits, stats);
@@ -27,30 +34,58 @@ final class WsOutbox extends BoundedOutbox {
 
     @Override
     protected void scheduleDrain() {
-        channel.eventLoop().execute(this::drain);
+        channel.eventLoop().execute(drainTask);
     }
 
-    /** Also called by the pipeline when the socket becomes writable again. */
+    /**
+     * Also called by the pipeline when the socket becomes writable again. Notifications go out as
+     * their shared, already framed bytes, gathered into one buffer per batch; replies as frames.
+     */
     void drain() {
         if (!channel.isActive()) {
             close();
             return;
         }
-        int written = 0;
-        while (channel.isWritable()) {
-            String m = poll();
-            if (m == null) {
-                channel.flush();
-                drained();
+        while (true) {
+            int written = 0;
+            ByteBuf batch = null;
+            long room = channel.bytesBeforeUnwritable();
+            while (room > 0 && written < FLUSH_EVERY) {
+                Object m = pollEntry();
+                if (m == null) {
+                    write(batch);
+                    channel.flush();
+                    drained();
+                    return;
+                }
+                written++;
+                if (m instanceof Notification n) {
+                    byte[] frames = n.encoded(WsFrameBytes.TEXT_FRAMES);
+                    if (batch == null) {
+                        batch = channel.alloc().buffer(Math.max(frames.length, BATCH_SIZE));
+                    }
+                    batch.writeBytes(frames);
+                    room -= frames.length;
+                } else {
+                    write(batch);
+                    batch = null;
+                    channel.write(new TextWebSocketFrame((String) m), channel.voidPromise());
+                    room = channel.bytesBeforeUnwritable();
+                }
+            }
+            write(batch);
+            channel.flush();
+            if (!channel.isWritable()) {
+                // Keep the drain flag set: the writability event resumes draining.
                 return;
             }
-            channel.write(new TextWebSocketFrame(m), channel.voidPromise());
-            if (++written % FLUSH_EVERY == 0) {
-                channel.flush();
-            }
         }
-        // Not writable: keep the drain flag set; the writability event resumes draining.
-        channel.flush();
+    }
+
+    private void write(ByteBuf batch) {
+        if (batch != null) {
+            channel.write(batch, channel.voidPromise());
+        }
     }
 
     @Override
