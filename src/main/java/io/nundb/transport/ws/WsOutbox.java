@@ -3,6 +3,7 @@ package io.nundb.transport.ws;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -25,16 +26,22 @@ final class WsOutbox extends BoundedOutbox {
     private static final int BATCH_SIZE = 256;
 
     private final Channel channel;
-    private final Runnable drainTask = this::drain;
+    private final LoopDrains drains;
 
     WsOutbox(Channel channel, OutboxLimits limits, DeliveryStats stats) {
         super(limits, stats);
         this.channel = channel;
+        this.drains = LoopDrains.of(channel.eventLoop());
     }
 
     @Override
     protected void scheduleDrain() {
-        channel.eventLoop().execute(drainTask);
+        // one task per event loop for all its outboxes with news, not one per watcher
+        drains.request(this, channel.eventLoop());
+    }
+
+    EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /**
