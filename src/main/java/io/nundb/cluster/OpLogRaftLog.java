@@ -137,7 +137,10 @@ final class OpLogRaftLog implements RaftLog {
             }
             // appends complete in index order, so the pipeline sees them in order
             pipeline.offerReplicated(batch);
-            raftThread.execute(() -> onDurable.accept(last));
+            // The report runs later on the Raft thread, maybe after a truncation and a new append at
+            // the same indexes that is not written yet: clamp it to what the op log holds written
+            // then (a truncation lowers that), as the leader's reports do (RaftLog's contract).
+            raftThread.execute(() -> onDurable.accept(Math.min(last, opLog.lastWrittenIndex())));
         });
     }
 

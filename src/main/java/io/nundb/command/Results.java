@@ -4,6 +4,7 @@ import io.nundb.protocol.ErrorCode;
 import io.nundb.protocol.Response;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 
 /** Turns durability futures into replies: an ack only once the change is stored. */
 final class Results {
@@ -14,8 +15,14 @@ final class Results {
         if (durable.isDone() && !durable.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(response);
         }
+        if (response == Response.OK) {
+            return durable.handle(OK_WHEN_STORED); // the usual write: no lambda captured per write
+        }
         return durable.handle((index, error) -> error == null ? response : storageError(error));
     }
+
+    private static final BiFunction<Long, Throwable, Response> OK_WHEN_STORED =
+            (index, error) -> error == null ? Response.OK : storageError(error);
 
     /** The phrase of a failure whose write may still be applied (the cluster lost track of it). */
     static final String OUTCOME_UNKNOWN = "may or may not have been applied";

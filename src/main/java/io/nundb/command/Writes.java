@@ -45,12 +45,14 @@ final class Writes {
     }
 
     private CompletableFuture<Response> apply(Database db, String key, String value, int version) {
-        Conflicts.Parked parked = new Conflicts.Parked();
+        // only an arbiter database parks a write (its strategy never changes)
+        Conflicts.Parked parked = db.strategy() == Strategy.ARBITER ? new Conflicts.Parked() : null;
         WriteResult result = db.mutate(key, current -> decide(db, key, current, value, version, parked));
-        if (result.applied() && parked.text == null) {
+        boolean isParked = parked != null && parked.text != null;
+        if (result.applied() && !isParked) {
             return Results.whenDurable(result.durable(), Response.ok());
         }
-        if (parked.text != null) {
+        if (isParked) {
             return conflicts.raise(db, key, parked.text, parked.oppId, result.durable());
         }
         return CompletableFuture.completedFuture(rejection((Rejection) result.rejection()));

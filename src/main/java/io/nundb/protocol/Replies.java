@@ -35,8 +35,11 @@ public final class Replies {
         return response.messages().isEmpty() ? "empty" : response.messages().get(0);
     }
 
+    /** What {@link #value} puts before the value. */
+    public static final String VALUE_PREFIX = "value ";
+
     public static String value(String value) {
-        return "value " + value + "\n";
+        return VALUE_PREFIX + value + "\n";
     }
 
     public static String valueVersion(int version, String value) {

@@ -65,8 +65,13 @@ public sealed interface Response permits Response.Success, Response.Failure {
     record Value(String key, int version, String value, boolean versioned) implements Success {
         @Override
         public List<String> messages() {
-            String shown = value == null ? Replies.EMPTY_VALUE : value;
+            String shown = shown();
             return List.of(versioned ? Replies.valueVersion(version, shown) : Replies.value(shown));
+        }
+
+        /** The value as the text form shows it ({@code <Empty>} for a key that does not exist). */
+        public String shown() {
+            return value == null ? Replies.EMPTY_VALUE : value;
         }
     }
 

@@ -162,6 +162,9 @@ public final class WatchRegistry implements AppliedListener {
 
     /** {@code key} of {@code db} now holds {@code value}: tell who wants to know. */
     public void onChange(String db, String key, VersionedValue value) {
+        if (watchers.isEmpty()) {
+            return; // no lookup key built for every write of a node nobody watches
+        }
         Set<Outbox> set = watchers.get(new DbKey(db, key));
         if (set == null || set.isEmpty()) {
             return;

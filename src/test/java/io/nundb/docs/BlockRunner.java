@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  *       output as {@code # } comment lines. A command shown without output only has to succeed. Marked
  *       {@code script}, the block runs as one bash script ({@link #runScript});
  *   <li>{@code target/nun-db} is the CLI class on this test's classpath, and {@code NUN_PWD},
- *       {@code NUN_HTTP_ADDR}, {@code NUN_TCP_ADDR}, {@code NUN_WS_ADDR} point at the server.
+ *       {@code NUN_HTTP_ADDR}, {@code NUN_TCP_ADDR}, {@code NUN_WS_ADDR} point at the server;
+ *   <li>{@code /tmp/} in a command is a directory of the test's own (and is shown as {@code /tmp/}
+ *       again in what the command prints), so an example leaves nothing behind and runs again.
  * </ul>
  *
  * In shown output {@code …} stands for any text (a line of only {@code …}: any number of lines);
@@ -246,13 +248,17 @@ final class BlockRunner implements AutoCloseable {
     }
 
     private Process shell(String command, Map<String, Integer> ports, Path stdout, Path stderr) throws IOException {
-        String text = DocServer.substitute(command, ports).replace("target/nun-db", cli().toString());
+        String text = DocServer.substitute(command, ports)
+                .replace("/tmp/", tmp() + "/")
+                .replace("target/nun-db", cli().toString());
         ProcessBuilder b = new ProcessBuilder("bash", "-c", text)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         b.redirectOutput(stdout == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(stdout.toFile()));
         b.redirectError(stderr == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stderr.toFile()));
         // As a user who started the server as the README says: the CLI's defaults point at it.
         Map<String, String> env = b.environment();
+        // `java` in an example is the JDK running the test, as for a user whose PATH has one.
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + env.get("PATH"));
         env.put("NUN_PWD", DocServer.ADMIN_PWD);
         env.put("NUN_WS_ADDR", "127.0.0.1:" + ports.get("3012"));
         env.put("NUN_HTTP_ADDR", "127.0.0.1:" + ports.get("3013"));
@@ -261,6 +267,16 @@ final class BlockRunner implements AutoCloseable {
             env.put("NUN_RSOCKET_ADDR", "127.0.0.1:" + ports.get("3015"));
         }
         return b.start();
+    }
+
+    /** Where {@code /tmp/} in examples points: the test's own directory, so nothing is left behind. */
+    private Path tmp() throws IOException {
+        return Files.createDirectories(scratch.resolve("tmp"));
+    }
+
+    /** What a command printed, with the test's {@link #tmp} shown as the {@code /tmp/} the example wrote. */
+    private String asShown(String printed) throws IOException {
+        return printed.replace(tmp() + "/", "/tmp/");
     }
 
     /**
@@ -297,7 +313,7 @@ final class BlockRunner implements AutoCloseable {
             if (!done) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            String stdout = asShown(Files.readString(out, StandardCharsets.UTF_8));
             String stderr = Files.readString(err, StandardCharsets.UTF_8);
             String context = where + ": " + step.command() + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
             assertThat(done).as("finished within 60 s: " + context).isTrue();
@@ -317,25 +333,24 @@ final class BlockRunner implements AutoCloseable {
     }
 
     /**
-     * A {@code script} block: one bash script with {@code set -e}, so it must end with exit code 0;
+     * A {@code script} block: one bash script with {@code set -e}, so it must end with exit code 0
+     * (traced with {@code -x}: a failure's report shows the command that failed);
      * background jobs it leaves are stopped, and waited for, when it ends. A script that starts a server of its own
-     * ({@code nun-db … start}) gets free ports of its own for the documented ones, and {@code /tmp/}
-     * paths in it point into the test's scratch directory.
+     * ({@code nun-db … start}) gets free ports of its own for the documented ones.
      */
     private void runScript(MarkdownBlocks.Block block) throws Exception {
         String text = String.join("\n", block.lines());
         Map<String, Integer> ports = server.ports();
         if (text.matches("(?s).*nun-db\\b[^\\n]* start\\b.*")) {
             ports = new java.util.HashMap<>();
-            for (String documented : List.of("3012", "3013", "3014", "3015")) {
+            // 9013: the management port docs/operations.md gives Actuator.
+            for (String documented : List.of("3012", "3013", "3014", "3015", "9013")) {
                 ports.put(documented, freePort());
             }
-            Path tmp = Files.createDirectories(scratch.resolve("tmp"));
-            text = text.replace("/tmp/", tmp + "/");
         }
         Path out = Files.createTempFile(scratch, "out-", ".txt");
         Path err = Files.createTempFile(scratch, "err-", ".txt");
-        Process p = shell("set -e\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
+        Process p = shell("set -ex\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
         boolean done = p.waitFor(4, TimeUnit.MINUTES);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -21,7 +21,7 @@ final class DocServer implements AutoCloseable {
     /** The one admin password all docs use. */
     static final String ADMIN_PWD = "nun-pwd";
 
-    private static final Pattern ADDRESS = Pattern.compile("\\b(localhost|127\\.0\\.0\\.1):(301[2-5])\\b");
+    private static final Pattern ADDRESS = Pattern.compile("\\b(localhost|127\\.0\\.0\\.1):(301[2-5]|9013)\\b");
 
     private final ConfigurableApplicationContext ctx;
     private final Map<String, Integer> ports;
@@ -51,6 +51,11 @@ final class DocServer implements AutoCloseable {
             throw new IllegalArgumentException("no example may use port " + documented);
         }
         return port;
+    }
+
+    /** A bean of the server, as the application's own code would have it injected. */
+    <T> T bean(Class<T> type) {
+        return ctx.getBean(type);
     }
 
     /** The text with every {@code localhost:301x} / {@code 127.0.0.1:301x} pointing at this server. */

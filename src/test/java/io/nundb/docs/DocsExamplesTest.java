@@ -27,19 +27,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DocsExamplesTest {
 
     static Stream<Path> documentsWithRunnableBlocks() throws Exception {
-        return MarkdownBlocks.documents().stream().filter(p -> {
-            try {
-                return !MarkdownBlocks.read(p).runnable().isEmpty();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return MarkdownBlocks.documentsWith(MarkdownBlocks::runnable);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("documentsWithRunnableBlocks")
     void theRunnableBlocksRunAsShown(Path document, @TempDir Path dir) throws Exception {
-        List<MarkdownBlocks.Block> blocks = MarkdownBlocks.read(document).runnable();
+        runInOrder(MarkdownBlocks.read(document).runnable(), dir);
+    }
+
+    /**
+     * Runs {@code blocks} in order against one new {@link DocServer} (data and scratch directories in
+     * {@code dir}); a block that needs Node or curl where there is none skips it and the rest, with why.
+     */
+    static void runInOrder(List<MarkdownBlocks.Block> blocks, Path dir) throws Exception {
         Path data = Files.createDirectory(dir.resolve("data"));
         Path scratch = Files.createDirectory(dir.resolve("scratch"));
         try (DocServer server = new DocServer(data);
@@ -83,12 +84,23 @@ class DocsExamplesTest {
         assertShowsScript(Path.of("docs/transports.md"), "rsocket-example.js");
     }
 
+    @Test
+    void theTransportsDocShowsTheJavaRSocketExampleFileAsItIs() throws Exception {
+        assertShowsFile(
+                Path.of("docs/transports.md"), "java", Path.of("src/test/java/io/nundb/docs/RSocketJavaExample.java"));
+    }
+
     private static void assertShowsScript(Path document, String script) throws Exception {
-        String file = Files.readString(NodeScripts.JS_DIR.resolve(script), StandardCharsets.UTF_8);
+        assertShowsFile(document, "js", NodeScripts.JS_DIR.resolve(script));
+    }
+
+    /** The document has a block in {@code language} that is the file's text exactly (a test runs the file). */
+    private static void assertShowsFile(Path document, String language, Path source) throws Exception {
+        String file = Files.readString(source, StandardCharsets.UTF_8);
         assertThat(MarkdownBlocks.read(document).blocks())
-                .as(document + " has a ```js block with src/test/js/" + script + " exactly")
+                .as(document + " has a ```" + language + " block with " + source + " exactly")
                 .anySatisfy(b -> {
-                    assertThat(b.language()).isEqualTo("js");
+                    assertThat(b.language()).isEqualTo(language);
                     assertThat(b.text()).isEqualTo(file);
                 });
     }

@@ -27,6 +27,14 @@ record MarkdownBlocks(Path file, List<Block> blocks) {
             return Arrays.asList(info.trim().split("\\s+")).contains("browser");
         }
 
+        /**
+         * Marked {@code jar} too: needs the packaged jar ({@code target/nundb-jvm-*.jar}), so
+         * {@link DocsPackagedJarIT} runs it after {@code package} instead of {@link DocsExamplesTest}.
+         */
+        boolean packagedJar() {
+            return Arrays.asList(info.trim().split("\\s+")).contains("jar");
+        }
+
         /** Marked {@code script} too: run as one bash script (README.md, "Docs that run"). */
         boolean script() {
             return Arrays.asList(info.trim().split("\\s+")).contains("script");
@@ -63,8 +71,26 @@ record MarkdownBlocks(Path file, List<Block> blocks) {
         return new MarkdownBlocks(file, blocks);
     }
 
+    /** The runnable blocks {@link DocsExamplesTest} runs: all but those that need the packaged jar. */
     List<Block> runnable() {
-        return blocks.stream().filter(Block::runnable).toList();
+        return blocks.stream().filter(b -> b.runnable() && !b.packagedJar()).toList();
+    }
+
+    /** The runnable blocks that need the packaged jar ({@link DocsPackagedJarIT}). */
+    List<Block> runnableWithJar() {
+        return blocks.stream().filter(b -> b.runnable() && b.packagedJar()).toList();
+    }
+
+    /** The documents (README first) where {@code which} finds blocks, e.g. {@code MarkdownBlocks::runnable}. */
+    static Stream<Path> documentsWith(java.util.function.Function<MarkdownBlocks, List<Block>> which)
+            throws IOException {
+        return documents().stream().filter(p -> {
+            try {
+                return !which.apply(read(p)).isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** README.md and every docs/*.md, README first. */

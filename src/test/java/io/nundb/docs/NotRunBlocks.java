@@ -146,19 +146,6 @@ final class NotRunBlocks {
                 "./mvnw -B package -DskipTests      # target/nundb-jvm-0.1.0-SNAPSHOT.jar and the target/nun-db launcher",
                 Kind.BUILD,
                 "packages the jar");
-        add(
-                "docs/operations.md",
-                "NUN_MANAGEMENT_ADDR=127.0.0.1:9013 target/nun-db -p nun-pwd start      # or"
-                        + " --nundb.management-addr=127.0.0.1:9013",
-                Kind.BUILD,
-                "starts a server on the default ports from the packaged jar; StartCommandTest covers the"
-                        + " management port on port 0");
-        add(
-                "docs/operations.md",
-                "NUN_MANAGEMENT_AUTH=true target/nun-db -p nun-pwd start",
-                Kind.BUILD,
-                "starts a server on the default ports from the packaged jar; StartCommandTest covers the"
-                        + " management password on port 0");
         add("docs/operations.md", "\"nundb\": {", Kind.OUTPUT, "part of /actuator/health/details");
         add(
                 "docs/operations.md",
@@ -205,21 +192,11 @@ final class NotRunBlocks {
                 Kind.BENCH,
                 "minutes of load with a 4 GB heap");
         add(
-                "docs/storage.md",
-                "nun-db import --from <nundb-dbs-dir> --to <new-dbs-dir>",
-                Kind.USER_DATA,
-                "the placeholders are a NunDB data directory the user has; the importer is tested by"
-                        + " NunDbImporterTest");
-        add(
-                "docs/storage.md",
-                "java -cp target/nundb-jvm-*.jar -Dloader.main=io.nundb.storage.importer.NunDbImporter \\",
-                Kind.USER_DATA,
-                "needs the packaged jar and a NunDB data directory the user has");
-        add(
                 "docs/transports.md",
-                "import org.springframework.messaging.rsocket.RSocketRequester;",
-                Kind.CLIENT_CODE,
-                "a fragment of a Spring application; RSocketTransportTest uses the same requester calls");
+                "package io.nundb.docs;",
+                Kind.SOURCE,
+                "src/test/java/io/nundb/docs/RSocketJavaExample.java, run against a server by"
+                        + " DocsJavaRSocketExampleTest; DocsExamplesTest checks the block is that file");
         add(
                 "docs/transports.md",
                 "ulimit -n 20000; ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java"

@@ -101,6 +101,7 @@ public final class RaftNode {
     private final Map<String, Progress> progress = new LinkedHashMap<>();
     private long noopIndex = -1;
     private boolean commitNoticePending;
+    private boolean ackPending;
     private boolean ready;
     private boolean started;
 
@@ -675,6 +676,11 @@ public final class RaftNode {
             }
             maybeCommit();
             sendMore(p);
+            if (p.state == ReplicationState.REPLICATE && p.inflight.isEmpty() && p.sentCommit < commitIndex) {
+                // it holds all it was sent but was told an older commit index (the commit notice
+                // skipped it while its acks were behind): tell it now, not at the next heartbeat
+                sendHeartbeat(p);
+            }
         } else if (p.state != ReplicationState.SNAPSHOT) {
             // the hint is the follower's last index that may match; below match it lost entries
             long hint = r.matchIndex();
@@ -830,7 +836,11 @@ public final class RaftNode {
         }
         long lastNew = prev + entries.size();
         verifiedIndex = Math.max(verifiedIndex, lastNew);
-        long newCommit = Math.min(a.leaderCommit(), lastNew);
+        // everything up to verifiedIndex matches this leader's log (one leader per term, whose log
+        // only grows), so a commit notice whose prevLogIndex lags what an earlier append of the term
+        // delivered still commits it; capping at lastNew alone made such a write wait for the next
+        // heartbeat before a majority-mode follower applied it
+        long newCommit = Math.min(a.leaderCommit(), verifiedIndex);
         if (newCommit > commitIndex) {
             advanceCommit(newCommit);
         }
@@ -882,7 +892,18 @@ public final class RaftNode {
             for (Progress p : progress.values()) {
                 sendMore(p);
             }
-        } else if (role == Role.FOLLOWER && leaderId != null) {
+        } else if (role == Role.FOLLOWER && leaderId != null && !ackPending) {
+            // one ack for every durability report already queued on this thread (a group commit
+            // completes several appends at once): the zero-delay task runs after them
+            ackPending = true;
+            env.schedule(0, this::sendDurableAck);
+        }
+    }
+
+    /** A follower acknowledges what is durable now, unless an ack already said so. */
+    private void sendDurableAck() {
+        ackPending = false;
+        if (role == Role.FOLLOWER && leaderId != null) {
             long ack = Math.min(verifiedIndex, durableIndex);
             if (ack > lastAcked) {
                 reply(leaderId, true, ack);

@@ -1,6 +1,7 @@
 package io.nundb.cluster.rpc;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.nundb.cluster.ForwardReply;
 import io.nundb.cluster.ForwardRequest;
 import io.nundb.cluster.raft.RaftMessage;
@@ -48,15 +49,8 @@ final class PeerCodec {
         } else if (message instanceof VoteReply m) {
             out.tag(VOTE_REPLY).i64(m.term()).str(m.from()).bool(m.granted()).bool(m.preVote());
         } else if (message instanceof AppendEntries m) {
-            out.tag(APPEND_ENTRIES)
-                    .i64(m.term())
-                    .str(m.from())
-                    .i64(m.prevLogIndex())
-                    .i64(m.prevLogTerm());
-            out.i64(m.entries().size());
-            for (LogEntry e : m.entries()) {
-                encode(e, out);
-            }
+            appendHeader(m, out);
+            writeEntries(m.entries(), out);
             out.i64(m.leaderCommit());
         } else if (message instanceof AppendReply m) {
             out.tag(APPEND_REPLY).i64(m.term()).str(m.from()).bool(m.success()).i64(m.matchIndex());
@@ -98,6 +92,41 @@ final class PeerCodec {
         };
         in.end();
         return message;
+    }
+
+    /**
+     * An AppendEntries whose entries section ({@link #encodeEntries} of its entries) is encoded
+     * already: the same bytes as {@link #encode(RaftMessage, ByteBuf)}.
+     */
+    static void encode(AppendEntries m, byte[] encodedEntries, ByteBuf buf) {
+        WireWriter out = new WireWriter(buf);
+        appendHeader(m, out);
+        buf.writeBytes(encodedEntries);
+        out.i64(m.leaderCommit());
+    }
+
+    /** The entries section of an AppendEntries (count, then each entry), to be shared by several messages. */
+    static byte[] encodeEntries(List<LogEntry> entries) {
+        ByteBuf buf = Unpooled.buffer(64 * entries.size() + 8);
+        writeEntries(entries, new WireWriter(buf));
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        return bytes;
+    }
+
+    private static void appendHeader(AppendEntries m, WireWriter out) {
+        out.tag(APPEND_ENTRIES)
+                .i64(m.term())
+                .str(m.from())
+                .i64(m.prevLogIndex())
+                .i64(m.prevLogTerm());
+    }
+
+    private static void writeEntries(List<LogEntry> entries, WireWriter out) {
+        out.i64(entries.size());
+        for (LogEntry e : entries) {
+            encode(e, out);
+        }
     }
 
     static void encode(LogEntry e, WireWriter out) {

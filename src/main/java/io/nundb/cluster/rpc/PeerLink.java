@@ -39,6 +39,7 @@ final class PeerLink {
     private final String peer;
     private final RpcOptions options;
     private final Supplier<Mono<RSocket>> connector;
+    private final SharedEntryEncoding entryEncoding;
     private final RateLimitedWarning oversizeWarning = new RateLimitedWarning(log, Duration.ofSeconds(10));
 
     private final LongAdder sent = new LongAdder();
@@ -62,10 +63,12 @@ final class PeerLink {
     private Disposable pending;
     private Disposable pinger;
 
-    PeerLink(String peer, RpcOptions options, Supplier<Mono<RSocket>> connector) {
+    /** {@code entryEncoding} is shared by the node's links: each follower's copy of a run is encoded once. */
+    PeerLink(String peer, RpcOptions options, Supplier<Mono<RSocket>> connector, SharedEntryEncoding entryEncoding) {
         this.peer = peer;
         this.options = options;
         this.connector = connector;
+        this.entryEncoding = entryEncoding;
     }
 
     void send(RaftMessage message) {
@@ -209,7 +212,11 @@ final class PeerLink {
     private void encode(RaftMessage message, SynchronousSink<Payload> out) {
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
         try {
-            PeerCodec.encode(message, buf);
+            if (message instanceof RaftMessage.AppendEntries a && !a.entries().isEmpty()) {
+                PeerCodec.encode(a, entryEncoding.encode(a.entries()), buf);
+            } else {
+                PeerCodec.encode(message, buf);
+            }
         } catch (RuntimeException e) {
             buf.release();
             dropped.increment();

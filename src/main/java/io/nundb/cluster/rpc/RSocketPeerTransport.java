@@ -69,6 +69,9 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
     private final SecretCheck secretCheck;
     private final byte[] secretBytes;
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    /** The entries of the last AppendEntries, encoded once for all followers. */
+    private final SharedEntryEncoding entryEncoding = new SharedEntryEncoding();
+
     private final Map<String, AtomicInteger> inbound = new ConcurrentHashMap<>();
     /** Accepted connections: closing the server socket leaves them open, so close() closes them. */
     private final Set<RSocket> accepted = ConcurrentHashMap.newKeySet();
@@ -211,7 +214,8 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
                             .maxInboundPayloadSize(options.maxPayloadBytes())
                             .fragment(FRAGMENT_SIZE)
                             .keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(6))
-                            .connect(TcpClientTransport.create(tcp, MAX_FRAME_LENGTH)));
+                            .connect(TcpClientTransport.create(tcp, MAX_FRAME_LENGTH)),
+                    entryEncoding);
         });
     }
 

@@ -108,7 +108,9 @@ public final class NunDbImporter {
                 });
             }
         });
-        log.info(
+        // Debug, not info: both callers (nun-db import, main) print this summary on stdout themselves,
+        // and a log line there (logback's default outside the server) would say it twice.
+        log.debug(
                 "Imported {} databases, {} keys ({} deleted keys skipped) from {} into {}",
                 names.size(),
                 counts[0],

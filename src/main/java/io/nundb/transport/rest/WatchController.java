@@ -85,7 +85,9 @@ public class WatchController {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         if (e.isError()) {
-            data.put("error", e.value());
+            // The code a REST problem detail would carry, so a client branches on it, not on the text.
+            data.put("code", e.code().name());
+            data.put("message", e.value());
             return ServerSentEvent.<Map<String, Object>>builder(data)
                     .event(e.type())
                     .build();

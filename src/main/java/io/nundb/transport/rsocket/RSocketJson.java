@@ -27,7 +27,10 @@ final class RSocketJson {
         return MAPPER.writeValueAsString(line(message));
     }
 
-    /** A watch event, as JSON on either kind of connection: {@code type}, {@code key}, {@code version}, {@code value}, {@code id}. */
+    /**
+     * A watch event, as JSON on either kind of connection: {@code type}, {@code key}, {@code version},
+     * {@code value}, {@code id}, and on an {@code error} event its {@code code}.
+     */
     static String event(StreamEvent event) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("type", event.type());
@@ -35,6 +38,9 @@ final class RSocketJson {
         out.put("version", event.version());
         out.put("value", event.value());
         out.put("id", event.id());
+        if (event.code() != null) {
+            out.put("code", event.code().name());
+        }
         return MAPPER.writeValueAsString(out);
     }
 

@@ -1,5 +1,6 @@
 package io.nundb.transport.stream;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.OutboxLimits;
@@ -47,7 +48,7 @@ final class LiveBuffer {
         long w = weight(change);
         boolean fits = count < limits.messages() && (bytes + w <= limits.bytes() || bytes == 0);
         if (!fits || !limits.total().tryReserve(w)) {
-            end(SLOW_CONSUMER);
+            end(ErrorCode.TOO_LARGE, SLOW_CONSUMER);
             return;
         }
         count++;
@@ -56,17 +57,17 @@ final class LiveBuffer {
             count--;
             bytes -= w;
             limits.total().release(w);
-            end(SLOW_CONSUMER);
+            end(ErrorCode.TOO_LARGE, SLOW_CONSUMER);
         }
     }
 
-    /** Ends the stream after what is buffered, with an error event carrying {@code reason}. */
-    synchronized void end(String reason) {
+    /** Ends the stream after what is buffered, with an error event carrying {@code code} and {@code reason}. */
+    synchronized void end(ErrorCode code, String reason) {
         if (done) {
             return;
         }
         done = true;
-        ending = StreamEvent.error(reason);
+        ending = StreamEvent.error(code, reason);
         sink.tryEmitComplete();
     }
 

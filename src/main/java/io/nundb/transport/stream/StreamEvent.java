@@ -1,5 +1,7 @@
 package io.nundb.transport.stream;
 
+import io.nundb.protocol.ErrorCode;
+
 /**
  * One event of a watch stream.
  *
@@ -10,8 +12,11 @@ package io.nundb.transport.stream;
  * @param version the key's version after the change
  * @param value the value, null for a remove or a key that does not exist
  * @param id the resume id: the version, or {@code key:version} on a stream of several keys; null for a missing key
+ * @param code why an {@code error} event ended the stream, as the code REST problem details carry
+ *     ({@link ErrorCode#TOO_LARGE} for a slow consumer, {@link ErrorCode#PERMISSION_DENIED} for a
+ *     revoked login or permission); null on every other event
  */
-public record StreamEvent(String type, String key, int version, String value, String id) {
+public record StreamEvent(String type, String key, int version, String value, String id, ErrorCode code) {
 
     public static final String CHANGE = "change";
     public static final String REMOVE = "remove";
@@ -23,9 +28,14 @@ public record StreamEvent(String type, String key, int version, String value, St
     /** First event of every stream: the subscription is live (no key, no value, no id). */
     public static final StreamEvent READY_EVENT = new StreamEvent(READY, null, 0, null, null);
 
-    /** The last event of a stream the server ends (slow consumer, revoked permission…). */
-    public static StreamEvent error(String reason) {
-        return new StreamEvent(ERROR, null, 0, reason, null);
+    /** An event that is not an error: no code. */
+    public StreamEvent(String type, String key, int version, String value, String id) {
+        this(type, key, version, value, id, null);
+    }
+
+    /** The last event of a stream the server ends (slow consumer, revoked permission…), with why. */
+    public static StreamEvent error(ErrorCode code, String reason) {
+        return new StreamEvent(ERROR, null, 0, reason, null, code);
     }
 
     public boolean isError() {

@@ -98,7 +98,7 @@ public final class WatchStreams {
             if (executor.mayStillRead(session, change.key())) {
                 live.offer(change);
             } else {
-                live.end(REVOKED);
+                live.end(ErrorCode.PERMISSION_DENIED, REVOKED);
             }
         });
         Map<String, Integer> sent = new HashMap<>();
@@ -117,7 +117,7 @@ public final class WatchStreams {
                 // a read of the initial values refused after the check (a permission changed in
                 // between) comes after the ready event, when a door can no longer refuse the
                 // stream: it ends it with an error event, as a later revocation does
-                .onErrorResume(StreamRefused.class, e -> Mono.just(StreamEvent.error(e.error())))
+                .onErrorResume(StreamRefused.class, e -> Mono.just(StreamEvent.error(e.code(), e.error())))
                 .doFinally(signal -> subscription.close());
     }
 

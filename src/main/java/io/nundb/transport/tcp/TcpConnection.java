@@ -52,6 +52,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     static final long CUT_OFF_GRACE_MILLIS = 5_000;
     /** Lines run per event-loop task before yielding to other connections' tasks. */
     static final int LINES_PER_PASS = 64;
+    /** Replies written straight to the socket are flushed within a pass once this many bytes wait. */
+    static final int DIRECT_FLUSH_BYTES = 64 * 1024;
 
     private final CommandExecutor executor;
     private final LineFramer framer;
@@ -72,6 +74,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     };
 
     private final Runnable processTask = this::processLines;
+    /**
+     * Replies of this event-loop pass written straight into one buffer rather than through the
+     * outbox (no queue node, no atomics, no drain task per reply); flushed when the pass ends, so
+     * always before the outbox's next drain, which keeps the order. Null between passes.
+     */
+    private ByteBuf direct;
+
     private ChannelHandlerContext ctx;
     /** Reading is off: lines wait in the framer until the back-pressure clears. */
     private boolean readPaused;
@@ -159,6 +168,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
      * of watchers on the same event loop before their drain tasks get a turn.
      */
     private void processLines() {
+        try {
+            runLines();
+        } finally {
+            flushDirect();
+        }
+    }
+
+    private void runLines() {
         continueScheduled = false;
         int budget = LINES_PER_PASS;
         boolean more = true;
@@ -216,8 +233,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     private void flushReplies() {
         // cleared before looking, so a completion racing this flush queues another one
         flushQueued.set(false);
-        while (!closing && !inFlight.isEmpty() && inFlight.peek().isDone()) {
-            reply(inFlight.poll());
+        try {
+            while (!closing && !inFlight.isEmpty() && inFlight.peek().isDone()) {
+                reply(inFlight.poll());
+            }
+        } finally {
+            flushDirect();
         }
         if (readPaused && !continueScheduled) {
             processLines();
@@ -226,12 +247,48 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
     private void reply(CompletableFuture<Response> result) {
         Response response = responseOf(result);
+        if (outbox.size() == 0 && !outbox.isClosed()) {
+            // Nothing queued before it (a notification offered before this command completed is
+            // queued by now, so it would be seen): the reply may go straight to the socket.
+            if (direct == null) {
+                direct = ctx.alloc().buffer();
+            }
+            if (response instanceof Response.Value v && !v.versioned()) {
+                // a get: the bytes of Replies.value written in pieces, without building the line
+                ByteBufUtil.writeUtf8(direct, Replies.VALUE_PREFIX);
+                ByteBufUtil.writeUtf8(direct, v.shown());
+                direct.writeByte('\n');
+            } else {
+                List<String> messages = response.messages();
+                for (int i = 0, n = messages.size(); i < n; i++) {
+                    ByteBufUtil.writeUtf8(direct, messages.get(i));
+                }
+            }
+            ByteBufUtil.writeUtf8(direct, Replies.terminal(response));
+            if (direct.readableBytes() >= DIRECT_FLUSH_BYTES) {
+                flushDirect(); // big replies reach the socket now, so its writability holds reading back
+            }
+            return;
+        }
         List<String> messages = response.messages();
         // indexed: an ok without messages (every set) then allocates no iterator
         for (int i = 0, n = messages.size(); i < n; i++) {
             outbox.offer(messages.get(i));
         }
         outbox.offer(Replies.terminal(response));
+    }
+
+    /** Sends the replies this pass wrote straight to the socket; on the event loop. */
+    private void flushDirect() {
+        ByteBuf out = direct;
+        if (out != null) {
+            direct = null;
+            if (closing) {
+                out.release();
+            } else {
+                ctx.writeAndFlush(out, ctx.voidPromise());
+            }
+        }
     }
 
     private Response responseOf(CompletableFuture<Response> result) {

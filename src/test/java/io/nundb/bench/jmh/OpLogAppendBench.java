@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -83,5 +84,48 @@ public class OpLogAppendBench {
             last = log.append(nextEntry());
         }
         return last.join();
+    }
+
+    /**
+     * The write path's {@link OpLog#append(LogEntry, io.nundb.storage.Journal.Stored)}: no future
+     * per entry; waits for the 16th as {@code join()} would (parked, woken by the completing thread).
+     */
+    @Benchmark
+    @OperationsPerInvocation(16)
+    public long appendSixteenStored() {
+        long target = stored.count + 16;
+        stored.waiter = Thread.currentThread();
+        stored.target = target;
+        for (int i = 0; i < 16; i++) {
+            log.append(nextEntry(), stored);
+        }
+        while (stored.done < target) {
+            LockSupport.park(stored);
+        }
+        stored.count = target;
+        return stored.last;
+    }
+
+    private final Counting stored = new Counting();
+
+    /** Counts the entries the op log reported stored (on its threads) and wakes the bench at its target. */
+    private static final class Counting implements io.nundb.storage.Journal.Stored {
+        volatile Thread waiter;
+        volatile long done;
+        volatile long last;
+        volatile long target;
+        long count;
+
+        @Override
+        public void stored(LogEntry stamped, Throwable failure) {
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            last = stamped.index();
+            long now = ++done; // completions come in index order, one at a time
+            if (now >= target) {
+                LockSupport.unpark(waiter);
+            }
+        }
     }
 }

@@ -74,10 +74,12 @@ final class ManualCluster implements RaftEnvironment, RaftListener, SimLog.Disk 
         now = end;
     }
 
+    /** Completes every pending disk write, then runs what they queued at no delay (a follower's ack). */
     void flushDisk() {
         while (!disk.isEmpty()) {
             disk.remove(0).run();
         }
+        advance(0);
     }
 
     /** Messages sent since the last call, which forgets them. */

@@ -65,21 +65,49 @@ class NunDbImporterTest {
         }
     }
 
-    @Test
-    void importsDatabasesTokensVersionsAndStrategies() throws Exception {
+    /**
+     * The sample NunDB data directory docs/storage.md imports ({@code nun-db import --from
+     * src/test/resources/nundb-data …}): two databases and {@code $admin}, a deleted key, a user, a
+     * non-ASCII key, and NunDB's op log and key-id map, which the import does not need.
+     */
+    static final Path SAMPLE = Path.of("src/test/resources/nundb-data");
+
+    /** Writes what {@link #SAMPLE} holds. */
+    static void writeSample(Path dir) throws IOException {
         new NunFiles()
                 .key("$$token", 1, "shop-token")
                 .key("cart", 7, "{\"items\": [1, 2]}")
                 .key("old", -1, "gone")
                 .key("$$user_ana", 1, "ana-pwd")
                 .key("ünïcode key", 3, "välue")
-                .write(nun, "shop", 1, 2);
-        new NunFiles().key("$$token", 1, "t2").key("x", 1, "1").write(nun, "plain", 2, 0);
-        new NunFiles().key("$$token", 1, "admin-secret").write(nun, "$admin", 0, 1);
-        Files.write(nun.resolve("oplog-nun.op"), new byte[25]);
-        Files.write(nun.resolve("keys-nun.keys"), new byte[8]);
+                .write(dir, "shop", 1, 2);
+        new NunFiles().key("$$token", 1, "t2").key("x", 1, "1").write(dir, "plain", 2, 0);
+        new NunFiles().key("$$token", 1, "admin-secret").write(dir, "$admin", 0, 1);
+        Files.write(dir.resolve("oplog-nun.op"), new byte[25]);
+        Files.write(dir.resolve("keys-nun.keys"), new byte[8]);
+    }
 
-        NunDbImporter.ImportSummary summary = NunDbImporter.importDirectory(nun, ours.resolve("data"));
+    @Test
+    void theDocumentedSampleDirectoryIsNunDbsFormatAsWrittenHere() throws Exception {
+        writeSample(nun);
+        try (var written = Files.list(nun);
+                var sample = Files.list(SAMPLE)) {
+            assertThat(sample.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(
+                            written.map(p -> p.getFileName().toString()).toList());
+        }
+        try (var written = Files.list(nun)) {
+            for (Path file : written.toList()) {
+                assertThat(Files.readAllBytes(SAMPLE.resolve(file.getFileName().toString())))
+                        .as(file.getFileName().toString())
+                        .isEqualTo(Files.readAllBytes(file));
+            }
+        }
+    }
+
+    @Test
+    void importsDatabasesTokensVersionsAndStrategies() throws Exception {
+        NunDbImporter.ImportSummary summary = NunDbImporter.importDirectory(SAMPLE, ours.resolve("data"));
 
         assertThat(summary.databases()).containsExactly("plain", "shop");
         assertThat(summary.keys()).isEqualTo(6);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
@@ -33,7 +35,8 @@ import reactor.test.StepVerifier;
             "nundb.ws-addr=127.0.0.1:0",
             "nundb.rsocket-addr=127.0.0.1:0"
         })
-@AutoConfigureWebTestClient
+// 30 s, not 5: a loaded CI machine (2 cores) answers slowly, and the tests must not depend on speed.
+@AutoConfigureWebTestClient(timeout = "30s")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 // The server writes a final snapshot when it closes: close it before JUnit deletes the @TempDir.
 @DirtiesContext
@@ -300,14 +303,19 @@ class RestApiTest {
     }
 
     Flux<ServerSentEvent<Map<String, Object>>> watch(String query, String lastEventId) {
+        return stream(query, h -> {
+            h.setBearerAuth("tok");
+            if (lastEventId != null) {
+                h.set("Last-Event-ID", lastEventId);
+            }
+        });
+    }
+
+    /** The named events of {@code /watch?query} (not the comments), sent with {@code headers}. */
+    Flux<ServerSentEvent<Map<String, Object>>> stream(String query, Consumer<HttpHeaders> headers) {
         return http.get()
                 .uri("/api/v1/dbs/" + db + "/watch?" + query)
-                .headers(h -> {
-                    h.setBearerAuth("tok");
-                    if (lastEventId != null) {
-                        h.set("Last-Event-ID", lastEventId);
-                    }
-                })
+                .headers(headers)
                 .accept(MediaType.TEXT_EVENT_STREAM)
                 .exchange()
                 .expectStatus()
@@ -424,17 +432,31 @@ class RestApiTest {
     @Test
     void sseAcceptsTheTokenAsAQueryParameterForEventSource() {
         put("q", "1").exchange().expectStatus().isOk();
-        StepVerifier.create(http.get()
-                        .uri("/api/v1/dbs/" + db + "/watch?key=q&current=true&token=tok")
-                        .accept(MediaType.TEXT_EVENT_STREAM)
-                        .exchange()
-                        .expectStatus()
-                        .isOk()
-                        .returnResult(SSE)
-                        .getResponseBody()
-                        .filter(e -> e.event() != null))
+        StepVerifier.create(stream("key=q&current=true&token=tok", h -> {}))
                 .assertNext(e -> assertThat(e.data()).containsEntry("value", "1"))
                 .thenCancel()
+                .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anSseStreamTheServerEndsGetsAnErrorEventWithTheProblemCode() {
+        commands("auth nun nun-pwd; use-db " + db + " tok; create-user bob bob-pwd; set-permissions bob r *");
+        StepVerifier.create(stream("key=k", h -> h.setBasicAuth("bob", "bob-pwd")))
+                .then(() -> put("k", "1").exchange().expectStatus().isOk())
+                .assertNext(e -> assertThat(e.data()).containsEntry("value", "1"))
+                .then(() -> commands("auth nun nun-pwd; use-db " + db + " tok; set-permissions bob r other*; set k 2"))
+                .assertNext(e -> {
+                    assertThat(e.event()).isEqualTo("error");
+                    assertThat(e.data()).containsOnlyKeys("code", "message");
+                    // the code a REST problem detail carries for the same refusal (403)
+                    assertThat(e.data()).containsEntry("code", "PERMISSION_DENIED");
+                    assertThat(Problems.STATUS
+                                    .get(io.nundb.protocol.ErrorCode.PERMISSION_DENIED)
+                                    .value())
+                            .isEqualTo(403);
+                    assertThat((String) e.data().get("message")).startsWith("permission denied");
+                })
+                .expectComplete()
                 .verify(Duration.ofSeconds(20));
     }
 

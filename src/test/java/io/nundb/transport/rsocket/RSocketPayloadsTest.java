@@ -3,6 +3,7 @@ package io.nundb.transport.rsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nundb.protocol.ErrorCode;
 import io.nundb.transport.stream.StreamEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,8 @@ class RSocketPayloadsTest {
         assertThat(RSocketJson.pushed("changed k v\n")).isEqualTo("\"changed k v\"");
         assertThat(RSocketJson.event(new StreamEvent("remove", "k", 2, null, "2")))
                 .isEqualTo("{\"type\":\"remove\",\"key\":\"k\",\"version\":2,\"value\":null,\"id\":\"2\"}");
+        assertThat(RSocketJson.event(StreamEvent.error(ErrorCode.TOO_LARGE, "slow consumer: stream buffer full")))
+                .isEqualTo("{\"type\":\"error\",\"key\":null,\"version\":0,"
+                        + "\"value\":\"slow consumer: stream buffer full\",\"id\":null,\"code\":\"TOO_LARGE\"}");
     }
 }

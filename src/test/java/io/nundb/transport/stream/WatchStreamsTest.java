@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.Session;
 import io.nundb.protocol.Command;
+import io.nundb.protocol.ErrorCode;
 import io.nundb.testing.InMemoryEngine;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.OutboxLimits;
@@ -50,6 +51,7 @@ class WatchStreamsTest {
                 .assertNext(e -> {
                     assertThat(e.isError()).isTrue();
                     assertThat(e.value()).contains("slow consumer");
+                    assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
@@ -77,6 +79,7 @@ class WatchStreamsTest {
                 .assertNext(e -> {
                     assertThat(e.isError()).isTrue();
                     assertThat(e.value()).startsWith("permission denied");
+                    assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
