@@ -21,7 +21,7 @@ public abstract class BoundedOutbox implements Outbox {
     /** The message sent to a consumer that is cut off. */
     public static final String SLOW_CONSUMER = "error slow consumer: outbound buffer full, closing connection \n";
 
-    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -45,15 +45,24 @@ public abstract class BoundedOutbox implements Outbox {
 
     @Override
     public final boolean offer(String message) {
+        return enqueue(message, 1, ByteBudget.weight(message));
+    }
+
+    /** Queues the change as one entry (its messages still count one by one in the limits). */
+    @Override
+    public final boolean offer(Notification notification) {
+        return enqueue(notification, notification.count(), notification.weight());
+    }
+
+    private boolean enqueue(Object entry, int messages, long weight) {
         if (closed.get()) {
             return false;
         }
-        long weight = ByteBudget.weight(message);
-        int count = size.incrementAndGet();
+        int count = size.addAndGet(messages);
         long queued = bytes.addAndGet(weight);
         boolean fits = count <= limit && (queued <= maxBytes || queued == weight);
         if (!fits || !total.tryReserve(weight)) {
-            size.decrementAndGet();
+            size.addAndGet(-messages);
             bytes.addAndGet(-weight);
             if (closed.compareAndSet(false, true)) {
                 stats.slowConsumerDisconnected();
@@ -62,7 +71,7 @@ public abstract class BoundedOutbox implements Outbox {
             stats.dropped();
             return false;
         }
-        queue.add(message);
+        queue.add(entry);
         if (closed.get()) {
             discardQueued(); // closed while this message went in: give its reservation back
             return false;
@@ -73,12 +82,32 @@ public abstract class BoundedOutbox implements Outbox {
         return true;
     }
 
-    /** Next message to write, or null when empty. Called on the transport's thread. */
+    /**
+     * Next message to write, or null when empty; a {@link Notification} comes as its messages'
+     * text one after another. Called on the transport's thread.
+     */
     public final String poll() {
-        String m = queue.poll();
+        Object m = pollEntry();
+        return m instanceof Notification n ? n.text() : (String) m;
+    }
+
+    /**
+     * Next entry to write: a {@link String} or a {@link Notification} (whose shared encoding the
+     * transport can write as is), or null when empty. Called on the transport's thread.
+     */
+    public final Object pollEntry() {
+        Object m = queue.poll();
         if (m != null) {
-            long weight = ByteBudget.weight(m);
-            size.decrementAndGet();
+            int messages;
+            long weight;
+            if (m instanceof Notification n) {
+                messages = n.count();
+                weight = n.weight();
+            } else {
+                messages = 1;
+                weight = ByteBudget.weight((String) m);
+            }
+            size.addAndGet(-messages);
             bytes.addAndGet(-weight);
             total.release(weight);
         }
@@ -100,7 +129,7 @@ public abstract class BoundedOutbox implements Outbox {
     }
 
     private void discardQueued() {
-        while (poll() != null) {
+        while (pollEntry() != null) {
             // each poll gives its message's share of the node-wide budget back
         }
     }

@@ -10,4 +10,17 @@ public interface Outbox {
      * is full; a full buffer closes the connection (a slow consumer is cut off, never skipped).
      */
     boolean offer(String message);
+
+    /**
+     * Queues every message of a change, in order; false as soon as one is refused. Outboxes that
+     * can write the notification's shared encoding override this to queue it as one entry.
+     */
+    default boolean offer(Notification notification) {
+        for (int i = 0, n = notification.count(); i < n; i++) {
+            if (!offer(notification.message(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

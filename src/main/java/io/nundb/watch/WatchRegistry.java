@@ -169,21 +169,16 @@ public final class WatchRegistry implements AppliedListener {
         if (set == null || set.isEmpty()) {
             return;
         }
+        // Built once for every watcher: each transport encodes it once and shares the bytes.
+        Notification change = value.deleted()
+                ? Notification.of(Replies.removed(key))
+                : Notification.of(
+                        Replies.changed(key, value.value()),
+                        Replies.changedVersion(key, value.version(), value.value()));
         int delivered = 0;
-        if (value.deleted()) {
-            String removed = Replies.removed(key);
-            for (Outbox o : set) {
-                if (permitted(o, db, key) && o.offer(removed)) {
-                    delivered++;
-                }
-            }
-        } else {
-            String changed = Replies.changed(key, value.value());
-            String changedVersion = Replies.changedVersion(key, value.version(), value.value());
-            for (Outbox o : set) {
-                if (permitted(o, db, key) && o.offer(changed) && o.offer(changedVersion)) {
-                    delivered += 2;
-                }
+        for (Outbox o : set) {
+            if (permitted(o, db, key) && o.offer(change)) {
+                delivered += change.count();
             }
         }
         stats.sent(delivered);

@@ -37,9 +37,11 @@ final class Bystander {
                             ? 0
                             : Long.parseLong(v.get(0).substring("value ".length()));
                 }
-                while (System.nanoTime() < deadline) {
+                // at least one round per connection: on a loaded machine the login alone may
+                // outlast a short deadline (the 3 s check after the fuzz), which is no failure
+                do {
                     round(c);
-                }
+                } while (System.nanoTime() < deadline);
             } catch (Exception e) {
                 failures.add("bystander connection failed: " + e);
             }

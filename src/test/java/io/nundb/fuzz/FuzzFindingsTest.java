@@ -81,6 +81,57 @@ class FuzzFindingsTest {
         assertNoStackTrace(output, "500 Server Error");
     }
 
+    /**
+     * Found by reading the doors: netty answers a broken chunk 400 at once, and the handler that
+     * was reading the body then failed to send its own answer: 500 with an ERROR and a stack trace.
+     */
+    @Test
+    void aBrokenChunkedBodyIsNoServerError(CapturedOutput output) throws Exception {
+        for (String head :
+                new String[] {"POST / HTTP/1.1", "PUT /api/v1/dbs/x/keys/a HTTP/1.1", "POST /api/v1/dbs HTTP/1.1"}) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", httpPort));
+                s.getOutputStream()
+                        .write((head + "\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nzz\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.setSoTimeout(10_000);
+                String reply = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(reply).as(head).isEqualTo("HTTP/1.1 400");
+                Thread.sleep(300); // the server's handler runs on after the 400; the close comes after
+            }
+        }
+        assertNoStackTrace(output, "500 Server Error");
+    }
+
+    /** Found by reading the doors: reactor-netty logged each such handshake at ERROR with a stack trace. */
+    @Test
+    void aBadWebSocketHandshakeOnTheRSocketPathIsRefusedWithoutAStackTrace(CapturedOutput output) throws Exception {
+        String upgrade = "GET /rsocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+        assertThat(statusLine(upgrade + "Sec-WebSocket-Version: 13\r\n\r\n")).isEqualTo("HTTP/1.1 400 Bad Request");
+        assertThat(statusLine(
+                        upgrade + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n"))
+                .isEqualTo("HTTP/1.1 426 Upgrade Required");
+        assertNoStackTrace(output, "Error finishing response");
+    }
+
+    private String statusLine(String request) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", httpPort));
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            StringBuilder line = new StringBuilder();
+            for (int c = s.getInputStream().read();
+                    c >= 0 && c != '\r';
+                    c = s.getInputStream().read()) {
+                line.append((char) c);
+            }
+            return line.toString();
+        }
+    }
+
     private void sendThenReset(String request) throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", httpPort));

@@ -30,6 +30,11 @@ final class OracleDoors {
         /** Sends {@code input} (a command, a burst, or bytes that need not be UTF-8). */
         Reply send(byte[] input) throws Exception;
 
+        /** The last requests this door sent and what came back, for the report of a failure. */
+        default String recent() {
+            return "";
+        }
+
         @Override
         void close() throws Exception;
     }
@@ -182,9 +187,21 @@ final class OracleDoors {
     static Door rest(int port, String authorization) {
         HttpClient client = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + port + "/api/v1/dbs/";
+        java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
         return new Door() {
             public String name() {
                 return "rest";
+            }
+
+            public String recent() {
+                return String.join("\n", recent);
+            }
+
+            private void remember(String line) {
+                if (recent.size() == 5) {
+                    recent.removeFirst();
+                }
+                recent.addLast(line.length() > 300 ? line.substring(0, 300) + "…" : line);
             }
 
             public Reply send(byte[] input) throws Exception {
@@ -215,7 +232,10 @@ final class OracleDoors {
                                         + arg2.replaceAll("[\"\\\\]", "") + "\"}"));
                     default -> b.uri(uri(db + "/keys/", arg1, "")).GET();
                 }
-                HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest request = b.build();
+                remember(request.method() + " " + request.uri() + " (sent " + java.time.LocalTime.now() + ")");
+                HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                remember("  -> " + r.statusCode() + " " + r.headers().map() + " " + r.body());
                 HttpRequest sent = r.request();
                 return new Reply(
                         sent.method() + " " + sent.uri() + " -> " + r.statusCode() + " " + r.body(),

@@ -152,7 +152,8 @@ final class RefusalOracle {
         } catch (Exception e) {
             node.dumpThreads(THREAD_DUMP);
             throw new IllegalStateException(
-                    door.name() + " gave no reply to " + abbreviate(text) + " (server threads: " + THREAD_DUMP + ")",
+                    door.name() + " gave no reply to " + abbreviate(text) + " (server threads: " + THREAD_DUMP + ")\n"
+                            + door.recent(),
                     e);
         }
         inputs++;

@@ -63,6 +63,61 @@ class BoundedOutboxTest {
     }
 
     @Test
+    void aNotificationIsOneEntryWhoseMessagesCountOneByOneInTheLimits() {
+        ByteBudget total = new ByteBudget(10_000);
+        TestOutbox outbox = new TestOutbox(new OutboxLimits(5, 10_000, total));
+        Notification change = Notification.of("changed k v\n", "changed-version k 2 v\n");
+        assertThat(outbox.offer(change)).isTrue();
+        assertThat(outbox.offer(change)).isTrue();
+        assertThat(outbox.size()).isEqualTo(4);
+        assertThat(outbox.bytes()).isEqualTo(2 * change.weight());
+        assertThat(total.used()).isEqualTo(2 * change.weight());
+        // 4 + 2 messages would pass the limit of 5: the consumer is cut off as before
+        assertThat(outbox.offer(change)).isFalse();
+        assertThat(outbox.overflows.get()).isEqualTo(1);
+        assertThat(outbox.pollEntry()).isSameAs(change);
+        assertThat(outbox.size()).isEqualTo(2);
+        outbox.close();
+        assertThat(total.used()).isZero();
+    }
+
+    @Test
+    void pollGivesANotificationsMessagesAsText() {
+        TestOutbox outbox = new TestOutbox(OutboxLimits.messages(10));
+        assertThat(outbox.offer("ok\n")).isTrue();
+        assertThat(outbox.offer(Notification.of("a\n", "b\n"))).isTrue();
+        assertThat(outbox.poll()).isEqualTo("ok\n");
+        assertThat(outbox.poll()).isEqualTo("a\nb\n");
+        assertThat(outbox.poll()).isNull();
+        assertThat(outbox.size()).isZero();
+    }
+
+    @Test
+    void aNotificationIsEncodedOncePerEncoderAndShared() {
+        Notification change = Notification.of("changed k v\n");
+        AtomicInteger calls = new AtomicInteger();
+        java.util.function.Function<Notification, String> upper = n -> {
+            calls.incrementAndGet();
+            return n.text().toUpperCase(java.util.Locale.ROOT);
+        };
+        java.util.function.Function<Notification, Integer> length =
+                n -> n.text().length();
+        String first = change.encoded(upper);
+        assertThat(change.encoded(upper)).isSameAs(first).isEqualTo("CHANGED K V\n");
+        assertThat(change.encoded(length)).isEqualTo(12);
+        assertThat(change.encoded(upper)).isSameAs(first);
+        assertThat(calls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aPlainOutboxGetsANotificationsMessagesOneByOneAndStopsAtTheFirstRefusal() {
+        java.util.List<String> got = new java.util.ArrayList<>();
+        Outbox oneOnly = m -> got.isEmpty() && got.add(m);
+        assertThat(oneOnly.offer(Notification.of("a\n", "b\n"))).isFalse();
+        assertThat(got).containsExactly("a\n");
+    }
+
+    @Test
     void budgetRefusesWhatWouldPassItsLimit() {
         ByteBudget budget = new ByteBudget(10);
         assertThat(budget.tryReserve(6)).isTrue();

@@ -64,7 +64,23 @@ public final class RSocketWebSocketRoute implements NettyRouteProvider {
                         .sendString(Mono.just("error " + path
                                 + " is RSocket over WebSocket: connect with an RSocket WebSocket client\n"));
             }
+            // reactor-netty answers these itself, but logs each at ERROR with a stack trace
+            // ("Error finishing response"): one bad request must not buy that
+            String key = request.requestHeaders().get("Sec-WebSocket-Key");
+            if (key == null || key.isBlank()) {
+                BadInputLog.shared().warn("rsocket websocket handshake refused", "400: no Sec-WebSocket-Key");
+                return response.status(400).sendString(Mono.just("error WebSocket handshake without a key\n"));
+            }
+            if (!WS_VERSION.equals(request.requestHeaders().get("Sec-WebSocket-Version"))) {
+                BadInputLog.shared().warn("rsocket websocket handshake refused", "426: not version 13");
+                return response.status(426)
+                        .header("Sec-WebSocket-Version", WS_VERSION)
+                        .sendString(Mono.just("error WebSocket version 13 only\n"));
+            }
             return response.sendWebsocket(WebsocketRouteTransport.newHandler(connections), spec);
         });
     }
+
+    /** The one WebSocket version (RFC 6455). */
+    private static final String WS_VERSION = "13";
 }

@@ -324,7 +324,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
                 ByteBuf batch = null;
                 long room = channel.bytesBeforeUnwritable();
                 while (room > 0) {
-                    String message = outbox.poll();
+                    Object message = outbox.pollEntry();
                     if (message == null) {
                         empty = true;
                         break;
@@ -332,7 +332,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
                     if (batch == null) {
                         batch = ctx.alloc().buffer();
                     }
-                    room -= ByteBufUtil.writeUtf8(batch, message);
+                    room -= ChannelOutbox.write(batch, message);
                 }
                 if (batch != null) {
                     ctx.writeAndFlush(batch, ctx.voidPromise());
