@@ -161,17 +161,20 @@ class RestApiTest {
                     .expectStatus()
                     .isOk();
             for (int r = 0; r < 2; r++) {
-                client.get()
-                        .uri("/api/v1/dbs/{db}/keys/k", db)
-                        .headers(h -> h.setBearerAuth("tok"))
-                        .exchange()
-                        .expectStatus()
-                        .isOk()
-                        .expectBody()
-                        .jsonPath("$.value")
-                        .isEqualTo("v" + i);
+                found(client, "k").jsonPath("$.value").isEqualTo("v" + i);
             }
         }
+    }
+
+    /** The body of a 200 answer to a get of {@code key} with the db's token. */
+    WebTestClient.BodyContentSpec found(WebTestClient client, String key) {
+        return client.get()
+                .uri("/api/v1/dbs/{db}/keys/{key}", db, key)
+                .headers(h -> h.setBearerAuth("tok"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody();
     }
 
     @Test
@@ -182,13 +185,7 @@ class RestApiTest {
                 .isOk()
                 .expectHeader()
                 .valueEquals("ETag", "\"0\"");
-        http.get()
-                .uri("/api/v1/dbs/{db}/keys/greeting", db)
-                .headers(h -> h.setBearerAuth("tok"))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
+        found(http, "greeting")
                 .jsonPath("$.value")
                 .isEqualTo("hello world; bye")
                 .jsonPath("$.version")
