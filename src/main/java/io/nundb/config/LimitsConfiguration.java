@@ -6,6 +6,7 @@ import io.nundb.transport.ConnectionBudget;
 import io.nundb.transport.http.ActuatorCredentials;
 import io.nundb.transport.http.HttpConnectionLimit;
 import io.nundb.transport.http.OriginGuard;
+import io.nundb.transport.http.ReadAfterResponse;
 import io.nundb.watch.ByteBudget;
 import io.nundb.watch.OutboxLimits;
 import org.springframework.beans.factory.annotation.Value;
@@ -57,6 +58,12 @@ public class LimitsConfiguration {
     @Bean
     NettyServerCustomizer nundbHttpConnectionLimit(HttpConnectionLimit limit) {
         return limit::apply;
+    }
+
+    /** Works around a Reactor Netty 1.3.6 bug that left kept-alive connections unread (see the class). */
+    @Bean
+    NettyServerCustomizer nundbReadAfterResponse() {
+        return ReadAfterResponse::apply;
     }
 
     @Bean

@@ -44,7 +44,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     /** Commands whose replies may wait for durability at once, per connection. */
     static final int MAX_IN_FLIGHT = 1024;
     /**
-     * How long a cut-off client gets to read what was already handed to the socket and then the
+     * How long a cut-off client gets, by default, to read what was already handed to the socket and then the
      * {@code slow consumer} line. What waits meanwhile is bounded: the outbox is dropped at the cut,
      * and the socket holds at most its high-water mark plus one message. Short, because a client
      * that does not read holds a file descriptor meanwhile.
@@ -56,6 +56,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     static final int DIRECT_FLUSH_BYTES = 64 * 1024;
 
     private final CommandExecutor executor;
+    private final long cutOffGraceMillis;
     private final LineFramer framer;
     private final ChannelOutbox outbox;
     private final int outboxHighWater;
@@ -94,8 +95,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             DeliveryStats stats,
             int maxLineLength,
             OutboxLimits outboxLimits,
-            String source) {
+            String source,
+            long cutOffGraceMillis) {
         this.executor = executor;
+        this.cutOffGraceMillis = cutOffGraceMillis;
         this.framer = new LineFramer(maxLineLength);
         this.outbox = new ChannelOutbox(outboxLimits, stats, this);
         this.outboxHighWater = Math.max(1, outboxLimits.messages() / 2);
@@ -381,7 +384,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
             log.warn("{} cut off: outbound buffer full (slow consumer)", session);
             ctx.writeAndFlush(ByteBufUtil.writeUtf8(ctx.alloc(), BoundedOutbox.SLOW_CONSUMER))
                     .addListener(ChannelFutureListener.CLOSE);
-            ctx.executor().schedule(() -> reset(channel), CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(() -> reset(channel), cutOffGraceMillis, TimeUnit.MILLISECONDS);
         });
     }
 }

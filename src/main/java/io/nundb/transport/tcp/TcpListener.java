@@ -42,6 +42,7 @@ public final class TcpListener implements SmartLifecycle {
     private volatile DisposableServer server;
     private volatile Duration idleTimeout = Duration.ZERO;
     private volatile Duration lineTimeout = Duration.ZERO;
+    private volatile Duration cutOffGrace = Duration.ofMillis(TcpConnection.CUT_OFF_GRACE_MILLIS);
 
     /** A listener whose outboxes are bounded in messages only, with no connection limit. */
     public TcpListener(
@@ -103,6 +104,15 @@ public final class TcpListener implements SmartLifecycle {
         return this;
     }
 
+    /**
+     * How long a client cut off as a slow consumer may still read what was sent before it is reset
+     * (default {@value TcpConnection#CUT_OFF_GRACE_MILLIS} ms) — set before {@link #start}.
+     */
+    public TcpListener cutOffGrace(Duration grace) {
+        this.cutOffGrace = grace;
+        return this;
+    }
+
     public static final String IDLE = "error idle timeout: no command within NUN_IDLE_TIMEOUT, closing\n";
 
     @Override
@@ -137,6 +147,7 @@ public final class TcpListener implements SmartLifecycle {
                     if (!line.isZero()) {
                         connection.addHandlerLast("nundb-line-timeout", new PartialLineTimeout(line));
                     }
+                    long grace = cutOffGrace.toMillis();
                     connection.addHandlerLast(
                             "nundb-tcp",
                             new TcpConnection(
@@ -144,7 +155,8 @@ public final class TcpListener implements SmartLifecycle {
                                     stats,
                                     maxLineLength,
                                     outboxLimits,
-                                    ClientAddress.of(connection.channel().remoteAddress())));
+                                    ClientAddress.of(connection.channel().remoteAddress()),
+                                    grace));
                 })
                 .bindNow();
         InetSocketAddress bound = (InetSocketAddress) server.address();

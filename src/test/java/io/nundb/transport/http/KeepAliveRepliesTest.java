@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Found by FuzzHarnessTest ("rest gave no reply"): an answer completed on another thread (a secret
  * check) let the client's next request arrive before reactor-netty had finished the previous one,
  * and when that next one was answered at once the connection was never read again
- * ({@link ResponsesOnTheEventLoop}). Without the fix a wrong token hung by the fifth request.
+ * ({@link ReadAfterResponse}). Without the fix a wrong token hung by the fifth request.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

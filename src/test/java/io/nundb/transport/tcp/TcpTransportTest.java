@@ -283,6 +283,9 @@ class TcpTransportTest {
                 2 * 1024 * 1024,
                 new OutboxLimits(10_000, 4L * 1024 * 1024, new ByteBudget(64L * 1024 * 1024)),
                 100);
+        // The watcher reads only after all 60 writes and the heap check, which on a loaded machine
+        // takes longer than the default grace: reset then, it would lose the lines checked below.
+        listener.cutOffGrace(Duration.ofSeconds(45));
         listener.start();
         TcpTestClient writer = adminOn("slow");
         TcpTestClient watcher = slowWatcher();
