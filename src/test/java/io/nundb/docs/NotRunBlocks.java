@@ -106,6 +106,11 @@ final class NotRunBlocks {
                 "runs Maven: CI runs FuzzHarnessTest itself; the longer runs take half an hour");
         add(
                 "docs/benchmarks.md",
+                "./mvnw -q -B test-compile exec:java@perf -Dperf.quick=true -Dperf.rounds=2 -Dperf.duration=4 \\",
+                Kind.BENCH,
+                "minutes of load against Redis, once per server runtime; figures depend on the machine");
+        add(
+                "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:java@bench",
                 Kind.BENCH,
                 "minutes of load; figures depend on the machine");
