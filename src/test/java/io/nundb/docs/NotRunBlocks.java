@@ -111,6 +111,12 @@ final class NotRunBlocks {
                 "minutes of load against Redis, once per server runtime; figures depend on the machine");
         add(
                 "docs/benchmarks.md",
+                "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf -Dperf.rounds=3"
+                        + " -Dperf.duration=4 \\",
+                Kind.BENCH,
+                "packages the jar, then minutes of load on server processes against Redis");
+        add(
+                "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:java@bench",
                 Kind.BENCH,
                 "minutes of load; figures depend on the machine");
