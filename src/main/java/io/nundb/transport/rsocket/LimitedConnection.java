@@ -25,16 +25,17 @@ import reactor.core.scheduler.Schedulers;
  * One RSocket transport connection whose queued outbound bytes are bounded. Every frame handed to
  * the transport is counted until Netty releases it, which it does once the frame is written to the
  * socket (or dropped at the close): that covers RSocket's own unbounded send queue and Netty's
- * outbound buffer. A frame that would take the connection past its limit
- * ({@link OutboundLimit#perConnection}; one frame always passes on an empty queue), or that the node-wide budget cannot hold, cuts the
- * connection off: that frame and every later one are dropped, each stream the client opened gets
- * an ERROR frame carrying {@link #SLOW_CONSUMER} after what was already queued, then the connection
- * a connection ERROR frame with the same payload, and RSocket closes it once that is written; a
- * client that does not read it within the grace period is disconnected all the same.
+ * outbound buffer. A frame that would take the connection past its limit ({@link
+ * OutboundLimit#perConnection}; one frame always passes on an empty queue), or that the node-wide
+ * budget cannot hold, cuts the connection off: that frame and every later one are dropped, each
+ * stream the client opened gets an ERROR frame carrying {@link #SLOW_CONSUMER} after what was
+ * already queued, then the connection gets a connection ERROR frame with the same payload, and
+ * RSocket closes it once that is written; a client that does not read it within the grace period
+ * is disconnected all the same.
  *
- * <p>{@link #sendFrame} runs on any thread RSocket emits from (synchronized here, so an error frame
- * never overtakes a data frame of its stream); {@link #written} on the Netty event loop; the close
- * after the grace period on Reactor's parallel scheduler.
+ * <p>{@link #sendFrame} runs on any thread RSocket emits from (queueing is synchronized here, so an
+ * error frame never overtakes a data frame of its stream); {@link #written} on the Netty event
+ * loop; the close after the grace period on Reactor's parallel scheduler.
  */
 final class LimitedConnection implements DuplexConnection {
 
@@ -62,17 +63,29 @@ final class LimitedConnection implements DuplexConnection {
     }
 
     @Override
-    public synchronized void sendFrame(int streamId, ByteBuf frame) {
+    public void sendFrame(int streamId, ByteBuf frame) {
+        if (queue(streamId, frame)) {
+            // outside the lock: RSocket may close the connection on this thread, and its cleanup
+            // cancels streams whose emitters may be waiting for this lock. No frame can follow
+            // anyway: the cut-off is decided.
+            delegate.sendErrorAndClose(new ConnectionErrorException(SLOW_CONSUMER));
+            // not on this thread, which may be Netty's write path
+            Schedulers.parallel().schedule(delegate::dispose, grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Queues the frame, or drops it; true when it cut the connection off. */
+    private synchronized boolean queue(int streamId, ByteBuf frame) {
         if (cutOff) {
             frame.release();
-            return;
+            return false;
         }
         int size = frame.readableBytes();
         long queued = pending.get();
         if ((queued + size > limit && queued > 0) || !total.tryReserve(size)) {
             frame.release();
             cutOff();
-            return;
+            return true;
         }
         int type = type(frame);
         if (type == FrameType.ERROR.getEncodedType()
@@ -80,6 +93,7 @@ final class LimitedConnection implements DuplexConnection {
             open.remove(streamId);
         }
         send(streamId, frame, true);
+        return false;
     }
 
     private void send(int streamId, ByteBuf frame, boolean budgeted) {
@@ -98,6 +112,7 @@ final class LimitedConnection implements DuplexConnection {
         pending.addAndGet(-size);
     }
 
+    /** Ends every open stream after what is queued; the caller then ends the connection. */
     private void cutOff() {
         cutOff = true;
         node.cutOff();
@@ -105,10 +120,6 @@ final class LimitedConnection implements DuplexConnection {
             send(id, ErrorFrameCodec.encode(alloc(), id, new ApplicationErrorException(SLOW_CONSUMER)), false);
         }
         open.clear();
-        // the last frame: RSocket closes the connection once everything before it is written
-        delegate.sendErrorAndClose(new ConnectionErrorException(SLOW_CONSUMER));
-        // not on the caller's thread: it may hold this connection's lock or be Netty's write path
-        Schedulers.parallel().schedule(delegate::dispose, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Notes the streams the client opens and cancels, so that a cut-off can end each one. */

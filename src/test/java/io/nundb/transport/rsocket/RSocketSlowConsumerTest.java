@@ -170,6 +170,7 @@ class RSocketSlowConsumerTest {
         assertThat(slowError.get().getMessage())
                 .contains("\"code\":\"TOO_LARGE\"")
                 .contains("slow consumer");
+        assertThat(slowEvents.get()).as("changes queued before the cut-off").isGreaterThan(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> !channel.get().isActive());
 
         // everybody else goes on: the writer is answered, the reading watcher got every change
