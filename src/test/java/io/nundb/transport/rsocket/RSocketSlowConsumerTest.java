@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,6 +69,9 @@ class RSocketSlowConsumerTest {
 
     @Autowired
     OutboundLimit outbound;
+
+    @Autowired
+    RSocketController controller;
 
     @Value("${local.rsocket.server.port}")
     int port;
@@ -183,5 +187,39 @@ class RSocketSlowConsumerTest {
         assertThat(readerError.get()).isNull();
         await().atMost(Duration.ofSeconds(10)).until(() -> outbound.queuedBytes() < VALUE);
         List.of(reader, writer).forEach(RSocketRequester::dispose);
+    }
+
+    @Test
+    void aWatcherThatNeverReadsAgainIsDisconnectedAfterTheGraceAndItsBytesFreed() {
+        String db = "never";
+        RSocketRequester admin = requester("auth nun nun-pwd", tcp());
+        assertThat(command(admin, "create-db " + db + " tok")).contains("\"ok\":true");
+        admin.dispose();
+        String login = "use-db " + db + " tok";
+        AtomicReference<Channel> channel = new AtomicReference<>();
+        RSocketRequester slow = requester(login, slowTransport("tcp", channel::set));
+        AtomicInteger slowEvents = new AtomicInteger();
+        slow.route("watch")
+                .data("{\"keys\":[\"big\"]}")
+                .retrieveFlux(String.class)
+                .subscribe(e -> slowEvents.incrementAndGet(), e -> {});
+        await().atMost(Duration.ofSeconds(30)).until(() -> slowEvents.get() >= 1);
+        channel.get().config().setAutoRead(false);
+
+        long cutOffsBefore = stats.slowConsumersDisconnected();
+        RSocketRequester writer = requester(login, tcp());
+        assertThat(command(writer, "get big")).contains("\"ok\":true"); // connected
+        int connections = controller.connectionCount();
+        String value = "w".repeat(VALUE);
+        for (int i = 0; i < MAX_WRITES && stats.slowConsumersDisconnected() == cutOffsBefore; i++) {
+            assertThat(command(writer, "set big " + value)).contains("\"ok\":true");
+        }
+        assertThat(stats.slowConsumersDisconnected()).isGreaterThan(cutOffsBefore);
+        // the client never reads again: the server closes it after the grace, which frees what it queued
+        await().atMost(Duration.ofSeconds(30)).until(() -> controller.connectionCount() < connections);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbound.queuedBytes() < VALUE);
+        assertThat(command(writer, "get big")).contains("\"value\":\"www");
+        writer.dispose();
+        slow.dispose();
     }
 }
