@@ -7,6 +7,7 @@ import io.nundb.storage.Database;
 import io.nundb.storage.Databases;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the thread that starts the node, before any door is open: no session can be logged in
  * with a secret it changes (a changed secret revokes such sessions' watches) and no client write
- * races it. One secret at a time, waiting for each: the hash pool takes only a few at once.
+ * races it. A few secrets at a time, waiting for each batch: the hash pool takes only a few at once.
  */
 public final class PlainSecrets {
 
@@ -32,7 +33,23 @@ public final class PlainSecrets {
 
     private record Plain(String db, String key, String value) {}
 
+    /**
+     * Rewrites in flight at once: few enough for the hash pool's queue ({@code SecretVerifier}),
+     * enough to keep its threads busy.
+     */
+    private static final int AT_ONCE = 8;
+
     private PlainSecrets() {}
+
+    /** Why the write failed, or null when it was stored. */
+    private static String failure(CompletableFuture<Response> write) {
+        try {
+            Response r = write.join();
+            return r instanceof Response.Failure f ? f.message() : null;
+        } catch (CompletionException e) {
+            return String.valueOf(e.getCause());
+        }
+    }
 
     /**
      * Rewrites every plain secret of every database as its hash; returns how many were rewritten.
@@ -56,27 +73,30 @@ public final class PlainSecrets {
             });
         }
         int rewritten = 0;
-        for (Plain p : found) {
-            Session admin = new Session("startup", message -> false);
-            admin.admin(true);
-            admin.user(adminUser);
-            admin.db(p.db());
-            String failure;
-            try {
-                Response r = executor.execute(admin, new Command.Set(p.key(), p.value()))
-                        .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                        .join();
-                failure = r instanceof Response.Failure f ? f.message() : null;
-            } catch (CompletionException e) {
-                failure = String.valueOf(e.getCause());
+        for (int from = 0; from < found.size(); from += AT_ONCE) {
+            List<Plain> batch = found.subList(from, Math.min(found.size(), from + AT_ONCE));
+            List<Session> sessions = new ArrayList<>();
+            List<CompletableFuture<Response>> writes = new ArrayList<>();
+            for (Plain p : batch) {
+                Session admin = new Session("startup", message -> false);
+                admin.admin(true);
+                admin.user(adminUser);
+                admin.db(p.db());
+                sessions.add(admin);
+                writes.add(executor.execute(admin, new Command.Set(p.key(), p.value()))
+                        .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
-            if (failure == null) {
-                rewritten++;
-            } else {
-                // the plain secret stays (and keeps working); the next start tries again
-                log.warn("Secret {} of database {} is still stored in plain text: {}", p.key(), p.db(), failure);
+            for (int i = 0; i < batch.size(); i++) {
+                String failure = failure(writes.get(i));
+                if (failure == null) {
+                    rewritten++;
+                } else {
+                    // the plain secret stays (and keeps working); the next start tries again
+                    Plain p = batch.get(i);
+                    log.warn("Secret {} of database {} is still stored in plain text: {}", p.key(), p.db(), failure);
+                }
+                executor.close(sessions.get(i));
             }
-            executor.close(admin);
         }
         return rewritten;
     }

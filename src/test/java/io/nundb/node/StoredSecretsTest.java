@@ -30,6 +30,7 @@ class StoredSecretsTest {
     private static final String USER_TOKEN = "user token 51be";
     private static final String SET_TOKEN = "rotated-token-c0ffee";
     private static final String ADMIN_PWD = "admin-pwd-9d2e";
+    private static final String MANY_TOKEN = "legacy-user-token-";
 
     @TempDir
     Path dir;
@@ -91,24 +92,34 @@ class StoredSecretsTest {
                     .durable()
                     .get(30, TimeUnit.SECONDS);
             db.mutate("k", current -> Decision.put("kept", 1)).durable().get(30, TimeUnit.SECONDS);
+            // more than are rewritten at once
+            for (int i = 0; i < 10; i++) {
+                String token = MANY_TOKEN + i;
+                db.mutate("$$user_u" + i, current -> Decision.put(token, 1))
+                        .durable()
+                        .get(30, TimeUnit.SECONDS);
+            }
         }
         // the final snapshot, the one before it and the op log all hold them
         assertThat(filesHolding(DB_TOKEN))
                 .as("the old data holds the plain token")
                 .hasSizeGreaterThan(1);
+        assertThat(filesHolding(MANY_TOKEN)).isNotEmpty();
         assertThat(filesHolding(USER_TOKEN))
                 .as("the old data holds the plain user token")
                 .isNotEmpty();
 
         try (NunDbNode node = new NunDbNode(options()).start()) {
             // rewritten as hashes at start, and the files that held them replaced
-            assertNoFileHolds(DB_TOKEN, USER_TOKEN);
+            assertNoFileHolds(DB_TOKEN, USER_TOKEN, MANY_TOKEN);
             assertThat(snapshots()).hasSize(1);
             assertOwnerOnly();
             NodeClient app = new NodeClient(node);
             assertThat(app.send("use-db legacy " + DB_TOKEN)).isEqualTo("ok \n");
             assertThat(app.send("get k")).isEqualTo("value kept\nok \n");
             assertThat(new NodeClient(node).send("use-db legacy bob " + USER_TOKEN))
+                    .isEqualTo("ok \n");
+            assertThat(new NodeClient(node).send("use-db legacy u9 " + MANY_TOKEN + 9))
                     .isEqualTo("ok \n");
             assertThat(new NodeClient(node).send("use-db legacy wrong")).isEqualTo("error Invalid token \n");
             assertThat(new NodeClient(node).send("use-db legacy bob wrong")).isEqualTo("error Invalid token \n");
@@ -123,7 +134,7 @@ class StoredSecretsTest {
             assertThat(new NodeClient(node).send("use-db legacy bob " + USER_TOKEN))
                     .isEqualTo("ok \n");
         }
-        assertNoFileHolds(DB_TOKEN, USER_TOKEN);
+        assertNoFileHolds(DB_TOKEN, USER_TOKEN, MANY_TOKEN);
     }
 
     private void assertOwnerOnly() throws Exception {
