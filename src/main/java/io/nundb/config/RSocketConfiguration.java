@@ -2,11 +2,13 @@ package io.nundb.config;
 
 import io.nundb.security.OriginPolicy;
 import io.nundb.transport.ConnectionBudget;
+import io.nundb.transport.rsocket.OutboundLimit;
 import io.nundb.transport.rsocket.RSocketLimits;
 import io.nundb.transport.rsocket.RSocketLogin;
 import io.nundb.transport.rsocket.RSocketRouter;
 import io.nundb.transport.rsocket.RSocketSetupCheck;
 import io.nundb.transport.rsocket.RSocketWebSocketRoute;
+import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.OutboxLimits;
 import io.rsocket.core.RSocketServer;
 import java.util.List;
@@ -35,18 +37,26 @@ public class RSocketConfiguration {
         return new RSocketLimits(outboxLimits, props.maxLineLength(), connections);
     }
 
+    /** The bytes RSocket queues for a connection, held to the outbox byte limits. */
+    @Bean
+    OutboundLimit rsocketOutboundLimit(OutboxLimits outboxLimits, DeliveryStats stats) {
+        return new OutboundLimit(outboxLimits, stats);
+    }
+
     /**
      * Frames and reassembled fragments above the value limit are refused by RSocket itself, before
      * any login: an unauthenticated fragmented payload cannot grow past it. A connection that sends
      * no SETUP frame within the handshake timeout is closed. A SETUP with MIME types the door does
-     * not speak is rejected with a message naming the accepted ones.
+     * not speak is rejected with a message naming the accepted ones. Outbound frames a connection
+     * does not read are bounded in bytes ({@link OutboundLimit}). Applies to TCP and WebSocket.
      */
     @Bean
-    RSocketServerCustomizer nundbRSocketLimits(NunDbProperties props, LimitsProperties limits) {
+    RSocketServerCustomizer nundbRSocketLimits(NunDbProperties props, LimitsProperties limits, OutboundLimit outbound) {
         int maxPayload = RSocketLimits.maxPayload(props.maxLineLength());
         return server -> server.maxInboundPayloadSize(maxPayload)
                 .maxTimeToFirstFrame(limits.handshakeTimeout())
-                .interceptors(registry -> registry.forSocketAcceptor(new RSocketSetupCheck()));
+                .interceptors(registry ->
+                        registry.forSocketAcceptor(new RSocketSetupCheck()).forConnection(outbound));
     }
 
     @Bean

@@ -6,6 +6,7 @@ import io.nundb.cluster.PeerTransport;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.EnginePorts;
 import io.nundb.command.NodeStats;
+import io.nundb.command.PlainSecrets;
 import io.nundb.command.SnapshotPort;
 import io.nundb.security.AdminCredentials;
 import io.nundb.storage.Databases;
@@ -19,8 +20,13 @@ import io.nundb.storage.snapshot.StartupRecovery;
 import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node, assembled with plain {@code new} from {@link NodeOptions}: the op log, start-up
@@ -35,6 +41,8 @@ import java.util.concurrent.Executors;
  * takes the last snapshot and closes the op log.
  */
 public final class NunDbNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NunDbNode.class);
 
     private final NodeOptions options;
     private final OpLog opLog;
@@ -137,15 +145,45 @@ public final class NunDbNode implements AutoCloseable {
         return (dbs, reclaim) -> snapshotter.snapshot(reclaim).thenApply(info -> null);
     }
 
-    /** Starts the background work (the snapshot timer). */
+    /**
+     * Starts the background work (the snapshot timer). A node alone first rewrites the plain
+     * secrets of data an earlier version wrote ({@link #hashPlainSecrets}); on the calling thread,
+     * before any door is open.
+     */
     public NunDbNode start() {
         if (clusterNode != null) {
             clusterNode.start();
         }
         if (snapshotter != null) {
+            if (clusterNode == null) {
+                hashPlainSecrets();
+            }
             snapshotter.start();
         }
         return this;
+    }
+
+    /**
+     * Database and user tokens an earlier version stored in plain text are written again as their
+     * hashes, then a snapshot replaces every older snapshot and op-log segment, which held them in
+     * plain text. In a cluster a follower gets the primary's entries instead.
+     */
+    private void hashPlainSecrets() {
+        int rewritten = PlainSecrets.hashAll(databases, executor, options.adminUser());
+        if (rewritten == 0) {
+            return;
+        }
+        log.info(
+                "Hashed {} secrets an earlier version stored in plain text; a snapshot now replaces the files that held them",
+                rewritten);
+        try {
+            snapshotter.snapshotReplacingOlder().get(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // logged by the snapshotter; the old files go with a later snapshot's retention
+            log.warn("The old files holding plain secrets stay for now: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Takes a last snapshot if anything changed, then writes what is queued and closes the op log. */

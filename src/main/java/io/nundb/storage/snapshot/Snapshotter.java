@@ -95,6 +95,30 @@ public final class Snapshotter implements AutoCloseable {
     }
 
     /**
+     * Takes a snapshot now, then deletes every older snapshot and the op-log segments it covers,
+     * keeping no earlier snapshot to fall back on: for data that must leave the disk (the plain
+     * secrets an earlier version wrote). As always, nothing is deleted unless the new snapshot reads
+     * back and passes its checks.
+     */
+    public CompletableFuture<SnapshotStore.SnapshotInfo> snapshotReplacingOlder() {
+        CompletableFuture<SnapshotStore.SnapshotInfo> f = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IOException("storage is shutting down"));
+            }
+            executor.execute(() -> {
+                try {
+                    f.complete(takeSnapshot(false, true));
+                } catch (IOException | RuntimeException e) {
+                    log.error("Snapshot failed: {}", e.toString());
+                    f.completeExceptionally(e);
+                }
+            });
+        }
+        return f;
+    }
+
+    /**
      * Where a snapshot learns the last index that memory holds when it starts (default: the last
      * index the op log assigned, right while writes apply to memory before they are appended). A
      * write pipeline that appends before it applies passes its last applied index here.
@@ -135,7 +159,7 @@ public final class Snapshotter implements AutoCloseable {
             return;
         }
         try {
-            f.complete(takeSnapshot(reclaim));
+            f.complete(takeSnapshot(reclaim, false));
         } catch (IOException | RuntimeException e) {
             log.error("Snapshot failed: {}", e.toString());
             f.completeExceptionally(e);
@@ -147,7 +171,8 @@ public final class Snapshotter implements AutoCloseable {
         this.timings = t == null ? StorageTimings.NONE : t;
     }
 
-    private SnapshotStore.SnapshotInfo takeSnapshot(boolean reclaim) throws IOException {
+    /** {@code replaceOlder}: delete what this snapshot covers, not only what the previous one does. */
+    private SnapshotStore.SnapshotInfo takeSnapshot(boolean reclaim, boolean replaceOlder) throws IOException {
         long start = System.nanoTime();
         opLog.requestRoll();
         // what memory holds for sure: an entry appended but not yet applied is not in it, so it
@@ -165,7 +190,7 @@ public final class Snapshotter implements AutoCloseable {
         opLog.snapshotTaken(index, term);
         // the previous snapshot and the log after it stay, so that a damaged newest snapshot can be
         // fallen back on; what the previous one covers goes
-        long previous = store.previousIndex(index);
+        long previous = replaceOlder ? index : store.previousIndex(index);
         int dropped = 0;
         if (previous >= 0) {
             store.deleteOlderThan(previous);
