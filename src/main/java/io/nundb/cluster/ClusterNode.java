@@ -67,6 +67,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private final StateResync resync;
     private final CommitApplier applier;
     private volatile CommandExecutor executor;
+    private volatile java.util.function.LongConsumer readyPrimaryHook = i -> {};
 
     // written on the Raft thread, read anywhere
     private volatile RaftNode.Role role = RaftNode.Role.FOLLOWER;
@@ -139,6 +140,14 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.term = store.currentTerm();
         this.applier = new CommitApplier(options.self(), pipeline);
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
+    }
+
+    /**
+     * Told, on the Raft thread (it must hand its work off at once), each time this node becomes the
+     * ready primary, with the index of its term's no-op.
+     */
+    public void onReadyPrimary(java.util.function.LongConsumer hook) {
+        this.readyPrimaryHook = hook == null ? i -> {} : hook;
     }
 
     /** The engine that runs forwarded commands on this node when it is the primary. */
@@ -270,6 +279,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
             leaderReady = true;
             log.info("{} takes writes as the primary of term {}", options.self(), readyTerm);
             signal();
+            readyPrimaryHook.accept(noopIndex);
         }
     }
 

@@ -6,9 +6,9 @@ import io.nundb.cluster.PeerTransport;
 import io.nundb.command.CommandExecutor;
 import io.nundb.command.EnginePorts;
 import io.nundb.command.NodeStats;
-import io.nundb.command.PlainSecrets;
 import io.nundb.command.SnapshotPort;
 import io.nundb.security.AdminCredentials;
+import io.nundb.security.SecretVerifier;
 import io.nundb.storage.Databases;
 import io.nundb.storage.Journal;
 import io.nundb.storage.StateMachine;
@@ -20,11 +20,8 @@ import io.nundb.storage.snapshot.StartupRecovery;
 import io.nundb.watch.ChangeFeed;
 import io.nundb.watch.DeliveryStats;
 import io.nundb.watch.WatchRegistry;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +54,7 @@ public final class NunDbNode implements AutoCloseable {
     private NodeStats stats;
     private final CommandExecutor executor;
     private final ClusterNode clusterNode;
+    private final SecretMigration secretMigration;
 
     /** A node alone, with the standalone ports. */
     public NunDbNode(NodeOptions options) {
@@ -134,6 +132,20 @@ public final class NunDbNode implements AutoCloseable {
         this.changeFeed = new ChangeFeed(feedDelivery);
         databases.stateMachine().addListener(watches);
         databases.stateMachine().addListener(changeFeed);
+        if (snapshotter != null) {
+            SecretVerifier verifier = SecretVerifier.shared();
+            int iterations = credentials.hashIterations();
+            secretMigration = new SecretMigration(
+                    options.dataDir(),
+                    databases,
+                    snapshotter,
+                    opLog,
+                    secret -> verifier.hash(secret, iterations),
+                    options.shutdownTimeout());
+            databases.stateMachine().addListener(secretMigration);
+        } else {
+            secretMigration = null;
+        }
         this.executor = new CommandExecutor(databases, watches, credentials, ports);
         if (clusterNode != null) {
             clusterNode.executor(executor);
@@ -147,43 +159,29 @@ public final class NunDbNode implements AutoCloseable {
 
     /**
      * Starts the background work (the snapshot timer). A node alone first rewrites the plain
-     * secrets of data an earlier version wrote ({@link #hashPlainSecrets}); on the calling thread,
-     * before any door is open.
+     * secrets of data an earlier version wrote ({@link SecretMigration}); on the calling thread,
+     * before any door is open. A clustered node does so whenever it becomes the ready primary.
      */
     public NunDbNode start() {
         if (clusterNode != null) {
+            if (secretMigration != null) {
+                secretMigration.startClustered();
+                clusterNode.onReadyPrimary(secretMigration::primaryReady);
+            }
             clusterNode.start();
         }
         if (snapshotter != null) {
             if (clusterNode == null) {
-                hashPlainSecrets();
+                secretMigration.runAlone();
             }
             snapshotter.start();
         }
         return this;
     }
 
-    /**
-     * Database and user tokens an earlier version stored in plain text are written again as their
-     * hashes, then a snapshot replaces every older snapshot and op-log segment, which held them in
-     * plain text. In a cluster a follower gets the primary's entries instead.
-     */
-    private void hashPlainSecrets() {
-        int rewritten = PlainSecrets.hashAll(databases, executor, options.adminUser());
-        if (rewritten == 0) {
-            return;
-        }
-        log.info(
-                "Hashed {} secrets an earlier version stored in plain text; a snapshot now replaces the files that held them",
-                rewritten);
-        try {
-            snapshotter.snapshotReplacingOlder().get(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // logged by the snapshotter; the old files go with a later snapshot's retention
-            log.warn("The old files holding plain secrets stay for now: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** The plain-secret migration, for tests; null in memory. */
+    SecretMigration secretMigration() {
+        return secretMigration;
     }
 
     /** Takes a last snapshot if anything changed, then writes what is queued and closes the op log. */
@@ -191,6 +189,9 @@ public final class NunDbNode implements AutoCloseable {
     public void close() {
         if (clusterNode != null) {
             clusterNode.close();
+        }
+        if (secretMigration != null) {
+            secretMigration.close();
         }
         if (snapshotter != null) {
             snapshotter.shutdown(options.shutdownTimeout());
