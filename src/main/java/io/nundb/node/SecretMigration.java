@@ -119,14 +119,15 @@ final class SecretMigration implements AppliedListener {
      * runs on this migration's thread.
      */
     void primaryReady(long noopIndex) {
-        if (plainLeft.isEmpty()) {
-            return;
-        }
+        // memory is scanned whatever this start found: plain secrets may have come since (a
+        // snapshot installed from an older primary, an import)
         worker.execute(() -> {
             try {
                 databases.stateMachine().whenApplied(noopIndex).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 int rewritten = PlainSecrets.hashAll(databases, hasher);
-                log.info("Hashed {} secrets an earlier version stored in plain text, as the primary", rewritten);
+                if (rewritten > 0) {
+                    log.info("Hashed {} secrets an earlier version stored in plain text, as the primary", rewritten);
+                }
             } catch (ExecutionException | TimeoutException e) {
                 log.warn("Plain secrets not rewritten yet (the next election tries again): {}", e.toString());
             } catch (InterruptedException e) {
