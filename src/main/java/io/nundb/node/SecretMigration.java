@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,16 +39,19 @@ import org.slf4j.LoggerFactory;
  * that replaces every older snapshot and op-log segment.
  *
  * <p>A marker file ({@value #MARKER}, fsync'd, owner-only) says "files here may still hold plain
- * secrets": written before the first rewrite, removed only once a replacing snapshot left no older
- * file behind. A start that finds it takes the replacing snapshot even if memory holds no plain
- * secret any more (an earlier start rewrote them and died before its snapshot).
+ * secrets" and holds the last op-log index the earlier version wrote (this version starts a new
+ * segment at every start and writes only hashes): written before the first rewrite, removed only
+ * once a replacing snapshot left no segment starting at or below that index (and, as it replaces
+ * them, no older snapshot). A start that finds it takes the replacing snapshot even if memory holds
+ * no plain secret any more (an earlier start rewrote them and died before its snapshot).
  *
  * <p>Which secrets are plain is learnt from memory after recovery; each one leaves that set when
  * an applied entry gives its key a hash or removes it — written here (a node alone, the primary) or
  * replicated from the primary (a follower). Once the set is empty the replacing snapshot is taken,
- * on every node. Threading: a node alone runs everything on the thread that starts it; a clustered
- * node on its own thread ({@code nundb-plain-secrets}), started by {@link #primaryReady} (from
- * the Raft thread, which it never blocks) and by the applied-entry listener (the apply thread).
+ * on every node. Threading: a node alone rewrites and snapshots on the thread that starts it; the
+ * rest runs on this migration's own thread ({@code nundb-plain-secrets}), handed work by {@link
+ * #primaryReady} (from the Raft thread, which it never blocks) and by the applied-entry listener
+ * (the apply thread); {@link #finishIfDone} is synchronized, so only one of them snapshots.
  */
 final class SecretMigration implements AppliedListener {
 
@@ -55,10 +59,12 @@ final class SecretMigration implements AppliedListener {
 
     static final String MARKER = "plain-secrets.pending";
 
-    /** How often, and how many times, to try again for a snapshot that could not replace every older file. */
-    private static final long RETRY_MILLIS = 1000;
-
-    private static final int RETRIES = 30;
+    /**
+     * When a snapshot could not replace every older file (the primary keeps segments a lagging
+     * follower still needs), it is tried again after 1 s, 2 s, 4 s… this many times (about four
+     * minutes in all), then left to the next start: each try is a full snapshot.
+     */
+    private static final int RETRIES = 8;
 
     private final Databases databases;
     private final Snapshotter snapshotter;
@@ -110,7 +116,7 @@ final class SecretMigration implements AppliedListener {
     /** A clustered node at start: learns what is plain; a marker left by an earlier start is acted on. */
     void startClustered() {
         findPlain();
-        worker.execute(() -> finishIfDone(0));
+        submit(() -> finishIfDone(0));
     }
 
     /**
@@ -121,7 +127,7 @@ final class SecretMigration implements AppliedListener {
     void primaryReady(long noopIndex) {
         // memory is scanned whatever this start found: plain secrets may have come since (a
         // snapshot installed from an older primary, an import)
-        worker.execute(() -> {
+        submit(() -> {
             try {
                 databases.stateMachine().whenApplied(noopIndex).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 int rewritten = PlainSecrets.hashAll(databases, hasher);
@@ -142,7 +148,20 @@ final class SecretMigration implements AppliedListener {
             return;
         }
         if (plainLeft.remove(id(entry.db(), key)) && plainLeft.isEmpty()) {
-            worker.execute(() -> finishIfDone(0));
+            submit(() -> finishIfDone(0));
+        }
+    }
+
+    /** Runs {@code work} on this migration's thread; nothing once the node closes. */
+    private void submit(Runnable work) {
+        later(work, 0);
+    }
+
+    private void later(Runnable work, long delayMillis) {
+        try {
+            worker.schedule(work, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the node is closing: the marker (if any) makes the next start finish
         }
     }
 
@@ -206,7 +225,7 @@ final class SecretMigration implements AppliedListener {
                 opLog.requestRoll();
                 // a follower still needs them (the primary keeps what followers lack)
                 if (attempt < RETRIES) {
-                    worker.schedule(() -> finishIfDone(attempt + 1), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    later(() -> finishIfDone(attempt + 1), 1000L << attempt);
                 } else {
                     log.warn("Op-log segments that may hold plain secrets stay until a later start");
                 }
