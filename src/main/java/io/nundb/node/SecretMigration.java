@@ -80,6 +80,8 @@ final class SecretMigration implements AppliedListener {
     });
     // the last op-log index an earlier version may have written a plain secret at; set once at start
     private volatile long earlierRunsUpTo;
+    // whether files may still hold plain secrets (the marker says so, or this start found some)
+    private volatile boolean filesMayHoldPlain;
     // a test's crash: the rewrite happens, the replacing snapshot does not
     private volatile boolean stopBeforeSnapshot;
 
@@ -189,7 +191,9 @@ final class SecretMigration implements AppliedListener {
         }
         if (Files.exists(marker)) {
             earlierRunsUpTo = readMarker();
+            filesMayHoldPlain = true;
         } else if (!plainLeft.isEmpty()) {
+            filesMayHoldPlain = true;
             try {
                 writeMarker(earlierRunsUpTo);
             } catch (IOException e) {
@@ -215,7 +219,7 @@ final class SecretMigration implements AppliedListener {
      * replacing snapshot; removes the marker once no older file is left.
      */
     private synchronized void finishIfDone(int attempt) {
-        if (!plainLeft.isEmpty() || !Files.exists(marker) || stopBeforeSnapshot) {
+        if (!plainLeft.isEmpty() || !filesMayHoldPlain || stopBeforeSnapshot) {
             return;
         }
         try {
@@ -232,6 +236,7 @@ final class SecretMigration implements AppliedListener {
                 return;
             }
             Files.deleteIfExists(marker);
+            filesMayHoldPlain = false;
             log.info("The files that held plain secrets are replaced by snapshot {}", info.file());
         } catch (ExecutionException | TimeoutException | IOException e) {
             // logged by the snapshotter; the marker stays, so the next start tries again
