@@ -1,6 +1,7 @@
 package io.nundb.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +77,7 @@ class DocsCommandWalkIT {
         if (walk.needs() == WalkedBlocks.Needs.COMPOSE) {
             assumeTrue(ok("docker-compose", "version"), "No docker-compose: " + block.where() + " skipped");
         }
-        List<Integer> busy = walk.ports().stream().filter(p -> !free(p)).toList();
+        List<Integer> busy = busyAfterAWhile(walk.ports());
         assumeTrue(
                 busy.isEmpty(),
                 "Ports " + busy + " are in use (a server of yours?): " + block.where() + " binds the documented"
@@ -207,6 +210,16 @@ class DocsCommandWalkIT {
         }
         repo = copy;
         return copy;
+    }
+
+    /** The ports still in use after up to 20 s (the previous block's processes may be exiting). */
+    private static List<Integer> busyAfterAWhile(List<Integer> ports) {
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> ports.stream().allMatch(DocsCommandWalkIT::free));
+        } catch (ConditionTimeoutException e) {
+            // reported below, port by port
+        }
+        return ports.stream().filter(p -> !free(p)).toList();
     }
 
     private static boolean free(int port) {
