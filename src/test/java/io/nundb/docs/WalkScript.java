@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  *       the server's readiness probe answers on its HTTP port (3013 or its {@code --http-address}) and
  *       {@code ping} gets {@code pong}, and the group is stopped (TERM, then KILL) when the script
  *       ends;
+ *   <li>{@code docker run -d …} is followed by a wait until the container is healthy (its HEALTHCHECK
+ *       probes readiness) and, if it publishes the HTTP door on the host, {@code ping} through it;
  *   <li>a status command ({@code docker-compose ps}, {@code docker inspect --format
  *       '{{.State.Health.Status}}' …}) is run again until what it prints is healthy, as a reader looks
  *       again (3 minutes at most);
@@ -33,6 +35,9 @@ final class WalkScript {
     static final String VERIFY = "./mvnw -B verify";
 
     private static final Pattern COMMENT = Pattern.compile("\\s+#.*$");
+    /** {@code -p [ip:]host[-end]:container[-end]}: group 1 the first host port, 2 and 3 the container range. */
+    private static final Pattern PUBLISH = Pattern.compile("-p\\s+(?:[\\d.]+:)?(\\d+)(?:-\\d+)?:(\\d+)(?:-(\\d+))?");
+
     private static final Pattern HTTP_ADDRESS = Pattern.compile("--http-address\\s+\\S*:(\\d+)");
 
     private static final String PRELUDE = """
@@ -75,6 +80,26 @@ final class WalkScript {
               done
               echo "$out" >&2
               echo "not healthy within 180 s" >&2
+              return 1
+            }
+            __walk_detached() {  # $1: docker run -d …, as written; $2: the host port of its HTTP door, or none
+              local id i status reply=""
+              id=$(eval "$1")
+              echo "$id"
+              for i in $(seq 1 90); do
+                status=$(docker inspect --format '{{.State.Health.Status}}' "$id" 2>&1) || true
+                if [ "$status" = healthy ]; then
+                  if [ "$2" != none ]; then
+                    reply=$(curl -fsS -X POST -d ping "http://127.0.0.1:$2/")
+                    [[ $reply == *pong* ]] || { echo "ping answered: $reply" >&2; return 1; }
+                  fi
+                  echo "container ${id:0:12} healthy; ping on host port $2: ${reply:-not tried}"
+                  return 0
+                fi
+                sleep 2
+              done
+              echo "container ${id:0:12} not healthy within 180 s: $status" >&2
+              docker logs --tail 60 "$id" >&2 || true
               return 1
             }
             __walk_run_by_ci() {  # $1: the build command that runs this walk
@@ -140,6 +165,9 @@ final class WalkScript {
             Matcher http = HTTP_ADDRESS.matcher(code);
             return "__walk_foreground " + quote(command) + " " + (http.find() ? http.group(1) : "3013");
         }
+        if (code.startsWith("docker run -d ")) {
+            return "__walk_detached " + quote(command) + " " + hostHttpPort(code);
+        }
         if (code.equals("docker-compose ps") || code.startsWith("docker inspect --format '{{.State.Health.Status}}'")) {
             return "__walk_until_healthy " + quote(command);
         }
@@ -147,6 +175,23 @@ final class WalkScript {
             return "__walk_with_registry_images " + quote(command);
         }
         return command;
+    }
+
+    /**
+     * The host port a {@code docker run} publishes the container's HTTP door (3013) on ({@code -p
+     * 3012-3015:3012-3015}, {@code -p 127.0.0.1:23013:3013}), or {@code none}.
+     */
+    static String hostHttpPort(String code) {
+        Matcher p = PUBLISH.matcher(code);
+        while (p.find()) {
+            int host = Integer.parseInt(p.group(1));
+            int from = Integer.parseInt(p.group(2));
+            int to = p.group(3) == null ? from : Integer.parseInt(p.group(3));
+            if (from <= 3013 && 3013 <= to) {
+                return Integer.toString(host + 3013 - from);
+            }
+        }
+        return "none";
     }
 
     /** Whether the command runs a server in the foreground. */

@@ -30,6 +30,23 @@ class WalkScriptTest {
     }
 
     @Test
+    void detachedContainersAreWaitedForUntilHealthyAndPingedWhereTheHttpDoorIsPublished() {
+        assertThat(WalkScript.wrap(
+                        "docker run -d -e NUN_PWD=nun-pwd -v nundb-data:/data -p 3012-3015:3012-3015 nundb-jvm"))
+                .startsWith("__walk_detached 'docker run -d ")
+                .endsWith("' 3013");
+        assertThat(WalkScript.hostHttpPort(
+                        "docker run -d --name nd \\\n  -e NUN_PWD=nun-pwd -p 127.0.0.1:23013:3013 nundb-jvm"))
+                .isEqualTo("23013");
+        assertThat(WalkScript.hostHttpPort("docker run -d -p 127.0.0.1:3012:3012 -p 127.0.0.1:3013:3013 nundb-jvm"))
+                .isEqualTo("3013");
+        assertThat(WalkScript.hostHttpPort("docker run -d -p 4014:3014 nundb-jvm"))
+                .isEqualTo("none");
+        assertThat(WalkScript.wrap("docker run --rm --network host nundb-jvm -u nun -p nun-pwd exec \"list-commands\""))
+                .isEqualTo("docker run --rm --network host nundb-jvm -u nun -p nun-pwd exec \"list-commands\"");
+    }
+
+    @Test
     void statusCommandsArePolledAndOtherCommandsRunAsWritten() {
         assertThat(WalkScript.wrap("docker-compose ps                  # each \"Up (healthy)\""))
                 .startsWith("__walk_until_healthy 'docker-compose ps");
