@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Minutes of builds: runs when {@value #SWITCH}=1 (.ci/run sets it). A block runs only when the
  * default ports it binds are free (so {@code verify} passes while a server runs on them) and, for
  * Docker blocks, where a Docker engine answers; otherwise it is skipped with the reason. Maven runs
- * offline ({@code MAVEN_ARGS=-o}: the build running this test has fetched what it needs).
+ * offline ({@code MAVEN_ARGS=-o}: the build running this test has fetched what it needs). Runs on the
+ * test thread; each block is a bash process of its own.
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class DocsCommandWalkIT {

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a command that runs a server in the foreground ({@code ./mvnw spring-boot:run},
  *       {@code target/nun-db … start}) starts in a process group of its own; the script goes on once
- *       the server's readiness probe answers on its HTTP port (3013 or its {@code --http-address}) and
- *       {@code ping} gets {@code pong}, and the group is stopped (TERM, then KILL) when the script
+ *       the server's readiness probe answers on its HTTP port (3013 or its {@code --http-address}),
+ *       {@code ping} gets {@code pong} and the admin password the command sets (if it sets one) logs
+ *       in, and the group is stopped (TERM, then KILL) when the script
  *       ends;
  *   <li>{@code docker run -d …} is followed by a wait until the container is healthy (its HEALTHCHECK
  *       probes readiness) and, if it publishes the HTTP door on the host, {@code ping} through it;
@@ -38,6 +39,9 @@ final class WalkScript {
     /** {@code -p [ip:]host[-end]:container[-end]}: group 1 the first host port, 2 and 3 the container range. */
     private static final Pattern PUBLISH = Pattern.compile("-p\\s+(?:[\\d.]+:)?(\\d+)(?:-\\d+)?:(\\d+)(?:-(\\d+))?");
 
+    /** The admin password a server command sets: {@code NUN_PWD=…} before it, or {@code -u nun -p …}. */
+    private static final Pattern ADMIN_PASSWORD = Pattern.compile("(?:^|\\s)NUN_PWD=(\\S+)|-u nun -p (\\S+)");
+
     private static final Pattern HTTP_ADDRESS = Pattern.compile("--http-address\\s+\\S*:(\\d+)");
 
     private static final String PRELUDE = """
@@ -51,7 +55,8 @@ final class WalkScript {
               done
             }
             trap __walk_stop EXIT
-            __walk_foreground() {  # $1: a command that serves in the foreground, as written; $2: its HTTP port
+            __walk_foreground() {  # $1: a command that serves in the foreground, as written; $2: its HTTP port;
+                                   # $3: the admin password it sets, if it sets one
               local log="$WALK_LOGS/foreground-${#__walk_groups[@]}.log" i reply pid
               setsid bash -c "$1" >"$log" 2>&1 &
               pid=$!
@@ -60,7 +65,12 @@ final class WalkScript {
                 if curl -fs "http://127.0.0.1:$2/actuator/health/readiness" >/dev/null; then
                   reply=$(curl -fsS -X POST -d ping "http://127.0.0.1:$2/")
                   [[ $reply == *pong* ]] || { echo "ping answered: $reply" >&2; return 1; }
-                  echo "ready, ping answered pong (log: $log)"
+                  if [ -n "${3:-}" ]; then
+                    reply=$(curl -fsS -X POST -d "auth nun $3" "http://127.0.0.1:$2/")
+                    [[ $reply == *"valid auth"* && $reply != *invalid* ]] \\
+                      || { echo "auth nun $3 answered: $reply" >&2; return 1; }
+                  fi
+                  echo "ready, ping answered pong${3:+, the admin password works} (log: $log)"
                   return 0
                 fi
                 kill -0 "$pid" 2>/dev/null || { echo "ended before it was ready:" >&2; tail -n 60 "$log" >&2; return 1; }
@@ -163,7 +173,9 @@ final class WalkScript {
         }
         if (serves(code)) {
             Matcher http = HTTP_ADDRESS.matcher(code);
-            return "__walk_foreground " + quote(command) + " " + (http.find() ? http.group(1) : "3013");
+            Matcher pwd = ADMIN_PASSWORD.matcher(code);
+            return "__walk_foreground " + quote(command) + " " + (http.find() ? http.group(1) : "3013")
+                    + (pwd.find() ? " " + quote(pwd.group(1) != null ? pwd.group(1) : pwd.group(2)) : "");
         }
         if (code.startsWith("docker run -d ")) {
             return "__walk_detached " + quote(command) + " " + hostHttpPort(code);

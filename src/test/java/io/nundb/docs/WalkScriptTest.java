@@ -20,9 +20,9 @@ class WalkScriptTest {
         assertThat(WalkScript.wrap("./mvnw spring-boot:run     # start the server"))
                 .isEqualTo("__walk_foreground './mvnw spring-boot:run     # start the server' 3013");
         assertThat(WalkScript.wrap("NUN_USER=nun NUN_PWD=nun-pwd ./mvnw spring-boot:run"))
-                .isEqualTo("__walk_foreground 'NUN_USER=nun NUN_PWD=nun-pwd ./mvnw spring-boot:run' 3013");
+                .isEqualTo("__walk_foreground 'NUN_USER=nun NUN_PWD=nun-pwd ./mvnw spring-boot:run' 3013 'nun-pwd'");
         assertThat(WalkScript.wrap("target/nun-db -u nun -p nun-pwd start --http-address 0.0.0.0:4013"))
-                .endsWith(" 4013");
+                .endsWith(" 4013 'nun-pwd'");
         assertThat(WalkScript.serves("target/nun-db -u nun -p nun-pwd exec \"list-commands\""))
                 .isFalse();
         assertThat(WalkScript.serves("ops/local-cluster.sh start")).isFalse();
