@@ -48,8 +48,17 @@ case "${1:-}" in
     done
     ;;
   stop)
+    pids=()
     for n in 1 2 3; do
-      if [ -f "$dir/n$n.pid" ]; then kill "$(cat "$dir/n$n.pid")" 2>/dev/null || true; rm -f "$dir/n$n.pid"; fi
+      if [ -f "$dir/n$n.pid" ]; then
+        pid=$(cat "$dir/n$n.pid")
+        kill "$pid" 2>/dev/null && pids+=("$pid")
+        rm -f "$dir/n$n.pid"
+      fi
+    done
+    # wait for the nodes to exit, so their ports are free for a `start` right after
+    for pid in ${pids[@]+"${pids[@]}"}; do
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     done
     echo "stopped (data stays in $dir)"
     ;;

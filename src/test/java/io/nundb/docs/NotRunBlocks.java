@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * The fenced blocks of README.md and docs/*.md that {@link DocsExamplesTest} does not run, each with
  * its kind and why (README.md, "Docs that run"). A block is named by its document and its first
- * line; every other block must be marked {@code runnable}. Checked by {@link DocsCoverageTest}.
+ * line; every other block must be marked {@code runnable} or {@code browser}, or be walked (builds,
+ * servers on the default ports, Docker: {@link WalkedBlocks}, run by {@link DocsCommandWalkIT}).
+ * Checked by {@link DocsCoverageTest}.
  */
 final class NotRunBlocks {
 
@@ -18,12 +20,10 @@ final class NotRunBlocks {
         FIGURE,
         /** Code a test runs from its own copy (the test checks the copy is the block). */
         SOURCE,
-        /** Builds the project or runs Maven: minutes, and the test already runs inside that build. */
+        /** Runs Maven for longer than a build can wait (the walked builds are {@link WalkedBlocks}). */
         BUILD,
         /** A benchmark: minutes of load, figures that depend on the machine. */
         BENCH,
-        /** Needs a Docker engine and the image; covered by DockerImageTest and the compose checks. */
-        DOCKER,
         /** Needs a Kubernetes cluster; the chart is rendered and checked by the Helm tests. */
         KUBERNETES,
         /** Code for a browser page or a JVM application, not a command. */
@@ -46,38 +46,12 @@ final class NotRunBlocks {
     }
 
     static {
-        String build = "runs Maven (the tests already run inside that build); the server it starts is the one"
-                + " DocServer starts";
-        add(
-                "README.md",
-                "./mvnw spring-boot:run     # start the server with no configuration at all",
-                Kind.BUILD,
-                build);
-        add("README.md", "NUN_USER=nun NUN_PWD=nun-pwd ./mvnw spring-boot:run", Kind.BUILD, build);
         add(
                 "README.md",
                 "// One client watches `name`, a second client changes it. Run from the repository root after the",
                 Kind.SOURCE,
                 "src/test/js/readme-example.js, run by the next block; theReadmeShowsTheNodeExampleFileAsItIs"
                         + " checks the block is that file");
-        add(
-                "README.md",
-                "./mvnw -B package -DskipTests                 # target/nundb-jvm-*.jar and target/nun-db",
-                Kind.BUILD,
-                "packages the jar and starts a server on the default ports; the next block runs the CLI against"
-                        + " the docs test's server");
-        add(
-                "README.md",
-                "./mvnw -B package -DskipTests && DOCKER_BUILDKIT=0 docker build -t nundb-jvm .",
-                Kind.DOCKER,
-                "builds and runs the image; DockerImageTest runs it where a Docker engine is");
-        add(
-                "README.md",
-                "./mvnw -B package -DskipTests",
-                Kind.BUILD,
-                "packages the jar, then starts nodes on fixed ports (ops/local-cluster.sh) or containers"
-                        + " (docker-compose); ClusterProcessSmokeTest runs a cluster of processes, the container"
-                        + " tests the compose file where a Docker engine is");
         add(
                 "README.md",
                 "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf   # ours vs Redis"
@@ -143,48 +117,15 @@ final class NotRunBlocks {
                 "minutes of load on three processes; figures depend on the machine");
         add(
                 "docs/cluster.md",
-                "./mvnw -B package -DskipTests",
-                Kind.BUILD,
-                "packages the jar and starts three nodes on fixed ports with ops/local-cluster.sh; the cluster"
-                        + " runs as processes in ClusterProcessSmokeTest");
-        add(
-                "docs/cluster.md",
                 "command ──► WritePlacement: here (the ready primary) | forward to the primary | wait, then refuse",
                 Kind.FIGURE,
                 "where a write goes, as a diagram");
-        add(
-                "docs/operations.md",
-                "./mvnw -B package -DskipTests      # target/nundb-jvm-0.1.0-SNAPSHOT.jar and the target/nun-db launcher",
-                Kind.BUILD,
-                "packages the jar");
         add("docs/operations.md", "\"nundb\": {", Kind.OUTPUT, "part of /actuator/health/details");
         add(
                 "docs/operations.md",
                 "sum by (command) (rate(nundb_commands_seconds_count[1m]))",
                 Kind.OUTPUT,
                 "PromQL queries for Prometheus, not shell commands");
-        add(
-                "docs/operations.md",
-                "docker run -d --name nd --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \\",
-                Kind.DOCKER,
-                "needs a Docker engine and the image");
-        add(
-                "docs/operations.md",
-                "./mvnw -B package -DskipTests",
-                Kind.DOCKER,
-                "builds the image and runs containers (or docker-compose); DockerImageTest runs the image where a"
-                        + " Docker engine is");
-        add(
-                "docs/operations.md",
-                "docker/start-dockerd.sh       # installs docker.io docker-compose debootstrap if missing, starts"
-                        + " dockerd, waits",
-                Kind.DOCKER,
-                "installs packages and starts a Docker engine (what .ci/run does)");
-        add(
-                "docs/operations.md",
-                "NUNDB_IMAGE=nundb-jvm ./mvnw -B test -Dtest=DockerImageTest",
-                Kind.DOCKER,
-                "runs the container test, which needs a Docker engine");
         add(
                 "docs/operations.md",
                 "helm install nundb helm/nundb --set image.repository=registry.example.com/nundb-jvm",
