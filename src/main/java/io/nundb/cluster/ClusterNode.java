@@ -126,19 +126,28 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.raftLog = new OpLogRaftLog(
                 opLog, snapshots, pipeline, raftThread, this::onLeaderWritten, databases.stateMachine());
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
-        this.raft = new RaftNode(
-                options.self(),
-                options.members(),
-                RaftOptions.forNode(options.electionTimeout().toMillis()),
-                raftThread,
-                store,
-                raftLog,
-                this);
+        this.raft =
+                new RaftNode(options.self(), options.members(), raftOptions(options), raftThread, store, raftLog, this);
         // the member set the log holds wins over the configured one (changed by join/leave since)
         this.members = raft.members();
         this.term = store.currentTerm();
         this.applier = new CommitApplier(options.self(), pipeline);
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
+    }
+
+    /**
+     * Majority mode: eight batches in flight per follower and a commit notice at once, since every
+     * write waits for both. Lazy mode, where nothing waits for them: one batch in flight, so that
+     * what the primary writes while a batch travels goes out as the next batch (fewer, larger
+     * batches: each costs a follower a frame, several thread hand-offs, an op-log write and an
+     * ack), and no notices (lazy followers apply what is durable; the commit index travels with the
+     * next append or heartbeat; a notice and its ack would double the messages per batch).
+     */
+    static RaftOptions raftOptions(ClusterOptions options) {
+        RaftOptions base = RaftOptions.forNode(options.electionTimeout().toMillis());
+        return options.ack() == AckMode.MAJORITY
+                ? base
+                : base.withCommitNotices(false).withMaxInflight(1);
     }
 
     /** The engine that runs forwarded commands on this node when it is the primary. */
