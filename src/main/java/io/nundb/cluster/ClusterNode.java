@@ -127,14 +127,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.raftLog = new OpLogRaftLog(
                 opLog, snapshots, pipeline, raftThread, this::onLeaderWritten, databases.stateMachine());
         FileRaftStateStore store = new FileRaftStateStore(dataDir.resolve("raft"));
-        this.raft = new RaftNode(
-                options.self(),
-                options.members(),
-                RaftOptions.forNode(options.electionTimeout().toMillis()),
-                raftThread,
-                store,
-                raftLog,
-                this);
+        this.raft =
+                new RaftNode(options.self(), options.members(), raftOptions(options), raftThread, store, raftLog, this);
         // the member set the log holds wins over the configured one (changed by join/leave since)
         this.members = raft.members();
         this.term = store.currentTerm();
@@ -143,11 +137,31 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     }
 
     /**
+     * Majority mode: eight batches in flight per follower and a commit notice at once, since every
+     * write waits for both. Lazy mode, where nothing waits for them: one batch in flight, so that
+     * what the primary writes while a batch travels goes out as the next batch (fewer, larger
+     * batches: each costs a follower a frame, several thread hand-offs, an op-log write and an
+     * ack), and no notices (lazy followers apply what is durable; the commit index travels with the
+     * next append or heartbeat; a notice and its ack would double the messages per batch).
+     */
+    static RaftOptions raftOptions(ClusterOptions options) {
+        RaftOptions base = RaftOptions.forNode(options.electionTimeout().toMillis());
+        return options.ack() == AckMode.MAJORITY
+                ? base
+                : base.withCommitNotices(false).withMaxInflight(1);
+    }
+
+    /**
      * Told, on the Raft thread (it must hand its work off at once), each time this node becomes the
      * ready primary, with the index of its term's no-op.
      */
     public void onReadyPrimary(java.util.function.LongConsumer hook) {
         this.readyPrimaryHook = hook == null ? i -> {} : hook;
+    }
+
+    /** Test seam: the thread that applies committed entries in majority mode. */
+    CommitApplier applier() {
+        return applier;
     }
 
     /** The engine that runs forwarded commands on this node when it is the primary. */
@@ -273,14 +287,29 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         }
     }
 
+    /**
+     * The no-op committed, but the primary decides writes against memory: it must first have applied
+     * everything up to it (in majority mode the apply runs on its own thread and may lag the commit,
+     * and entries this node received as a follower are not in the pipeline's overlay of decisions).
+     * Deciding earlier gives a key a version it already had (a lost update). Ready once applied, back
+     * on the Raft thread, if still the primary of that term.
+     */
     @Override
     public void leaderReady(long readyTerm, long noopIndex) {
-        if (readyTerm == term && role == RaftNode.Role.LEADER) {
-            leaderReady = true;
-            log.info("{} takes writes as the primary of term {}", options.self(), readyTerm);
-            signal();
-            readyPrimaryHook.accept(noopIndex);
+        if (readyTerm != term || role != RaftNode.Role.LEADER) {
+            return;
         }
+        databases
+                .stateMachine()
+                .whenApplied(noopIndex)
+                .thenRun(() -> raftThread.execute(() -> {
+                    if (readyTerm == term && role == RaftNode.Role.LEADER && !leaderReady) {
+                        leaderReady = true;
+                        log.info("{} takes writes as the primary of term {}", options.self(), readyTerm);
+                        signal();
+                        readyPrimaryHook.accept(noopIndex);
+                    }
+                }));
     }
 
     @Override

@@ -23,6 +23,8 @@ final class CommitApplier implements AutoCloseable {
     private final ExecutorService thread;
     private final AtomicLong target = new AtomicLong();
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Tests hold the apply here, outside the pipeline's lock, to widen a race they check. */
+    private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
 
     CommitApplier(String nodeId, WritePipeline pipeline) {
         this.pipeline = pipeline;
@@ -46,6 +48,12 @@ final class CommitApplier implements AutoCloseable {
     }
 
     private void drain() {
+        try {
+            held.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         queued.set(false);
         try {
             pipeline.applyUpTo(target.get());
@@ -54,8 +62,18 @@ final class CommitApplier implements AutoCloseable {
         }
     }
 
+    /** Test seam: applies wait until {@link #release}. */
+    void hold() {
+        held = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void release() {
+        held.countDown();
+    }
+
     @Override
     public void close() {
+        release();
         thread.shutdown();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);

@@ -287,9 +287,11 @@ public final class ClusterBench {
                 // the primary can change between runs (an election on this starved machine): ask each time
                 String before = leadership(setups[s]);
                 long[] cpuBefore = cpuTicks(setups[s]);
+                ThreadCpu.Snapshot[] threadsBefore = threadCpu(setups[s]);
                 ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
                         .run(ThroughputRun.Op.SET, options.connections(), 1, options.warmup(), options.duration());
                 long[] cpuAfter = cpuTicks(setups[s]);
+                ThreadCpu.Snapshot[] threadsAfter = threadCpu(setups[s]);
                 String after = leadership(setups[s]);
                 if (r.errors() > 0) {
                     throw new IOException(names[s] + ": " + r.errors() + " error replies, first: " + r.firstError());
@@ -304,6 +306,13 @@ public final class ClusterBench {
                         s == 0 ? "" : "; " + lagLine(setups[s]),
                         loadAverage());
                 out.println("    " + cpuLine(setups[s], cpuBefore, cpuAfter, r.opsPerSecond(), before));
+                double writes = r.opsPerSecond()
+                        * (options.warmup().toMillis() + options.duration().toMillis())
+                        / 1000.0;
+                for (int i = 0; i < threadsBefore.length; i++) {
+                    out.println("      node" + i + " by thread: "
+                            + ThreadCpu.describe(threadsBefore[i], threadsAfter[i], writes));
+                }
             }
         }
         double[] medians = new double[3];
@@ -330,6 +339,15 @@ public final class ClusterBench {
             close(setups[1]);
             lazyCluster = null;
         }
+    }
+
+    /** Each node's CPU time, context switches and system calls so far, by thread role. */
+    private static ThreadCpu.Snapshot[] threadCpu(ProcessCluster cluster) {
+        ThreadCpu.Snapshot[] snapshots = new ThreadCpu.Snapshot[cluster.size()];
+        for (int i = 0; i < snapshots.length; i++) {
+            snapshots[i] = ThreadCpu.take(cluster.pid(i));
+        }
+        return snapshots;
     }
 
     /** Each node's CPU time so far (user + system, clock ticks from /proc/<pid>/stat; -1 if unknown). */

@@ -676,7 +676,10 @@ public final class RaftNode {
             }
             maybeCommit();
             sendMore(p);
-            if (p.state == ReplicationState.REPLICATE && p.inflight.isEmpty() && p.sentCommit < commitIndex) {
+            if (options.commitNotices()
+                    && p.state == ReplicationState.REPLICATE
+                    && p.inflight.isEmpty()
+                    && p.sentCommit < commitIndex) {
                 // it holds all it was sent but was told an older commit index (the commit notice
                 // skipped it while its acks were behind): tell it now, not at the next heartbeat
                 sendHeartbeat(p);
@@ -744,9 +747,10 @@ public final class RaftNode {
         if (index > commitIndex) {
             commitIndex = index;
             listener.commitAdvanced(commitIndex);
-            if (role == Role.LEADER && !commitNoticePending) {
+            if (role == Role.LEADER && options.commitNotices() && !commitNoticePending) {
                 // followers apply (majority mode) once they know: tell them now, not at the next
-                // heartbeat; queued behind what the thread has to do, so one notice covers a burst
+                // heartbeat; queued behind what the thread has to do, so one notice covers a burst.
+                // Without notices the index travels with the next append or heartbeat.
                 commitNoticePending = true;
                 env.schedule(0, this::sendCommitNotices);
             }

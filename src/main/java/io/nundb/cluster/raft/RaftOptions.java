@@ -12,6 +12,10 @@ package io.nundb.cluster.raft;
  * @param maxInflight AppendEntries batches in flight per follower before waiting for acks
  * @param quorumCheckMillis a leader that heard from no majority within this steps down (at least T:
  *     a longer window rides out pauses of a loaded machine without deposing a working leader)
+ * @param commitNotices a leader tells its followers of each commit at once, with an empty append of
+ *     its own, rather than with the next append or heartbeat: followers that apply only committed
+ *     entries (majority mode) need it for their latency; where they apply what is durable (lazy mode)
+ *     it only costs a message and an ack per follower per commit
  */
 public record RaftOptions(
         long electionTimeoutMillis,
@@ -19,9 +23,10 @@ public record RaftOptions(
         int maxEntriesPerAppend,
         long maxBytesPerAppend,
         int maxInflight,
-        long quorumCheckMillis) {
+        long quorumCheckMillis,
+        boolean commitNotices) {
 
-    /** With the quorum checked every election timeout, as in the Raft thesis. */
+    /** With the quorum checked every election timeout, as in the Raft thesis, and prompt commit notices. */
     public RaftOptions(
             long electionTimeoutMillis,
             long heartbeatMillis,
@@ -34,7 +39,8 @@ public record RaftOptions(
                 maxEntriesPerAppend,
                 maxBytesPerAppend,
                 maxInflight,
-                electionTimeoutMillis);
+                electionTimeoutMillis,
+                true);
     }
 
     public RaftOptions {
@@ -61,6 +67,30 @@ public record RaftOptions(
      */
     public static RaftOptions forNode(long timeout) {
         long half = Math.max(2, timeout / 2);
-        return new RaftOptions(half, Math.max(1, timeout / 20), 512, 1 << 20, 8, Math.max(half, timeout));
+        return new RaftOptions(half, Math.max(1, timeout / 20), 512, 1 << 20, 8, Math.max(half, timeout), true);
+    }
+
+    /** These options with or without prompt commit notices. */
+    public RaftOptions withCommitNotices(boolean notices) {
+        return new RaftOptions(
+                electionTimeoutMillis,
+                heartbeatMillis,
+                maxEntriesPerAppend,
+                maxBytesPerAppend,
+                maxInflight,
+                quorumCheckMillis,
+                notices);
+    }
+
+    /** These options with at most {@code batches} AppendEntries batches in flight per follower. */
+    public RaftOptions withMaxInflight(int batches) {
+        return new RaftOptions(
+                electionTimeoutMillis,
+                heartbeatMillis,
+                maxEntriesPerAppend,
+                maxBytesPerAppend,
+                batches,
+                quorumCheckMillis,
+                commitNotices);
     }
 }

@@ -264,6 +264,20 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
         return Mono.error(new RejectedSetupException("error cluster setup refused"));
     }
 
+    /**
+     * A peer's channel: each payload goes to {@code deliver}, which owns it (and releases it), and
+     * nothing is answered. No payload travels further down the chain: an operator that drops
+     * elements (as {@code then} does) hands them to RSocket's discard hook, which releases them a
+     * second time and so built (and swallowed) an IllegalReferenceCountException, stack trace
+     * included, for every frame received.
+     */
+    static Flux<Payload> inbound(Publisher<Payload> payloads, java.util.function.Consumer<Payload> deliver) {
+        return Flux.from(payloads)
+                .limitRate(RECEIVE_WINDOW)
+                .<Payload>handle((payload, sink) -> deliver.accept(payload))
+                .thenMany(Flux.empty());
+    }
+
     /** Serves one connected peer; runs on that connection's event-loop thread. */
     private final class Responder implements RSocket {
 
@@ -275,10 +289,7 @@ public final class RSocketPeerTransport implements PeerTransport, PeerStatsSourc
 
         @Override
         public Flux<Payload> requestChannel(Publisher<Payload> payloads) {
-            return Flux.from(payloads)
-                    .limitRate(RECEIVE_WINDOW)
-                    .doOnNext(this::deliver)
-                    .thenMany(Flux.empty());
+            return inbound(payloads, this::deliver);
         }
 
         @Override

@@ -905,8 +905,10 @@ public final class OpLog implements Journal, AutoCloseable {
         long writtenUpTo;
         long writtenEpoch;
         boolean moreQueued;
+        boolean asFollower;
         synchronized (lock) {
             moreQueued = !queue.isEmpty();
+            asFollower = !leader;
             // a truncate may have come while this was written: its cut follows, so fail what it drops
             for (Pending p : batch) {
                 LogEntry e = p.record();
@@ -933,7 +935,10 @@ public final class OpLog implements Journal, AutoCloseable {
         // notify, hand the reply to the connection's event loop) never block. A big batch, or one
         // with more queued, goes to the ack thread, which completes it while the writer writes the
         // next. Inline only while the ack thread has nothing left: completions stay in index order.
-        if (batch.size() <= INLINE_COMPLETIONS && !moreQueued && acksOutstanding.get() == 0) {
+        // A follower's batch is inline whatever its size: it is the primary's batch (one completion
+        // that applies it), and nothing else waits to be written while the primary waits for the ack
+        // the written listener sends, so a hand-off would only add a thread wake-up per batch.
+        if ((batch.size() <= INLINE_COMPLETIONS || asFollower) && !moreQueued && acksOutstanding.get() == 0) {
             complete.run();
         } else {
             onAckThread(complete);

@@ -82,6 +82,40 @@ final class ManualCluster implements RaftEnvironment, RaftListener, SimLog.Disk 
         advance(0);
     }
 
+    /** Hands what this node sent to its addressees among {@code nodes}, in order. */
+    void deliverTo(List<ManualCluster> nodes) {
+        for (Sent s : drain()) {
+            nodes.stream()
+                    .filter(c -> c.node.id().equals(s.to()))
+                    .findFirst()
+                    .orElseThrow()
+                    .node
+                    .handle(s.message());
+        }
+    }
+
+    /**
+     * Runs disk completions, zero-delay tasks and message deliveries among {@code nodes} until
+     * nothing is left; never moves a clock, so no heartbeat or election timer fires.
+     */
+    static void settle(List<ManualCluster> nodes) {
+        for (int round = 0; round < 1000; round++) {
+            boolean busy = false;
+            for (ManualCluster c : nodes) {
+                c.flushDisk();
+                c.advance(0);
+                if (!c.sent.isEmpty()) {
+                    busy = true;
+                    c.deliverTo(nodes);
+                }
+            }
+            if (!busy) {
+                return;
+            }
+        }
+        throw new AssertionError("messages kept flowing without a clock moving");
+    }
+
     /** Messages sent since the last call, which forgets them. */
     List<Sent> drain() {
         List<Sent> out = new ArrayList<>(sent);

@@ -130,25 +130,8 @@ class RaftCommitNoticeTest {
         deliver(from, null);
     }
 
-    /**
-     * Runs disk completions, zero-delay tasks and message deliveries until nothing is left; never
-     * moves a clock, so no heartbeat or election timer fires.
-     */
+    /** Runs everything queued until the three nodes go quiet, without moving a clock. */
     private void settle() {
-        for (int round = 0; round < 1000; round++) {
-            boolean busy = false;
-            for (ManualCluster c : List.of(n1, n2, n3)) {
-                c.flushDisk();
-                c.advance(0);
-                if (!c.sent.isEmpty()) {
-                    busy = true;
-                    deliver(c);
-                }
-            }
-            if (!busy) {
-                return;
-            }
-        }
-        throw new AssertionError("the three nodes never went quiet");
+        ManualCluster.settle(List.of(n1, n2, n3));
     }
 }

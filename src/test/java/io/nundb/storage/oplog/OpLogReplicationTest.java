@@ -137,6 +137,59 @@ class OpLogReplicationTest {
         log.close();
     }
 
+    /** A disk whose writes on the writer thread wait for {@code go}: what is appended meanwhile queues up. */
+    private static SegmentChannel.Opener gated(CountDownLatch go) {
+        return path -> new DelegatingChannel(SegmentChannel.FILES.open(path)) {
+            @Override
+            public void writeFully(ByteBuffer buffer) throws IOException {
+                if (Thread.currentThread().getName().equals("nundb-oplog-writer")) {
+                    try {
+                        go.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.writeFully(buffer);
+            }
+        };
+    }
+
+    @Test
+    void aFollowersBigBatchCompletesOnTheWriterAndALeadersOnTheAckThread() throws Exception {
+        int n = OpLog.INLINE_COMPLETIONS * 3;
+        CountDownLatch go = new CountDownLatch(1);
+        OpLog follower = new OpLog(dir.resolve("follower"), OpLogOptions.defaults(), gated(go));
+        follower.start(0, List.of());
+        follower.beginTerm(1, false);
+        List<LogEntry> batch = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            batch.add(entry(i).withIndex(i, 1));
+        }
+        CompletableFuture<String> followerThread = follower.appendReplicated(batch)
+                .thenApply(last -> Thread.currentThread().getName());
+
+        OpLog leader = new OpLog(dir.resolve("leader"), OpLogOptions.defaults(), gated(go));
+        leader.start(0, List.of());
+        List<CompletableFuture<Long>> appends = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            appends.add(leader.append(entry(i)));
+        }
+        // the first batch (entry 1 and whatever the writer took with it) is written once all are
+        // queued: it is bigger than the inline limit, or has more queued behind it
+        CompletableFuture<String> leaderThread =
+                appends.get(0).thenApply(first -> Thread.currentThread().getName());
+        go.countDown();
+        try {
+            // the follower's one completion applies the whole batch: no hand-off for it
+            assertThat(followerThread.get(5, TimeUnit.SECONDS)).isEqualTo("nundb-oplog-writer");
+            // the leader's batch completes many clients' writes while the writer goes on
+            assertThat(leaderThread.get(5, TimeUnit.SECONDS)).isEqualTo("nundb-oplog-ack");
+        } finally {
+            follower.close();
+            leader.close();
+        }
+    }
+
     @Test
     void aFollowerRefusesLeaderAppendsAndTakesOnlyEntriesThatContinueTheLog() throws Exception {
         OpLog log = new OpLog(dir, SMALL_SEGMENTS);

@@ -53,7 +53,7 @@ final class Simulation {
             // small batches let a follower ack old entries before the new leader's no-op (figure 8)
             int maxEntries = rnd.nextBoolean() ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(64);
             RaftOptions options = new RaftOptions(t, t / 10, maxEntries, 64 + rnd.nextInt(4096), 1 + rnd.nextInt(8));
-            return new Config(
+            Config config = new Config(
                     nodes,
                     options,
                     rnd.nextDouble() * 0.2,
@@ -66,6 +66,24 @@ final class Simulation {
                     5 + rnd.nextInt(60),
                     2,
                     rnd.nextInt(3) == 0);
+            // drawn after the world's knobs, so that those stay what they were for each seed
+            return config.withOptions(options.withCommitNotices(rnd.nextBoolean()));
+        }
+
+        Config withOptions(RaftOptions other) {
+            return new Config(
+                    nodes,
+                    other,
+                    loss,
+                    duplicate,
+                    maxDelay,
+                    spikeRate,
+                    spikeDelay,
+                    diskDelay,
+                    compactEvery,
+                    proposalGap,
+                    spares,
+                    memberChanges);
         }
 
         static Config calm(int nodes, long electionTimeout) {
