@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
 /**
  * The fenced blocks of README.md and docs/*.md that {@link DocsCommandWalkIT} runs as written in a
  * copy of the repository: Maven builds, servers started in the foreground on the default ports,
- * local clusters, images, containers and compose. Each entry names its document and a line only its
+ * local clusters, images, containers and compose, then the bench programs in their smoke form (every
+ * server on free ports). Each entry names its document and a line only its
  * block has, the default ports its commands bind (the block runs only when they are free) and
  * whether it needs a Docker engine. The list is the run order (an image is built before a block runs
  * it). Checked by {@link DocsCoverageTest}: every entry matches exactly one block. Plain Java.
