@@ -35,6 +35,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        Smoke.announce(System.out);
         new Bench(BenchOptions.fromSystemProperties().validated(), System.out).run();
     }
 

@@ -36,13 +36,15 @@ record BenchOptions(
 
     static BenchOptions fromSystemProperties() {
         return new BenchOptions(
-                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.duration", "5")))),
-                Duration.ofMillis(Math.round(1000 * Double.parseDouble(System.getProperty("bench.warmup", "1")))),
+                Duration.ofMillis(Math.round(
+                        1000 * Double.parseDouble(System.getProperty("bench.duration", Smoke.or("5", "1"))))),
+                Duration.ofMillis(Math.round(
+                        1000 * Double.parseDouble(System.getProperty("bench.warmup", Smoke.or("1", "0.3"))))),
                 Math.max(1, Integer.getInteger("bench.rounds", 1)),
                 Integer.getInteger("bench.rate", 1000),
-                Integer.getInteger("bench.connections", 50),
+                Integer.getInteger("bench.connections", Smoke.or(50, 4)),
                 Integer.getInteger("bench.pipeline", 16),
-                Integer.getInteger("bench.keys", 1000),
+                Integer.getInteger("bench.keys", Smoke.or(1000, 100)),
                 Integer.getInteger("bench.valueSize", 32),
                 System.getProperty("bench.redis", "redis-server"),
                 System.getProperty("bench.only", ""));

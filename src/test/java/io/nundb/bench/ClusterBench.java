@@ -56,6 +56,7 @@ public final class ClusterBench {
     }
 
     public static void main(String[] args) throws Exception {
+        Smoke.announce(System.out);
         ClusterBenchOptions options = ClusterBenchOptions.fromSystemProperties();
         serverClasspathFromLoader();
         Path work = Files.createTempDirectory("nundb-cluster-bench-");

@@ -149,6 +149,7 @@ public final class Perf {
     }
 
     public static void main(String[] args) throws Exception {
+        Smoke.announce(System.out);
         PerfOptions options = PerfOptions.fromSystemProperties();
         Path work = Files.createTempDirectory("nundb-perf-");
         Perf perf = new Perf(options, System.out, work);

@@ -38,7 +38,9 @@ record PerfOptions(
     static final List<String> ALL_PHASES = List.of("idle", "set", "get", "notify", "fanout", "cluster");
 
     static PerfOptions fromSystemProperties() {
-        boolean quick = Boolean.getBoolean("perf.quick");
+        // the smoke switch (Smoke) is quick mode with fewer connections, keys, watchers and writes
+        boolean smoke = Smoke.on();
+        boolean quick = Boolean.getBoolean("perf.quick") || smoke;
         String phases = System.getProperty("perf.phases", String.join(",", ALL_PHASES));
         Set<String> selected = Set.copyOf(Arrays.stream(phases.split(","))
                 .map(String::strip)
@@ -53,31 +55,32 @@ record PerfOptions(
                 selected,
                 quick,
                 Integer.getInteger("perf.rounds", quick ? 1 : 3),
-                number("perf.warmup", quick ? 0.5 : 2),
-                number("perf.duration", quick ? 2 : 10),
-                number("perf.serverWarmup", quick ? 1 : 5),
-                number("perf.notifySeconds", quick ? 3 : 20),
-                number("perf.notifySlowSeconds", quick ? 5 : 60),
-                Integer.getInteger("perf.connections", 50),
+                number("perf.warmup", smoke ? 0.3 : quick ? 0.5 : 2),
+                number("perf.duration", smoke ? 1 : quick ? 2 : 10),
+                number("perf.serverWarmup", smoke ? 0.5 : quick ? 1 : 5),
+                number("perf.notifySeconds", smoke ? 1 : quick ? 3 : 20),
+                number("perf.notifySlowSeconds", smoke ? 1 : quick ? 5 : 60),
+                Integer.getInteger("perf.connections", smoke ? 4 : 50),
                 Integer.getInteger("perf.pipeline", 16),
-                Integer.getInteger("perf.keys", 1000),
+                Integer.getInteger("perf.keys", smoke ? 100 : 1000),
                 Integer.getInteger("perf.valueSize", 32),
-                Arrays.stream(System.getProperty("perf.fanout", "1000,10000").split(","))
+                Arrays.stream(System.getProperty("perf.fanout", smoke ? "10,100" : "1000,10000")
+                                .split(","))
                         .map(String::strip)
                         .filter(s -> !s.isEmpty())
                         .map(Integer::valueOf)
                         .toList(),
-                Integer.getInteger("perf.fanoutWrites", quick ? 20 : 200),
+                Integer.getInteger("perf.fanoutWrites", smoke ? 5 : quick ? 20 : 200),
                 Integer.getInteger("perf.fanoutPause", 20),
-                Integer.getInteger("perf.idle", 10_000),
-                Integer.getInteger("perf.idleLarge", 50_000),
-                number("perf.idleSettle", quick ? 1 : 3),
+                Integer.getInteger("perf.idle", smoke ? 100 : 10_000),
+                Integer.getInteger("perf.idleLarge", smoke ? 200 : 50_000),
+                number("perf.idleSettle", smoke ? 0.5 : quick ? 1 : 3),
                 System.getProperty("perf.redis", "redis-server"),
                 System.getProperty("perf.jar", ""),
                 System.getProperty("perf.dockerfile", "Dockerfile"),
                 // Up to seven server JVMs run at once (single node, two 3-node clusters): the image's
                 // MaxRAMPercentage=75 assumes a container of its own, so each gets an explicit heap.
-                words(System.getProperty("perf.serverJvm", "-Xmx2g")),
+                words(System.getProperty("perf.serverJvm", smoke ? "-Xmx256m" : "-Xmx2g")),
                 words(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC")),
                 Boolean.getBoolean("perf.keep"));
         if (o.rounds < 1 || o.duration <= 0 || o.connections < 1 || o.pipeline < 1 || o.keys < 1) {

@@ -61,9 +61,10 @@ public final class StorageBench {
     private StorageBench() {}
 
     public static void main(String[] args) throws Exception {
-        int writers = Integer.getInteger("bench.writers", 50);
-        int seconds = Integer.getInteger("bench.seconds", 5);
-        int keys = Integer.getInteger("bench.keys", 1_000_000);
+        Smoke.announce(System.out);
+        int writers = Integer.getInteger("bench.writers", Smoke.or(50, 4));
+        int seconds = Integer.getInteger("bench.seconds", Smoke.or(5, 1));
+        int keys = Integer.getInteger("bench.keys", Smoke.or(1_000_000, 10_000));
         Path root = System.getProperty("bench.dir") == null
                 ? Files.createTempDirectory("nundb-storage-bench")
                 : Files.createDirectories(Path.of(System.getProperty("bench.dir")));
@@ -212,6 +213,10 @@ public final class StorageBench {
         }
         if (opLog != null) {
             opLog.close();
+        }
+        if (total == 0) {
+            // no write was acked while measuring (a short run on a busy machine): no percentiles to show
+            return new Result(0, Double.NaN, Double.NaN);
         }
         return new Result(
                 total / (elapsed / 1e9),

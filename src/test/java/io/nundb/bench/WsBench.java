@@ -58,11 +58,12 @@ public final class WsBench {
     private static final PrintStream OUT = System.out;
 
     public static void main(String[] args) throws Exception {
-        int samples = Integer.getInteger("bench.samples", 5_000);
-        int warmup = Integer.getInteger("bench.warmup", 1_000);
-        int rounds = Integer.getInteger("bench.fanoutRounds", 5);
-        int[] fanouts = Arrays.stream(
-                        System.getProperty("bench.fanout", "1000,10000").split(","))
+        Smoke.announce(System.out);
+        int samples = Integer.getInteger("bench.samples", Smoke.or(5_000, 200));
+        int warmup = Integer.getInteger("bench.warmup", Smoke.or(1_000, 50));
+        int rounds = Integer.getInteger("bench.fanoutRounds", Smoke.or(5, 1));
+        int[] fanouts = Arrays.stream(System.getProperty("bench.fanout", Smoke.or("1000,10000", "10,100"))
+                        .split(","))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .mapToInt(Integer::parseInt)

@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code target/}), so the build that runs this test is never touched. {@link WalkScript} says what
  * is added around a command (a foreground server is waited for and stopped, a status command
  * re-run until healthy). Containers and volumes a block leaves are removed after it, and nodes of
- * the local cluster stopped.
+ * the local cluster stopped. The bench blocks run last, with {@value WalkedBlocks#SMOKE}=1 (each
+ * bench shrinks its defaults to seconds), and must exit 0 and print their summary line.
  *
  * <p>Minutes of builds: runs when {@value #SWITCH}=1 (.ci/run sets it). A block runs only when the
  * default ports it binds are free (so {@code verify} passes while a server runs on them) and, for
@@ -57,8 +58,15 @@ class DocsCommandWalkIT {
 
     private static Path repo;
 
+    /**
+     * The walked blocks, or with {@code -Dwalk.only=bench} only the benches, with {@code -Dwalk.only=TEXT}
+     * those whose document and line contain TEXT (to iterate on a few).
+     */
     static Stream<WalkedBlocks.Walk> walks() {
-        return WalkedBlocks.LIST.stream();
+        String only = System.getProperty("walk.only", "");
+        return WalkedBlocks.LIST.stream()
+                .filter(w -> only.isEmpty()
+                        || (only.equals("bench") ? w.bench() : w.toString().contains(only)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,7 +100,7 @@ class DocsCommandWalkIT {
         Set<String> containers = walk.needs() == WalkedBlocks.Needs.NOTHING ? Set.of() : containers();
         Set<String> volumes = walk.needs() == WalkedBlocks.Needs.NOTHING ? Set.of() : volumes();
         try {
-            run(block, repo);
+            run(walk, block, repo);
         } finally {
             if (block.text().contains("ops/local-cluster.sh")) {
                 exec(repo, List.of("ops/local-cluster.sh", "stop"));
@@ -106,7 +114,7 @@ class DocsCommandWalkIT {
         }
     }
 
-    private static void run(MarkdownBlocks.Block block, Path repo) throws Exception {
+    private static void run(WalkedBlocks.Walk walk, MarkdownBlocks.Block block, Path repo) throws Exception {
         Path logs = Files.createTempDirectory(dir, "logs-");
         Path script = logs.resolve("block.sh");
         Files.writeString(script, WalkScript.of(block.lines()), StandardCharsets.UTF_8);
@@ -117,6 +125,9 @@ class DocsCommandWalkIT {
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         environment(b.environment(), logs);
+        if (walk.bench()) {
+            b.environment().put(WalkedBlocks.SMOKE, "1");
+        }
         System.out.println("walk " + block.where() + " in " + repo);
         long start = System.nanoTime();
         Process p = b.start();
@@ -141,6 +152,11 @@ class DocsCommandWalkIT {
                 .as("finished within %d minutes: %s", MINUTES_PER_BLOCK, context)
                 .isTrue();
         assertThat(p.exitValue()).as("exit code of %s", context).isZero();
+        if (walk.bench()) {
+            assertThat(printed)
+                    .as("the bench printed its summary (a line with \"%s\"): %s", walk.prints(), context)
+                    .contains(walk.prints());
+        }
     }
 
     /**

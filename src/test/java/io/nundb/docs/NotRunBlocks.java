@@ -39,6 +39,8 @@ final class NotRunBlocks {
         }
     }
 
+    private static final String SMOKE = WalkedBlocks.SMOKE + "=1";
+
     static final Map<String, Reason> LIST = new LinkedHashMap<>();
 
     private static void add(String doc, String firstLine, Kind kind, String why) {
@@ -54,51 +56,40 @@ final class NotRunBlocks {
                         + " checks the block is that file");
         add(
                 "README.md",
-                "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf   # ours vs Redis"
-                        + " (apt-get install redis-server)",
-                Kind.BENCH,
-                "minutes of load against Redis; its figures are dated in docs/benchmarks.md");
-        add(
-                "README.md",
                 "client text ──► transport (tcp | ws | http | rsocket | rest)      thin adapters",
                 Kind.FIGURE,
                 "the write pipeline as a diagram");
         add(
                 "docs/benchmarks.md",
-                "./mvnw -q -B test-compile exec:exec@jmh",
-                Kind.BENCH,
-                "JMH forks measured JVMs for minutes; figures depend on the machine");
-        add(
-                "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:exec@jmh -Djmh.args=\"OpLogAppendBench -f 1 -wi 3 -i 5 -prof gc\"",
                 Kind.BENCH,
-                "JMH forks measured JVMs for minutes; figures depend on the machine");
+                "its -Djmh.args replaces the smoke defaults (" + SMOKE + ") with a fork and JMH's 10 s"
+                        + " iterations: 3 benchmarks × 8 iterations × 10 s, 4 minutes of measurement");
         add(
                 "docs/security.md",
                 "./mvnw -B test -Dtest=FuzzHarnessTest                                   # CI: 60 s of fuzz, about 90 s in all",
                 Kind.BUILD,
-                "runs Maven: CI runs FuzzHarnessTest itself; the longer runs take half an hour");
+                "its second line asks for -Dfuzz.seconds=1800 explicitly, half an hour (an explicit -D wins over"
+                        + " any smoke default); CI runs FuzzHarnessTest itself (the first line)");
         add(
                 "docs/benchmarks.md",
                 "./mvnw -q -B test-compile exec:java@perf -Dperf.quick=true -Dperf.rounds=2 -Dperf.duration=4 \\",
                 Kind.BENCH,
-                "minutes of load against Redis, once per server runtime; figures depend on the machine");
+                "its -Dperf.rounds=2 -Dperf.duration=4 and longer notify phases replace the smoke defaults (" + SMOKE
+                        + "): minutes of load against Redis, once per server runtime");
         add(
                 "docs/benchmarks.md",
                 "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf -Dperf.rounds=3"
                         + " -Dperf.duration=4 \\",
                 Kind.BENCH,
-                "packages the jar, then minutes of load on server processes against Redis");
-        add(
-                "docs/benchmarks.md",
-                "./mvnw -q -B test-compile exec:java@bench",
-                Kind.BENCH,
-                "minutes of load; figures depend on the machine");
+                "its -Dperf.rounds=3 -Dperf.duration=4 and longer notify phases replace the smoke defaults (" + SMOKE
+                        + "): minutes of load on server processes against Redis");
         add(
                 "docs/benchmarks.md",
                 "./mvnw -q -B package -DskipTests",
                 Kind.BENCH,
-                "packages the jar, then minutes of load on server processes against Redis");
+                "its second line's -Dperf.rounds=3 replaces the smoke default (" + SMOKE + "): three rounds of"
+                        + " every phase on server processes, three-node clusters included, against Redis");
         add(
                 "README.md",
                 "helm install nundb helm/nundb --set image.repository=registry.example.com/nundb-jvm",
@@ -110,11 +101,6 @@ final class NotRunBlocks {
                 Kind.SOURCE,
                 "src/test/js/rsocket-example.js, run over TCP and WebSocket by RSocketNodeClientTest;"
                         + " DocsExamplesTest checks the block is that file");
-        add(
-                "docs/benchmarks.md",
-                "./mvnw -q -B test-compile exec:java@cluster-bench",
-                Kind.BENCH,
-                "minutes of load on three processes; figures depend on the machine");
         add(
                 "docs/cluster.md",
                 "command ──► WritePlacement: here (the ready primary) | forward to the primary | wait, then refuse",
@@ -138,23 +124,11 @@ final class NotRunBlocks {
                 Kind.FIGURE,
                 "the op log's record format");
         add(
-                "docs/storage.md",
-                "MAVEN_OPTS=-Xmx4g ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java"
-                        + " -Dexec.classpathScope=test -Dexec.mainClass=io.nundb.bench.StorageBench",
-                Kind.BENCH,
-                "minutes of load with a 4 GB heap");
-        add(
                 "docs/transports.md",
                 "package io.nundb.docs;",
                 Kind.SOURCE,
                 "src/test/java/io/nundb/docs/RSocketJavaExample.java, run against a server by"
                         + " DocsJavaRSocketExampleTest; DocsExamplesTest checks the block is that file");
-        add(
-                "docs/transports.md",
-                "ulimit -n 20000; ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java"
-                        + " -Dexec.classpathScope=test -Dexec.mainClass=io.nundb.bench.WsBench",
-                Kind.BENCH,
-                "minutes of load with thousands of connections");
     }
 
     private NotRunBlocks() {}

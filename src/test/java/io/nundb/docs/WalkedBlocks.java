@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
 /**
  * The fenced blocks of README.md and docs/*.md that {@link DocsCommandWalkIT} runs as written in a
  * copy of the repository: Maven builds, servers started in the foreground on the default ports,
- * local clusters, images, containers and compose. Each entry names its document and a line only its
+ * local clusters, images, containers and compose, then the bench programs in their smoke form (every
+ * server on free ports). Each entry names its document and a line only its
  * block has, the default ports its commands bind (the block runs only when they are free) and
  * whether it needs a Docker engine. The list is the run order (an image is built before a block runs
  * it). Checked by {@link DocsCoverageTest}: every entry matches exactly one block. Plain Java.
@@ -24,8 +25,20 @@ final class WalkedBlocks {
         COMPOSE
     }
 
-    /** One walked block: found by {@code doc} and a line of it starting with {@code line}. */
-    record Walk(String doc, String line, Needs needs, List<Integer> ports) {
+    /**
+     * One walked block: found by {@code doc} and a line of it starting with {@code line} (a {@code line}
+     * ending in {@code $} must be the whole line). A bench ({@code prints} not null) runs with
+     * {@value #SMOKE}=1 and must print a line containing {@code prints}, its summary.
+     */
+    record Walk(String doc, String line, Needs needs, List<Integer> ports, String prints) {
+
+        Walk(String doc, String line, Needs needs, List<Integer> ports) {
+            this(doc, line, needs, ports, null);
+        }
+
+        boolean bench() {
+            return prints != null;
+        }
 
         /** The block this entry names; fails unless exactly one block of {@code doc} has the line. */
         MarkdownBlocks.Block block() throws IOException {
@@ -41,7 +54,10 @@ final class WalkedBlocks {
 
         boolean names(MarkdownBlocks.Block block) {
             return block.file().equals(Path.of(doc))
-                    && block.lines().stream().anyMatch(l -> l.strip().startsWith(line));
+                    && block.lines().stream()
+                            .anyMatch(l -> line.endsWith("$")
+                                    ? l.strip().equals(line.substring(0, line.length() - 1))
+                                    : l.strip().startsWith(line));
         }
 
         @Override
@@ -49,6 +65,9 @@ final class WalkedBlocks {
             return doc + ": " + line;
         }
     }
+
+    /** The switch that shrinks every bench program to seconds (io.nundb.bench.Smoke). */
+    static final String SMOKE = "NUNDB_BENCH_SMOKE";
 
     /** The single server's client ports (WebSocket, HTTP with Actuator, TCP, RSocket). */
     private static final List<Integer> SERVER = range(3012, 3015);
@@ -87,13 +106,33 @@ final class WalkedBlocks {
                     Needs.DOCKER,
                     List.of()),
             new Walk("README.md", "docker-compose up -d --build", Needs.COMPOSE, COMPOSE_PORTS),
-            new Walk("docs/operations.md", "docker-compose up -d --build", Needs.COMPOSE, COMPOSE_PORTS));
+            new Walk("docs/operations.md", "docker-compose up -d --build", Needs.COMPOSE, COMPOSE_PORTS),
+            // the benches, shrunk by the smoke switch; every server and redis-server on free ports
+            bench("docs/benchmarks.md", "./mvnw -q -B test-compile exec:exec@jmh$", "# Run complete."),
+            bench("docs/benchmarks.md", "./mvnw -q -B test-compile exec:java@bench", "Load average after the run:"),
+            bench("docs/benchmarks.md", "./mvnw -q -B test-compile exec:java@cluster-bench", "== Summary =="),
+            bench(
+                    "docs/storage.md",
+                    "MAVEN_OPTS=-Xmx4g ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java",
+                    "| restart from the snapshot |"),
+            bench(
+                    "docs/transports.md",
+                    "ulimit -n 20000; ./mvnw -q -B -o test-compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java",
+                    "fan-out of one write to 100 WebSocket watchers"),
+            bench(
+                    "README.md",
+                    "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf",
+                    "## Summary: issue 12's targets"));
 
     private WalkedBlocks() {}
 
     /** The entry that names {@code block}, or {@code null}. */
     static Walk of(MarkdownBlocks.Block block) {
         return LIST.stream().filter(w -> w.names(block)).findFirst().orElse(null);
+    }
+
+    private static Walk bench(String doc, String line, String prints) {
+        return new Walk(doc, line, Needs.NOTHING, List.of(), prints);
     }
 
     private static List<Integer> range(int from, int to) {
