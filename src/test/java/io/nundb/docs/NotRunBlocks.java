@@ -129,6 +129,12 @@ final class NotRunBlocks {
                 Kind.SOURCE,
                 "src/test/java/io/nundb/docs/RSocketJavaExample.java, run against a server by"
                         + " DocsJavaRSocketExampleTest; DocsExamplesTest checks the block is that file");
+        add(
+                "docs/benchmarks.md",
+                "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf -Dperf.phases=cluster \\",
+                Kind.BENCH,
+                "ten minutes of load on three clusters, run twice (the second with -Dperf.jar= of an older build);"
+                        + " the walk runs the perf bench itself in its smoke form from the README's block");
     }
 
     private NotRunBlocks() {}
