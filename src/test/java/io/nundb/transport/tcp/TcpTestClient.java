@@ -36,7 +36,12 @@ public final class TcpTestClient implements ProtocolClient {
     /** Connects and checks NunDB's greeting. */
     public static TcpTestClient connect(int port) {
         TcpTestClient c = connectRaw(port);
-        assertEquals("ok \n", c.next(Duration.ofSeconds(10)), "greeting");
+        String greeting = c.next(Duration.ofSeconds(10));
+        // null means either the server closed or 10 s passed: say which, a flake once left it open
+        assertEquals(
+                "ok \n",
+                greeting,
+                () -> "greeting (" + (c.eof ? "the server closed the connection" : "none within 10 s") + ")");
         return c;
     }
 
