@@ -7,13 +7,12 @@ import io.nundb.storage.Database;
 import io.nundb.storage.Decision;
 import io.nundb.storage.Strategy;
 import io.nundb.storage.VersionedValue;
-import java.nio.charset.StandardCharsets;
+import io.nundb.testing.FilesHolding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,19 +135,6 @@ class ClusterPlainSecretsTest {
     }
 
     private List<Path> filesHolding(String secret) throws Exception {
-        String needle = new String(secret.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-        try (Stream<Path> paths = Files.walk(dir)) {
-            return paths.filter(Files::isRegularFile)
-                    .filter(f -> read(f).contains(needle))
-                    .toList();
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return FilesHolding.secret(dir, secret);
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nundb.storage.Database;
 import io.nundb.storage.Decision;
 import io.nundb.storage.Strategy;
-import java.nio.charset.StandardCharsets;
+import io.nundb.testing.FilesHolding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -164,32 +164,6 @@ class StoredSecretsTest {
     }
 
     private List<Path> filesHolding(String secret) throws Exception {
-        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
-        try (Stream<Path> paths = Files.walk(dir)) {
-            return paths.filter(Files::isRegularFile)
-                    .filter(p -> contains(read(p), needle))
-                    .toList();
-        }
-    }
-
-    private static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return FilesHolding.secret(dir, secret);
     }
 }
