@@ -36,7 +36,8 @@ import java.util.TreeSet;
  * committed first), so any majority of the old set overlaps any majority of the new one. A leader
  * that is not in the new set stops counting itself and steps down once the change is committed. A
  * node outside its own set campaigns only while that set is not known to be committed (thesis
- * §4.2.2), and its own vote does not count. Joint consensus is not implemented.
+ * §4.2.2), and its own vote does not count. One server at a time is the whole design: the thesis
+ * (§4.3) keeps joint consensus for changes of several members at once, which join/leave never make.
  */
 public final class RaftNode {
 
