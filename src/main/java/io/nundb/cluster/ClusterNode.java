@@ -136,19 +136,29 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         this.resync = new StateResync(databases, opLog, snapshots, adminPassword);
     }
 
+    static final long LAZY_LINGER_MILLIS = 1;
+
+    static final int LAZY_LINGER_AFTER = 8;
+
     /**
      * Majority mode: eight batches in flight per follower and a commit notice at once, since every
      * write waits for both. Lazy mode, where nothing waits for them: one batch in flight, so that
      * what the primary writes while a batch travels goes out as the next batch (fewer, larger
      * batches: each costs a follower a frame, several thread hand-offs, an op-log write and an
      * ack), and no notices (lazy followers apply what is durable; the commit index travels with the
-     * next append or heartbeat; a notice and its ack would double the messages per batch).
+     * next append or heartbeat; a notice and its ack would double the messages per batch). Under
+     * load (a batch of {@value #LAZY_LINGER_AFTER} or more) the next batch also waits up to {@value
+     * #LAZY_LINGER_MILLIS} ms for more: paced writes, whose batches are small, never wait.
      */
     static RaftOptions raftOptions(ClusterOptions options) {
         RaftOptions base = RaftOptions.forNode(options.electionTimeout().toMillis());
         return options.ack() == AckMode.MAJORITY
                 ? base
-                : base.withCommitNotices(false).withMaxInflight(1);
+                : base.withCommitNotices(false)
+                        .withMaxInflight(1)
+                        .withBatchLinger(
+                                base.heartbeatMillis() > LAZY_LINGER_MILLIS ? LAZY_LINGER_MILLIS : 0,
+                                LAZY_LINGER_AFTER);
     }
 
     /**

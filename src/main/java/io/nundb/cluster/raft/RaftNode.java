@@ -600,6 +600,9 @@ public final class RaftNode {
     }
 
     private void sendMore(Progress p) {
+        if (holdsForBatch(p)) {
+            return;
+        }
         while (p.state == ReplicationState.REPLICATE
                 && p.inflight.size() < options.maxInflight()
                 && p.next <= log.lastIndex()) {
@@ -607,6 +610,39 @@ public final class RaftNode {
                 return;
             }
         }
+    }
+
+    /**
+     * Under load ({@link RaftOptions#batchLingerMillis}): after a batch of at least {@link
+     * RaftOptions#lingerAfterEntries} entries, the next waits up to the linger for more, unless a
+     * full batch is ready. Nothing left to send means the load is over: the next entry ships at once.
+     */
+    private boolean holdsForBatch(Progress p) {
+        if (options.batchLingerMillis() <= 0
+                || p.lingerOver
+                || p.state != ReplicationState.REPLICATE
+                || !p.inflight.isEmpty()) {
+            return false;
+        }
+        long ready = log.lastIndex() - p.next + 1;
+        if (ready <= 0) {
+            p.lastBatch = 0;
+            return false;
+        }
+        if (p.lastBatch < options.lingerAfterEntries() || ready >= options.maxEntriesPerAppend()) {
+            return false;
+        }
+        if (p.lingerTimer == null) {
+            p.lingerTimer = env.schedule(options.batchLingerMillis(), () -> {
+                p.lingerTimer = null;
+                if (role == Role.LEADER && progress.get(p.peer) == p) {
+                    p.lingerOver = true;
+                    sendMore(p);
+                    p.lingerOver = false;
+                }
+            });
+        }
+        return true;
     }
 
     /** Sends entries from {@code p.next} (or a snapshot); false when nothing was sent. */
@@ -634,6 +670,7 @@ public final class RaftNode {
                 p.ackAt = p.sentAt;
             }
             long last = entries.get(entries.size() - 1).index();
+            p.lastBatch = entries.size();
             p.inflight.addLast(last);
             p.next = last + 1;
         }
@@ -968,6 +1005,12 @@ public final class RaftNode {
         final ArrayDeque<Long> inflight = new ArrayDeque<>();
         SnapshotSource snapshot;
         long snapshotOffset;
+        /** Entries in the last batch sent; how long a wait for the next is, see {@link #holdsForBatch}. */
+        int lastBatch;
+
+        Cancellable lingerTimer;
+        /** Set while the linger's timer sends what gathered (so that it is not held again). */
+        boolean lingerOver;
         /** The highest commit index sent to it. */
         long sentCommit;
 

@@ -160,6 +160,88 @@ class RaftLazyCommitTest {
         });
     }
 
+    @Test
+    void underLoadTheNextBatchWaitsForMoreAndALoneWriteDoesNot() {
+        threeNodes(RaftOptions.fromElectionTimeout(T)
+                .withCommitNotices(false)
+                .withMaxInflight(1)
+                .withBatchLinger(1, 2));
+
+        List<AppendEntries> first = shipAndAck(List.of(write()));
+        assertThat(first).allSatisfy(a -> assertThat(a.entries()).hasSize(1));
+        long second = write();
+        List<AppendEntries> lone = n1.drain(AppendEntries.class);
+        assertThat(lone)
+                .as("after a batch of one, a lone write ships at once")
+                .hasSize(2)
+                .allSatisfy(
+                        a -> assertThat(a.entries()).extracting(e -> e.index()).containsExactly(second));
+        long third = write();
+        long fourth = write();
+        assertThat(n1.sent).as("one batch in flight").isEmpty();
+        ackAll(second, lone);
+        List<AppendEntries> pair = n1.drain(AppendEntries.class);
+        assertThat(pair)
+                .hasSize(2)
+                .allSatisfy(
+                        a -> assertThat(a.entries()).extracting(e -> e.index()).containsExactly(third, fourth));
+
+        long fifth = write();
+        ackAll(fourth, pair);
+        long sixth = write();
+        assertThat(n1.sent)
+                .as("after a batch of two (the load), the next waits for the linger")
+                .isEmpty();
+        n1.advance(1);
+        assertThat(n1.drain(AppendEntries.class))
+                .as("what gathered meanwhile goes as one batch")
+                .hasSize(2)
+                .allSatisfy(
+                        a -> assertThat(a.entries()).extracting(e -> e.index()).containsExactly(fifth, sixth));
+    }
+
+    @Test
+    void whenTheLoadEndsTheNextWriteShipsAtOnce() {
+        threeNodes(RaftOptions.fromElectionTimeout(T)
+                .withCommitNotices(false)
+                .withMaxInflight(1)
+                .withBatchLinger(1, 2));
+        long first = write();
+        List<AppendEntries> one = n1.drain(AppendEntries.class);
+        long second = write();
+        long third = write();
+        ackAll(first, one);
+        List<AppendEntries> two = n1.drain(AppendEntries.class);
+        assertThat(two).allSatisfy(a -> assertThat(a.entries()).hasSize(2));
+        ackAll(third, two); // nothing more came: the follower is caught up, the load is over
+
+        long fourth = write();
+        assertThat(n1.drain(AppendEntries.class))
+                .as("no wait after the load ended")
+                .hasSize(2)
+                .allSatisfy(
+                        a -> assertThat(a.entries()).extracting(e -> e.index()).containsExactly(fourth));
+    }
+
+    private List<AppendEntries> shipAndAck(List<Long> indexes) {
+        List<AppendEntries> shipped = n1.drain(AppendEntries.class);
+        ackAll(indexes.get(indexes.size() - 1), shipped);
+        return shipped;
+    }
+
+    /** The followers take {@code batches} (up to {@code last}) and acknowledge them. */
+    private void ackAll(long last, List<AppendEntries> batches) {
+        assertThat(batches).isNotEmpty();
+        for (ManualCluster follower : List.of(n2, n3)) {
+            for (AppendEntries a : batches) {
+                follower.node.handle(a);
+            }
+            follower.flushDisk();
+            assertThat(follower.log.lastIndex()).isGreaterThanOrEqualTo(last);
+            deliver(follower);
+        }
+    }
+
     /** The leader accepts one write and its disk completes it (which ships it). */
     private long write() {
         long index = n1.log.lastIndex() + 1;

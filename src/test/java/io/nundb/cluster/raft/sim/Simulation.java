@@ -67,7 +67,10 @@ final class Simulation {
                     2,
                     rnd.nextInt(3) == 0);
             // drawn after the world's knobs, so that those stay what they were for each seed
-            return config.withOptions(options.withCommitNotices(rnd.nextBoolean()));
+            RaftOptions drawn = options.withCommitNotices(rnd.nextBoolean());
+            long heartbeat = drawn.heartbeatMillis();
+            long linger = heartbeat > 1 && rnd.nextBoolean() ? 1 + rnd.nextInt((int) heartbeat - 1) : 0;
+            return config.withOptions(drawn.withBatchLinger(linger, 1 + rnd.nextInt(8)));
         }
 
         Config withOptions(RaftOptions other) {
