@@ -289,8 +289,10 @@ public final class ClusterBench {
                 String before = leadership(setups[s]);
                 long[] cpuBefore = cpuTicks(setups[s]);
                 ThreadCpu.Snapshot[] threadsBefore = threadCpu(setups[s]);
+                MachineCpu machineBefore = MachineCpu.now();
                 ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
                         .run(ThroughputRun.Op.SET, options.connections(), 1, options.warmup(), options.duration());
+                MachineCpu machineAfter = MachineCpu.now();
                 long[] cpuAfter = cpuTicks(setups[s]);
                 ThreadCpu.Snapshot[] threadsAfter = threadCpu(setups[s]);
                 String after = leadership(setups[s]);
@@ -310,6 +312,9 @@ public final class ClusterBench {
                 double writes = r.opsPerSecond()
                         * (options.warmup().toMillis() + options.duration().toMillis())
                         / 1000.0;
+                out.println("      "
+                        + machineAfter.since(
+                                machineBefore, writes, Runtime.getRuntime().availableProcessors()));
                 for (int i = 0; i < threadsBefore.length; i++) {
                     out.println("      node" + i + " by thread: "
                             + ThreadCpu.describe(threadsBefore[i], threadsAfter[i], writes));

@@ -162,10 +162,7 @@ class RaftLazyCommitTest {
 
     @Test
     void underLoadTheNextBatchWaitsForMoreAndALoneWriteDoesNot() {
-        threeNodes(RaftOptions.fromElectionTimeout(T)
-                .withCommitNotices(false)
-                .withMaxInflight(1)
-                .withBatchLinger(1, 2));
+        threeNodesLingering();
 
         List<AppendEntries> first = shipAndAck(List.of(write()));
         assertThat(first).allSatisfy(a -> assertThat(a.entries()).hasSize(1));
@@ -202,10 +199,7 @@ class RaftLazyCommitTest {
 
     @Test
     void whenTheLoadEndsTheNextWriteShipsAtOnce() {
-        threeNodes(RaftOptions.fromElectionTimeout(T)
-                .withCommitNotices(false)
-                .withMaxInflight(1)
-                .withBatchLinger(1, 2));
+        threeNodesLingering();
         long first = write();
         List<AppendEntries> one = n1.drain(AppendEntries.class);
         long second = write();
@@ -221,6 +215,14 @@ class RaftLazyCommitTest {
                 .hasSize(2)
                 .allSatisfy(
                         a -> assertThat(a.entries()).extracting(e -> e.index()).containsExactly(fourth));
+    }
+
+    /** Lazy mode's settings, with a 1 ms wait after batches of two or more. */
+    private void threeNodesLingering() {
+        threeNodes(RaftOptions.fromElectionTimeout(T)
+                .withCommitNotices(false)
+                .withMaxInflight(1)
+                .withBatchLinger(1, 2));
     }
 
     private List<AppendEntries> shipAndAck(List<Long> indexes) {
