@@ -243,9 +243,11 @@ public final class WritePipeline {
 
     /**
      * Drops every queued entry not applied yet whose index is above {@code index} (or that has no
-     * index yet): the cluster truncated them, or this node lost the lead before they committed.
+     * index yet, or that the log refused): the cluster truncated them, or this node lost the lead
+     * before they committed. Entries at or below {@code index} stay, wherever they are in the queue.
      * Their writers get {@code reason} now; the decided overlay shows, for each of their keys, the
      * newest decision kept (or the applied value). They leave the queue when its head reaches them.
+     * The cluster calls it once the op log is cut and has completed what it wrote before the cut.
      */
     public void discardAfter(long index, String reason) {
         IOException error = new IOException(reason);
