@@ -146,11 +146,17 @@ final class OpLogRaftLog implements RaftLog {
 
     @Override
     public long truncateAfter(long index) {
-        pipeline.discardAfter(index, "the primary changed and this write was not kept; it was not applied");
+        // The log first: it returns once the entries written before its cut are completed, so
+        // those the cut drops (a follower's batch, a deposed primary's writes) are in the apply
+        // queue by then and dropped with the rest, and those it keeps have their index there
+        // (judged by it, not taken for unknown and dropped). Dropped first, they could arrive
+        // after, and be applied in the place of the entries that replace them.
         try {
             return opLog.truncateAfter(index);
         } catch (IOException e) {
             throw new UncheckedIOException("could not truncate the op log after index " + index, e);
+        } finally {
+            pipeline.discardAfter(index, "the primary changed and this write was not kept; it was not applied");
         }
     }
 

@@ -243,25 +243,29 @@ public final class WritePipeline {
 
     /**
      * Drops every queued entry not applied yet whose index is above {@code index} (or that has no
-     * index yet): the cluster truncated them, or this node lost the lead before they committed.
+     * index yet, or that the log refused): the cluster truncated them, or this node lost the lead
+     * before they committed. Entries at or below {@code index} stay, wherever they are in the queue.
      * Their writers get {@code reason} now; the decided overlay shows, for each of their keys, the
      * newest decision kept (or the applied value). They leave the queue when its head reaches them.
+     * The cluster calls it once the op log is cut and has completed what it wrote before the cut.
      */
     public void discardAfter(long index, String reason) {
         IOException error = new IOException(reason);
         synchronized (drainLock) {
-            InFlight f = head.next;
-            // the overlay shows a key's newest decision: where that is discarded, it must show the
-            // newest one kept (still waiting to be applied), if any
+            // The whole queue, not just up to the first entry dropped: an earlier truncation's
+            // entries wait here until the head reaches them, and the entries a later primary sent
+            // after them may be kept this time (were they dropped, memory would miss a committed
+            // write, and a primary deciding against that memory would reuse a version).
+            // The overlay shows a key's newest decision: where that is discarded, it must show the
+            // newest one kept (still waiting to be applied), if any.
             Map<Database, Map<String, VersionedValue>> kept = new HashMap<>();
-            while (f != null && !f.discarded && f.state != InFlight.WAITING && f.entry.index() <= index) {
-                if (f.db != null && f.value != null) {
+            for (InFlight f = head.next; f != null; f = f.next) {
+                if (keeps(f, index) && f.db != null && f.value != null) {
                     kept.computeIfAbsent(f.db, d -> new HashMap<>()).put(f.key, f.value);
                 }
-                f = f.next;
             }
-            for (; f != null; f = f.next) {
-                if (f.discarded) {
+            for (InFlight f = head.next; f != null; f = f.next) {
+                if (f.discarded || keeps(f, index)) {
                     continue;
                 }
                 f.discarded = true;
@@ -274,6 +278,11 @@ public final class WritePipeline {
                 f.applied.completeExceptionally(error);
             }
         }
+    }
+
+    /** Whether a truncation after {@code index} leaves {@code f} in the log. Under the drain lock. */
+    private static boolean keeps(InFlight f, long index) {
+        return !f.discarded && f.state == InFlight.DURABLE && f.entry.index() <= index;
     }
 
     public long appliedIndex() {

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,41 +140,20 @@ class ClusterLinearizabilityTest {
             try (MiniCluster cluster = new MiniCluster(
                     dir, size, AckMode.MAJORITY, seed, Duration.ofMillis(300), MiniCluster.SMALL_OP_LOG)) {
                 c = cluster;
-                int p = c.awaitPrimary();
-                ClusterClient admin = new ClusterClient(c.node(p));
-                assertThat(admin.send("auth nun mini-pwd")).isEqualTo("valid auth\nok \n");
-                assertThat(admin.send("create-db app app-token")).isEqualTo("create-db success\nok \n");
-                Awaitility.await("the db on every node")
-                        .atMost(Duration.ofSeconds(20))
-                        .until(() -> IntStream.range(0, size)
-                                .allMatch(i -> c.node(i).databases().exists("app")));
+                c.createDb("app", "app-token");
 
                 Random choices = new Random(seed);
-                List<Thread> threads = new ArrayList<>();
+                List<Runnable> workers = new ArrayList<>();
                 for (int i = 0; i < clients; i++) {
-                    Worker w = new Worker("c" + i, choices.nextInt(size), new Random(choices.nextLong()));
-                    Thread t = new Thread(w::loop, "lin-client-" + i);
-                    t.setDaemon(true);
-                    threads.add(t);
+                    workers.add(new Worker("c" + i, choices.nextInt(size), new Random(choices.nextLong()))::loop);
                 }
-                threads.forEach(Thread::start);
-                nemesis(new Random(choices.nextLong()));
-                stop = true;
-                for (Thread t : threads) {
-                    t.join(3 * OP_TIMEOUT_MS + 2000);
-                    assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
-                }
-
-                c.network.heal();
-                c.network.dropRate(0);
-                c.network.delay(0, 0);
-                c.network.reorder(false);
-                c.network.duplicateRate(0);
-                for (int i = 0; i < size; i++) {
-                    if (!c.running(i)) {
-                        c.start(i);
-                    }
-                }
+                MiniCluster.whileClientsRun(
+                        workers,
+                        "lin-client",
+                        () -> nemesis(new Random(choices.nextLong())),
+                        () -> stop = true,
+                        Duration.ofMillis(3 * OP_TIMEOUT_MS + 2000));
+                c.healAndStartAll();
                 long healed = System.nanoTime();
                 int primary = c.awaitPrimary(Duration.ofSeconds(30));
                 c.awaitConverged(Duration.ofSeconds(30));
@@ -220,27 +198,13 @@ class ClusterLinearizabilityTest {
                 long hold = 300 + random.nextInt(900);
                 switch (random.nextInt(8)) {
                     case 0 -> {
-                        int p = leader();
-                        if (p >= 0) {
+                        if (c.isolatePrimaryFor(hold)) {
                             faults.add("isolate-primary");
-                            c.network.isolate(c.id(p));
-                            Thread.sleep(hold);
-                            c.network.heal();
                         }
                     }
                     case 1 -> {
-                        List<Integer> order =
-                                new ArrayList<>(IntStream.range(0, size).boxed().toList());
-                        java.util.Collections.shuffle(order, random);
-                        Set<String> minority =
-                                order.subList(0, size / 2).stream().map(c::id).collect(Collectors.toSet());
-                        Set<String> majority = order.subList(size / 2, size).stream()
-                                .map(c::id)
-                                .collect(Collectors.toSet());
                         faults.add("split");
-                        c.network.partition(minority, majority);
-                        Thread.sleep(hold);
-                        c.network.heal();
+                        c.splitFor(random, hold);
                     }
                     case 2 -> {
                         faults.add("lossy");
@@ -332,13 +296,7 @@ class ClusterLinearizabilityTest {
         }
 
         private int leader() {
-            for (int i = 0; i < size; i++) {
-                NunDbNode n = c.node(i);
-                if (n != null && n.cluster().status().isPrimary()) {
-                    return i;
-                }
-            }
-            return -1;
+            return c.primaryOrNone();
         }
 
         /** After convergence: one more read of every key, on the primary, added to the history. */

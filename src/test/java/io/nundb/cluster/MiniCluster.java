@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -157,6 +158,100 @@ final class MiniCluster implements AutoCloseable {
 
     int awaitPrimary() {
         return awaitPrimary(Duration.ofSeconds(20));
+    }
+
+    /** A nemesis: faults on the test thread while the clients run. */
+    interface Faults {
+        void inject() throws InterruptedException;
+    }
+
+    /**
+     * Runs each client loop on a daemon thread of its own while {@code faults} run on this one,
+     * then {@code stop} and waits for the clients (each must end within {@code join}).
+     */
+    static void whileClientsRun(List<Runnable> clients, String name, Faults faults, Runnable stop, Duration join)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            Thread t = new Thread(clients.get(i), name + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        try {
+            faults.inject();
+        } finally {
+            stop.run();
+        }
+        for (Thread t : threads) {
+            t.join(join.toMillis());
+            if (t.isAlive()) {
+                throw new AssertionError(t.getName() + " did not finish");
+            }
+        }
+    }
+
+    /** Lifts every network fault and starts the nodes that are down; returns those it started. */
+    List<Integer> healAndStartAll() {
+        network.heal();
+        network.dropRate(0);
+        network.delay(0, 0);
+        network.reorder(false);
+        network.duplicateRate(0);
+        List<Integer> started = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] == null) {
+                start(i);
+                started.add(i);
+            }
+        }
+        return started;
+    }
+
+    /** Isolates the node that holds itself the primary for {@code millis}, then heals; false if there was none. */
+    boolean isolatePrimaryFor(long millis) throws InterruptedException {
+        int p = primaryOrNone();
+        if (p < 0) {
+            return false;
+        }
+        network.isolate(id(p));
+        Thread.sleep(millis);
+        network.heal();
+        return true;
+    }
+
+    /** Cuts a random minority (size / 2 nodes) off from the others for {@code millis}, then heals. */
+    void splitFor(Random random, long millis) throws InterruptedException {
+        List<String> order = new ArrayList<>(ids.subList(0, nodes.length));
+        java.util.Collections.shuffle(order, random);
+        int minority = nodes.length / 2;
+        network.partition(Set.copyOf(order.subList(0, minority)), Set.copyOf(order.subList(minority, order.size())));
+        Thread.sleep(millis);
+        network.heal();
+    }
+
+    /** The running node that holds itself the primary (ready or not), or -1. */
+    int primaryOrNone() {
+        for (int i = 0; i < nodes.length; i++) {
+            NunDbNode n = nodes[i];
+            if (n != null && n.cluster().status().isPrimary()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Creates database {@code db} as the admin on the ready primary; waits until every running node has it. */
+    void createDb(String db, String token) {
+        ClusterClient admin = new ClusterClient(nodes[awaitPrimary()]);
+        if (!admin.send("auth " + USER + " " + PASSWORD).equals("valid auth\nok \n")
+                || !admin.send("create-db " + db + " " + token).equals("create-db success\nok \n")) {
+            throw new AssertionError("create-db " + db + " failed");
+        }
+        Awaitility.await("database " + db + " on every node")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> java.util.Arrays.stream(nodes)
+                        .allMatch(n -> n == null || n.databases().exists(db)));
     }
 
     /** Waits until every running node holds the same data as every other. */

@@ -170,6 +170,31 @@ class WritePipelineTest {
     }
 
     @Test
+    void aSecondTruncationKeepsTheEntriesItDoesNotDropEvenBehindOnesTheFirstDropped() {
+        // a follower in majority mode: index 2 uncommitted when the leader of term 2 drops index 3
+        // (of term 1); the dropped entry waits in the queue behind index 2 until it is applied, and
+        // a leader of term 3, which holds term 2's index 3, drops only index 4
+        WritePipeline pipeline = dbs.pipeline();
+        pipeline.applyPolicy(ApplyPolicy.EXTERNAL);
+        pipeline.offerReplicated(List.of(
+                LogEntry.put("app", "k", 0, "a").withIndex(2, 1),
+                LogEntry.put("app", "k", 1, "stale").withIndex(3, 1)));
+        pipeline.discardAfter(2, "the primary changed");
+        pipeline.offerReplicated(List.of(
+                LogEntry.put("app", "k", 1, "b").withIndex(3, 2),
+                LogEntry.put("app", "k", 2, "dropped").withIndex(4, 2)));
+        pipeline.discardAfter(3, "the primary changed");
+        pipeline.offerReplicated(List.of(LogEntry.put("app", "j", 0, "x").withIndex(4, 3)));
+
+        pipeline.applyUpTo(4);
+        assertThat(pipeline.appliedIndex()).isEqualTo(4);
+        assertThat(events).containsExactly("k=a@0#2", "k=b@1#3", "j=x@0#4");
+        assertThat(db.get("k").value()).as("the committed index 3 is in memory").isEqualTo("b");
+        // were it not, the next decision on k would give it version 1 a second time
+        assertThat(put("k", "c").current().version()).isEqualTo(2);
+    }
+
+    @Test
     void aReplicatedBatchIsAppliedInOrderOnceEachIsAllowed() {
         WritePipeline pipeline = dbs.pipeline();
         pipeline.offerReplicated(List.of(

@@ -109,8 +109,10 @@ public final class OpLog implements Journal, AutoCloseable {
 
     // completions handed off (failures, and written batches while more is queued to write); in order
     private final AtomicInteger acksOutstanding = new AtomicInteger();
+    private volatile Thread ackThread;
     private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "nundb-oplog-ack");
+        ackThread = t;
         t.setDaemon(true);
         return t;
     });
@@ -515,7 +517,10 @@ public final class OpLog implements Journal, AutoCloseable {
      * Drops every entry after {@code index}: from the queue (their futures fail), from the segment
      * that holds {@code index} (cut at the record boundary) and later segments (deleted), fsynced.
      * Waits for the writer thread, which carries out the cut in order with the writes; appends made
-     * meanwhile continue at {@code index} + 1. Returns how many entries were dropped.
+     * meanwhile continue at {@code index} + 1. Returns how many entries were dropped, once every
+     * entry written before the cut has been completed too: an entry written just before the cut
+     * (so completed as stored, though the cut drops it) is not reported to its caller after this
+     * returns, when the caller may have forgotten what it dropped (the cluster's apply queue).
      *
      * @throws IllegalArgumentException when a snapshot covers entries after {@code index}: those
      *     are applied; reset the log with {@link #resetAfterSnapshot} instead
@@ -548,6 +553,7 @@ public final class OpLog implements Journal, AutoCloseable {
         }
         failLater(discarded, new IOException("truncated: the entry after index " + index + " was dropped"));
         awaitCut(cut);
+        awaitCompletions();
         log.info("Op log truncated after index {}: {} entries dropped", index, dropped);
         return dropped;
     }
@@ -555,7 +561,7 @@ public final class OpLog implements Journal, AutoCloseable {
     /**
      * Replaces the whole log by an installed snapshot covering {@code index} (entry term {@code
      * indexTerm}): every segment is deleted, queued entries fail, and the log continues at {@code
-     * index} + 1. Waits for the writer thread.
+     * index} + 1. Waits for the writer thread, and as {@link #truncateAfter} for completions.
      */
     public void resetAfterSnapshot(long index, long indexTerm) throws IOException {
         Cut cut;
@@ -580,6 +586,7 @@ public final class OpLog implements Journal, AutoCloseable {
         }
         failLater(discarded, new IOException("replaced by a snapshot at index " + index));
         awaitCut(cut);
+        awaitCompletions();
         log.info("Op log reset after an installed snapshot at index {} (term {})", index, indexTerm);
     }
 
@@ -635,6 +642,31 @@ public final class OpLog implements Journal, AutoCloseable {
         } catch (RejectedExecutionException e) {
             acksOutstanding.decrementAndGet();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the completions handed to the ack thread so far have run: the writer hands them
+     * over before it carries out a cut, so after {@link #awaitCut} these are the last ones of
+     * entries written before it. Not on the ack thread itself (it would wait for itself).
+     */
+    private void awaitCompletions() throws IOException {
+        if (Thread.currentThread() == ackThread) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            onAckThread(() -> done.complete(null));
+        } catch (RejectedExecutionException e) {
+            return; // closing: nothing more will be completed
+        }
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the op log's completions ran");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
         }
     }
 

@@ -2,6 +2,8 @@ package io.nundb.storage.oplog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A real segment file whose operations tests override to simulate a slow or failing disk. */
 public class DelegatingChannel implements SegmentChannel {
@@ -9,6 +11,23 @@ public class DelegatingChannel implements SegmentChannel {
 
     public DelegatingChannel(SegmentChannel real) {
         this.real = real;
+    }
+
+    /** A disk whose writes on the writer thread wait for {@code go}: what is appended meanwhile queues up. */
+    public static SegmentChannel.Opener gated(CountDownLatch go) {
+        return path -> new DelegatingChannel(SegmentChannel.FILES.open(path)) {
+            @Override
+            public void writeFully(ByteBuffer buffer) throws IOException {
+                if (Thread.currentThread().getName().equals("nundb-oplog-writer")) {
+                    try {
+                        go.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.writeFully(buffer);
+            }
+        };
     }
 
     @Override

@@ -137,28 +137,11 @@ class OpLogReplicationTest {
         log.close();
     }
 
-    /** A disk whose writes on the writer thread wait for {@code go}: what is appended meanwhile queues up. */
-    private static SegmentChannel.Opener gated(CountDownLatch go) {
-        return path -> new DelegatingChannel(SegmentChannel.FILES.open(path)) {
-            @Override
-            public void writeFully(ByteBuffer buffer) throws IOException {
-                if (Thread.currentThread().getName().equals("nundb-oplog-writer")) {
-                    try {
-                        go.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                super.writeFully(buffer);
-            }
-        };
-    }
-
     @Test
     void aFollowersBigBatchCompletesOnTheWriterAndALeadersOnTheAckThread() throws Exception {
         int n = OpLog.INLINE_COMPLETIONS * 3;
         CountDownLatch go = new CountDownLatch(1);
-        OpLog follower = new OpLog(dir.resolve("follower"), OpLogOptions.defaults(), gated(go));
+        OpLog follower = new OpLog(dir.resolve("follower"), OpLogOptions.defaults(), DelegatingChannel.gated(go));
         follower.start(0, List.of());
         follower.beginTerm(1, false);
         List<LogEntry> batch = new ArrayList<>();
@@ -168,7 +151,7 @@ class OpLogReplicationTest {
         CompletableFuture<String> followerThread = follower.appendReplicated(batch)
                 .thenApply(last -> Thread.currentThread().getName());
 
-        OpLog leader = new OpLog(dir.resolve("leader"), OpLogOptions.defaults(), gated(go));
+        OpLog leader = new OpLog(dir.resolve("leader"), OpLogOptions.defaults(), DelegatingChannel.gated(go));
         leader.start(0, List.of());
         List<CompletableFuture<Long>> appends = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
