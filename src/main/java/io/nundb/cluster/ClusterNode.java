@@ -102,6 +102,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     // the leader's own writes reach Raft coalesced: one task in flight at a time
     private final AtomicBoolean writtenPosted = new AtomicBoolean();
+    // when the op log last wrote (its writer thread), for the replication latency
+    private volatile long lastWrittenNanos = System.nanoTime();
 
     // Raft thread only: when entries became durable here, to time how long a majority takes
     private final TreeMap<Long, Long> durableAt = new TreeMap<>();
@@ -345,32 +347,49 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         was.complete(null);
     }
 
-    /** The primary's no-op is durable (reported by its append, not by the writer). */
+    /** The primary's no-op is durable (reported by its append, not by the writer): always told. */
     private void onLeaderWritten(long index) {
-        onWritten(index, 0);
+        lastWrittenNanos = System.nanoTime();
+        postWritten();
     }
 
     /**
      * On the op log's writer thread: something was written; a leader ships from there, and Raft
-     * counts it as durable here. The Raft task reads the op log's written index itself rather than
-     * trusting the report, which may predate a truncation (and name entries appended again since,
-     * not yet written).
+     * counts it as durable here. Skipped while Raft has no use for it ({@link
+     * RaftNode#wantsLocalReports}: a lazy primary whose followers all have a batch on its way), in
+     * which case the next ack makes up for it ({@link #onMessage}).
      */
     private void onWritten(long index, long epoch) {
+        lastWrittenNanos = System.nanoTime();
+        if (raft.wantsLocalReports()) {
+            postWritten();
+        }
+    }
+
+    private void postWritten() {
         if (writtenPosted.compareAndSet(false, true)) {
             raftThread.execute(() -> {
                 writtenPosted.set(false);
-                long upTo = opLog.lastWrittenIndex();
-                if (role == RaftNode.Role.LEADER) {
-                    Long last = durableAt.isEmpty() ? null : durableAt.lastKey();
-                    if (last == null || upTo > last) {
-                        durableAt.put(upTo, System.nanoTime());
-                    }
-                }
-                raft.localAppended(upTo);
+                reportWritten();
                 refreshProgress();
             });
         }
+    }
+
+    /**
+     * On the Raft thread: what the op log holds written now is durable here. Reads the op log's
+     * written index itself rather than trusting a report, which may predate a truncation (and name
+     * entries appended again since, not yet written).
+     */
+    private void reportWritten() {
+        long upTo = opLog.lastWrittenIndex();
+        if (role == RaftNode.Role.LEADER) {
+            Long last = durableAt.isEmpty() ? null : durableAt.lastKey();
+            if (last == null || upTo > last) {
+                durableAt.put(upTo, lastWrittenNanos);
+            }
+        }
+        raft.localAppended(upTo);
     }
 
     private void refreshProgress() {
@@ -396,6 +415,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     public void onMessage(RaftMessage message) {
         lastHeard.put(message.from(), System.nanoTime());
         raftThread.execute(() -> {
+            if (message instanceof RaftMessage.AppendReply && role == RaftNode.Role.LEADER) {
+                reportWritten(); // what onWritten did not report counts in the commit this ack may make
+            }
             raft.handle(message);
             if (message instanceof RaftMessage.AppendEntries || message instanceof RaftMessage.AppendReply) {
                 if (role != RaftNode.Role.LEADER) {
@@ -524,7 +546,8 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     @Override
     public CompletableFuture<Response> decidedHere(Session session, CompletableFuture<Response> local) {
-        if (local.isDone()) {
+        if (local.isDone() || options.ack() == AckMode.LAZY && role == RaftNode.Role.LEADER) {
+            // lazy: the answer is the op log's, which settles it whatever Raft does next
             return local;
         }
         CompletableFuture<Response> answer = new CompletableFuture<>();

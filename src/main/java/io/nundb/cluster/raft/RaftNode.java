@@ -104,6 +104,8 @@ public final class RaftNode {
     private boolean commitNoticePending;
     private boolean ackPending;
     private boolean ready;
+    // written on this node's thread, read on the op log's writer thread
+    private volatile boolean reportsWanted = true;
     private boolean started;
 
     public RaftNode(
@@ -147,6 +149,11 @@ public final class RaftNode {
 
     /** One message from a peer. */
     public void handle(RaftMessage m) {
+        handleMessage(m);
+        refreshReportsWanted();
+    }
+
+    private void handleMessage(RaftMessage m) {
         if (!started || m.from().equals(self)) {
             return;
         }
@@ -197,6 +204,40 @@ public final class RaftNode {
      */
     public void localAppended(long lastIndex) {
         onDurable(lastIndex);
+        refreshReportsWanted();
+    }
+
+    /**
+     * Whether the leader's own writes should be reported ({@link #localAppended}) as they become
+     * durable; read on the op log's writer thread. False only for a leader without commit notices
+     * (lazy mode) whose every follower is busy, with a batch in flight or gathering one: a report
+     * then ships nothing and answers nobody, and waking this node's thread for it costs the writer
+     * and this thread a hand-off per write. Reports skipped meanwhile must be made up before the
+     * next {@link RaftMessage.AppendReply} is handled (the commit counts this node's durable index).
+     */
+    public boolean wantsLocalReports() {
+        return reportsWanted;
+    }
+
+    private void refreshReportsWanted() {
+        boolean busy = role == Role.LEADER && ready && !options.commitNotices() && !progress.isEmpty();
+        if (busy) {
+            for (Progress p : progress.values()) {
+                if (p.state != ReplicationState.REPLICATE || p.inflight.isEmpty() && p.lingerTimer == null) {
+                    busy = false;
+                    break;
+                }
+            }
+        }
+        reportsWanted = !busy;
+    }
+
+    /** Timers run through here, so that whatever they change is reflected in {@link #wantsLocalReports}. */
+    private Cancellable schedule(long delayMillis, Runnable task) {
+        return env.schedule(delayMillis, () -> {
+            task.run();
+            refreshReportsWanted();
+        });
     }
 
     /**
@@ -217,6 +258,7 @@ public final class RaftNode {
         }
         memberSets.put(index, Set.copyOf(newMembers));
         switchMembers();
+        refreshReportsWanted();
     }
 
     /** The member set a CONFIG entry holds. */
@@ -263,6 +305,7 @@ public final class RaftNode {
         } else {
             preCampaign();
         }
+        refreshReportsWanted();
     }
 
     // ---------------------------------------------------------------- getters
@@ -441,8 +484,8 @@ public final class RaftNode {
         for (Progress p : progress.values()) {
             sendAppend(p, true);
         }
-        heartbeatTimer = env.schedule(options.heartbeatMillis(), this::onHeartbeat);
-        quorumTimer = env.schedule(options.quorumCheckMillis(), this::onQuorumCheck);
+        heartbeatTimer = schedule(options.heartbeatMillis(), this::onHeartbeat);
+        quorumTimer = schedule(options.quorumCheckMillis(), this::onQuorumCheck);
         maybeCommit();
     }
 
@@ -480,7 +523,7 @@ public final class RaftNode {
 
     private void armElectionTimer() {
         if (electionTimer == null) {
-            electionTimer = env.schedule(Math.max(0, electionDeadline - env.nowMillis()), this::onElectionTimer);
+            electionTimer = schedule(Math.max(0, electionDeadline - env.nowMillis()), this::onElectionTimer);
         }
     }
 
@@ -559,7 +602,7 @@ public final class RaftNode {
                 }
             }
         }
-        heartbeatTimer = env.schedule(options.heartbeatMillis(), this::onHeartbeat);
+        heartbeatTimer = schedule(options.heartbeatMillis(), this::onHeartbeat);
     }
 
     private void onQuorumCheck() {
@@ -578,7 +621,7 @@ public final class RaftNode {
             becomeFollower(term, null); // check quorum: a cut-off leader stops taking writes
             return;
         }
-        quorumTimer = env.schedule(options.quorumCheckMillis(), this::onQuorumCheck);
+        quorumTimer = schedule(options.quorumCheckMillis(), this::onQuorumCheck);
     }
 
     private void toProbe(Progress p, long next) {
@@ -633,7 +676,7 @@ public final class RaftNode {
             return false;
         }
         if (p.lingerTimer == null) {
-            p.lingerTimer = env.schedule(options.batchLingerMillis(), () -> {
+            p.lingerTimer = schedule(options.batchLingerMillis(), () -> {
                 p.lingerTimer = null;
                 if (role == Role.LEADER && progress.get(p.peer) == p) {
                     p.lingerOver = true;
@@ -790,7 +833,7 @@ public final class RaftNode {
                 // heartbeat; queued behind what the thread has to do, so one notice covers a burst.
                 // Without notices the index travels with the next append or heartbeat.
                 commitNoticePending = true;
-                env.schedule(0, this::sendCommitNotices);
+                schedule(0, this::sendCommitNotices);
             }
         }
     }
@@ -938,7 +981,7 @@ public final class RaftNode {
             // one ack for every durability report already queued on this thread (a group commit
             // completes several appends at once): the zero-delay task runs after them
             ackPending = true;
-            env.schedule(0, this::sendDurableAck);
+            schedule(0, this::sendDurableAck);
         }
     }
 

@@ -217,6 +217,30 @@ class RaftLazyCommitTest {
                         a -> assertThat(a.entries()).extracting(e -> e.index()).containsExactly(fourth));
     }
 
+    @Test
+    void aLazyLeaderWantsNoReportsOfItsWritesWhileEveryFollowerIsBusy() {
+        threeNodesLingering();
+        assertThat(n1.node.wantsLocalReports()).as("followers idle").isTrue();
+        long first = write();
+        List<AppendEntries> inFlight = n1.drain(AppendEntries.class);
+        assertThat(n1.node.wantsLocalReports())
+                .as("a batch in flight to each follower: a report would ship nothing")
+                .isFalse();
+        ackAll(first, inFlight);
+        assertThat(n1.node.wantsLocalReports())
+                .as("both acknowledged, nothing left")
+                .isTrue();
+        assertThat(n1.node.commitIndex()).isEqualTo(first);
+    }
+
+    @Test
+    void withCommitNoticesEveryWriteIsReported() {
+        threeNodes(true);
+        write();
+        assertThat(n1.drain(AppendEntries.class)).hasSize(2);
+        assertThat(n1.node.wantsLocalReports()).isTrue();
+    }
+
     /** Lazy mode's settings, with a 1 ms wait after batches of two or more. */
     private void threeNodesLingering() {
         threeNodes(RaftOptions.fromElectionTimeout(T)
