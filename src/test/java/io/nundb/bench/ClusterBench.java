@@ -290,8 +290,13 @@ public final class ClusterBench {
                 long[] cpuBefore = cpuTicks(setups[s]);
                 ThreadCpu.Snapshot[] threadsBefore = threadCpu(setups[s]);
                 MachineCpu machineBefore = MachineCpu.now();
+                ProcessCluster sampled = setups[s];
+                LagSampler lag = s == 0 ? null : new LagSampler(() -> lags(sampled), 250);
                 ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
                         .run(ThroughputRun.Op.SET, options.connections(), 1, options.warmup(), options.duration());
+                if (lag != null) {
+                    lag.close();
+                }
                 MachineCpu machineAfter = MachineCpu.now();
                 long[] cpuAfter = cpuTicks(setups[s]);
                 ThreadCpu.Snapshot[] threadsAfter = threadCpu(setups[s]);
@@ -309,6 +314,9 @@ public final class ClusterBench {
                         s == 0 ? "" : "; " + lagLine(setups[s]),
                         loadAverage());
                 out.println("    " + cpuLine(setups[s], cpuBefore, cpuAfter, r.opsPerSecond(), before));
+                if (lag != null) {
+                    out.println("      " + lag.describe());
+                }
                 double writes = r.opsPerSecond()
                         * (options.warmup().toMillis() + options.duration().toMillis())
                         / 1000.0;
@@ -414,6 +422,19 @@ public final class ClusterBench {
     }
 
     /** The primary's view of each peer's lag right after a run: does replication keep up? */
+    /** Each peer's lag behind the primary now (entries), from {@code debug cluster}. */
+    private static List<Long> lags(ProcessCluster cluster) throws IOException {
+        int p = primary(cluster, allNodes(cluster));
+        List<Long> out = new ArrayList<>();
+        for (String line : admin(cluster, p, "debug cluster")) {
+            if (line.startsWith("peer ")) {
+                String tail = line.substring(line.indexOf("lag=") + 4);
+                out.add(Long.parseLong(tail.split("[^0-9]", 2)[0]));
+            }
+        }
+        return out;
+    }
+
     private String lagLine(ProcessCluster cluster) throws IOException {
         int p = primary(cluster, allNodes(cluster));
         List<String> info = admin(cluster, p, "debug cluster");
