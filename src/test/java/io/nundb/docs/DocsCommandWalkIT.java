@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is added around a command (a foreground server is waited for and stopped, a status command
  * re-run until healthy). Containers and volumes a block leaves are removed after it, and nodes of
  * the local cluster stopped. The bench blocks run last, with {@value WalkedBlocks#SMOKE}=1 (each
- * bench shrinks its defaults to seconds), and must exit 0 and print their summary line.
+ * bench, and the fuzz harness, runs for seconds: small defaults, and explicit run lengths capped at
+ * them), and must exit 0 and print their summary line.
  *
  * <p>Minutes of builds: runs when {@value #SWITCH}=1 (.ci/run sets it). A block runs only when the
  * default ports it binds are free (so {@code verify} passes while a server runs on them) and, for
