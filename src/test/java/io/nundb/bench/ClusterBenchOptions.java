@@ -53,7 +53,7 @@ record ClusterBenchOptions(
                 Integer.getInteger("cluster.valueSize", 16),
                 Smoke.integer("cluster.notifyWrites", 5_000, 200),
                 Integer.getInteger("cluster.rate", 1_000),
-                list(System.getProperty("cluster.serverJvm", "-Xmx512m -XX:+UseSerialGC"), " "));
+                Smoke.jvm(list(System.getProperty("cluster.serverJvm", "-Xmx512m -XX:+UseSerialGC"), " ")));
         return o.validated();
     }
 

@@ -77,8 +77,8 @@ record PerfOptions(
                 System.getProperty("perf.dockerfile", "Dockerfile"),
                 // Up to seven server JVMs run at once (single node, two 3-node clusters): the image's
                 // MaxRAMPercentage=75 assumes a container of its own, so each gets an explicit heap.
-                words(System.getProperty("perf.serverJvm", smoke ? "-Xmx256m" : "-Xmx2g")),
-                words(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC")),
+                Smoke.jvm(words(System.getProperty("perf.serverJvm", smoke ? "-Xmx256m" : "-Xmx2g"))),
+                Smoke.jvm(words(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC"))),
                 Boolean.getBoolean("perf.keep"));
         if (o.rounds < 1 || o.duration <= 0 || o.connections < 1 || o.pipeline < 1 || o.keys < 1) {
             throw new IllegalArgumentException("perf.rounds, perf.duration, perf.connections, perf.pipeline and"

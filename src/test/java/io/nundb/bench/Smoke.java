@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
  * {@code -i}/{@code -r}/{@code -w}) is capped at that smoke value: a documented command with long
  * settings runs as written, only shorter. {@link #announce} says in one line which explicit settings
  * were capped, so a user who left the variable set by mistake sees why the run was short. Settings
- * that do not make a run longer (phases, pipeline depth, JVM options) are left as given. Plain Java,
+ * that do not make a run longer (phases, pipeline depth, JVM options) are left as given, but the
+ * JVMs a bench starts run C1 only ({@link #jvm}). Plain Java,
  * used by the bench's main thread (the notes are kept in a synchronized list).
  */
 public final class Smoke {
@@ -56,6 +57,17 @@ public final class Smoke {
     static List<Integer> integers(String property, String normal, String smoke) {
         return SWITCH.integersOf(property, normal, smoke);
     }
+
+    /**
+     * The options of a JVM the bench starts: {@code given}, and with the switch on C1 only ({@value
+     * #C1_ONLY}, unless {@code given} sets the tier): about half the CPU to start a server, which is
+     * most of a smoke run's cost.
+     */
+    static List<String> jvm(List<String> given) {
+        return SWITCH.jvmOf(given);
+    }
+
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     /** Notes that an explicit setting was capped (for settings read elsewhere, such as JMH's options). */
     static void note(String given, String cap) {
@@ -110,6 +122,15 @@ public final class Smoke {
                     String.join(",", bounded.stream().map(String::valueOf).toList()));
         }
         return bounded;
+    }
+
+    List<String> jvmOf(List<String> given) {
+        if (!on || given.stream().anyMatch(o -> o.startsWith("-XX:TieredStopAtLevel="))) {
+            return given;
+        }
+        List<String> options = new ArrayList<>(given);
+        options.add(C1_ONLY);
+        return List.copyOf(options);
     }
 
     synchronized void noteCapped(String given, String cap) {

@@ -48,6 +48,14 @@ class SmokeTest {
     }
 
     @Test
+    void onTheJvmsABenchStartsRunC1OnlyUnlessTheTierIsGiven() {
+        assertThat(smoke(true, Map.of()).jvmOf(List.of("-Xmx2g"))).containsExactly("-Xmx2g", "-XX:TieredStopAtLevel=1");
+        assertThat(smoke(true, Map.of()).jvmOf(List.of("-XX:TieredStopAtLevel=4")))
+                .containsExactly("-XX:TieredStopAtLevel=4");
+        assertThat(smoke(false, Map.of()).jvmOf(List.of("-Xmx2g"))).containsExactly("-Xmx2g");
+    }
+
+    @Test
     void aCappedBadNumberIsStillRefused() {
         Smoke on = smoke(true, Map.of("perf.rounds", "three"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> on.integerOf("perf.rounds", 3, 1))

@@ -61,13 +61,14 @@ class DocsCommandWalkIT {
 
     /**
      * The walked blocks, or with {@code -Dwalk.only=bench} only the benches, with {@code -Dwalk.only=TEXT}
-     * those whose document and line contain TEXT (to iterate on a few).
+     * those whose document and line contain TEXT, with {@code TEXT|TEXT…} any of them (to iterate on a few).
      */
     static Stream<WalkedBlocks.Walk> walks() {
         String only = System.getProperty("walk.only", "");
+        List<String> any = List.of(only.split("\\|"));
         return WalkedBlocks.LIST.stream()
                 .filter(w -> only.isEmpty()
-                        || (only.equals("bench") ? w.bench() : w.toString().contains(only)));
+                        || (only.equals("bench") ? w.bench() : any.stream().anyMatch(w.toString()::contains)));
     }
 
     @ParameterizedTest(name = "{0}")
