@@ -20,10 +20,11 @@ final class NotRunBlocks {
         FIGURE,
         /** Code a test runs from its own copy (the test checks the copy is the block). */
         SOURCE,
-        /** Runs Maven for longer than a build can wait (the walked builds are {@link WalkedBlocks}). */
+        /**
+         * Builds what the walk cannot: for longer than a build can wait, or from the repository's history
+         * (the walked builds and benches are {@link WalkedBlocks}).
+         */
         BUILD,
-        /** A benchmark: minutes of load, figures that depend on the machine. */
-        BENCH,
         /** Needs a Kubernetes cluster; the chart is rendered and checked by the Helm tests. */
         KUBERNETES,
         /** Code for a browser page or a JVM application, not a command. */
