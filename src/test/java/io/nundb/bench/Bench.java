@@ -35,8 +35,9 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.fromSystemProperties().validated();
         Smoke.announce(System.out);
-        new Bench(BenchOptions.fromSystemProperties().validated(), System.out).run();
+        new Bench(options, System.out).run();
     }
 
     private interface PhaseBody {

@@ -36,15 +36,13 @@ record BenchOptions(
 
     static BenchOptions fromSystemProperties() {
         return new BenchOptions(
-                Duration.ofMillis(Math.round(
-                        1000 * Double.parseDouble(System.getProperty("bench.duration", Smoke.or("5", "1"))))),
-                Duration.ofMillis(Math.round(
-                        1000 * Double.parseDouble(System.getProperty("bench.warmup", Smoke.or("1", "0.3"))))),
-                Math.max(1, Integer.getInteger("bench.rounds", 1)),
+                Duration.ofMillis(Math.round(1000 * Smoke.number("bench.duration", 5, 1))),
+                Duration.ofMillis(Math.round(1000 * Smoke.number("bench.warmup", 1, 0.3))),
+                Math.max(1, Smoke.integer("bench.rounds", 1, 1)),
                 Integer.getInteger("bench.rate", 1000),
-                Integer.getInteger("bench.connections", Smoke.or(50, 4)),
+                Smoke.integer("bench.connections", 50, 4),
                 Integer.getInteger("bench.pipeline", 16),
-                Integer.getInteger("bench.keys", Smoke.or(1000, 100)),
+                Smoke.integer("bench.keys", 1000, 100),
                 Integer.getInteger("bench.valueSize", 32),
                 System.getProperty("bench.redis", "redis-server"),
                 System.getProperty("bench.only", ""));

@@ -56,8 +56,8 @@ public final class ClusterBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Smoke.announce(System.out);
         ClusterBenchOptions options = ClusterBenchOptions.fromSystemProperties();
+        Smoke.announce(System.out);
         serverClasspathFromLoader();
         Path work = Files.createTempDirectory("nundb-cluster-bench-");
         ClusterBench bench = new ClusterBench(options, System.out, work);

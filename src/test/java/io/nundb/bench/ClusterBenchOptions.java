@@ -42,18 +42,18 @@ record ClusterBenchOptions(
         ClusterBenchOptions o = new ClusterBenchOptions(
                 list(System.getProperty("cluster.phases", "failover,throughput,notify"), ","),
                 list(System.getProperty("cluster.modes", "lazy,majority"), ","),
-                Integer.getInteger("cluster.trials", Smoke.or(20, 1)),
+                Smoke.integer("cluster.trials", 20, 1),
                 Long.getLong("cluster.writeInterval", 5),
                 Integer.getInteger("cluster.writerThreads", 4),
-                Integer.getInteger("cluster.rounds", Smoke.or(3, 1)),
-                seconds(System.getProperty("cluster.warmup", Smoke.or("3", "1"))),
-                seconds(System.getProperty("cluster.duration", Smoke.or("10", "1"))),
-                Integer.getInteger("cluster.connections", Smoke.or(50, 4)),
-                Integer.getInteger("cluster.keys", Smoke.or(50_000, 1_000)),
+                Smoke.integer("cluster.rounds", 3, 1),
+                seconds(Smoke.number("cluster.warmup", 3, 1)),
+                seconds(Smoke.number("cluster.duration", 10, 1)),
+                Smoke.integer("cluster.connections", 50, 4),
+                Smoke.integer("cluster.keys", 50_000, 1_000),
                 Integer.getInteger("cluster.valueSize", 16),
-                Integer.getInteger("cluster.notifyWrites", Smoke.or(5_000, 200)),
+                Smoke.integer("cluster.notifyWrites", 5_000, 200),
                 Integer.getInteger("cluster.rate", 1_000),
-                list(System.getProperty("cluster.serverJvm", "-Xmx512m -XX:+UseSerialGC"), " "));
+                Smoke.jvm(list(System.getProperty("cluster.serverJvm", "-Xmx512m -XX:+UseSerialGC"), " ")));
         return o.validated();
     }
 
@@ -101,7 +101,7 @@ record ClusterBenchOptions(
                 .toList();
     }
 
-    private static Duration seconds(String text) {
-        return Duration.ofMillis(Math.round(1000 * Double.parseDouble(text)));
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(1000 * seconds));
     }
 }

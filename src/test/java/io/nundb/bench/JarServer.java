@@ -192,10 +192,13 @@ final class JarServer implements AutoCloseable {
 
     /**
      * The server's {@code java}: {@code -Dperf.serverJavaHome} (a JDK or JRE directory, to compare
-     * runtimes on the same bench), else the bench's own.
+     * runtimes on the same bench), else (also when empty) the bench's own.
      */
     static String serverJava() {
-        String home = System.getProperty("perf.serverJavaHome", System.getProperty("java.home"));
+        String home = System.getProperty("perf.serverJavaHome", "");
+        if (home.isBlank()) {
+            home = System.getProperty("java.home");
+        }
         return Path.of(home, "bin", "java").toString();
     }
 }

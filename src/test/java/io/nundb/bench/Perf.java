@@ -149,8 +149,8 @@ public final class Perf {
     }
 
     public static void main(String[] args) throws Exception {
-        Smoke.announce(System.out);
         PerfOptions options = PerfOptions.fromSystemProperties();
+        Smoke.announce(System.out);
         Path work = Files.createTempDirectory("nundb-perf-");
         Perf perf = new Perf(options, System.out, work);
         try {

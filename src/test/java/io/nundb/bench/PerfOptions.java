@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * The perf bench's settings, from {@code -Dperf.*} system properties (docs/benchmarks.md). {@code
  * perf.quick=true} shortens every duration and count to check that each phase works; any property
- * given explicitly wins over the quick default.
+ * given explicitly wins over the quick default. Under the smoke switch ({@link Smoke}) explicit
+ * durations and counts are capped at the smoke values.
  */
 record PerfOptions(
         Set<String> phases,
@@ -38,7 +39,8 @@ record PerfOptions(
     static final List<String> ALL_PHASES = List.of("idle", "set", "get", "notify", "fanout", "cluster");
 
     static PerfOptions fromSystemProperties() {
-        // the smoke switch (Smoke) is quick mode with fewer connections, keys, watchers and writes
+        // the smoke switch (Smoke) is quick mode with fewer connections, keys, watchers and writes,
+        // explicit durations and counts capped
         boolean smoke = Smoke.on();
         boolean quick = Boolean.getBoolean("perf.quick") || smoke;
         String phases = System.getProperty("perf.phases", String.join(",", ALL_PHASES));
@@ -54,34 +56,29 @@ record PerfOptions(
         PerfOptions o = new PerfOptions(
                 selected,
                 quick,
-                Integer.getInteger("perf.rounds", quick ? 1 : 3),
-                number("perf.warmup", smoke ? 0.3 : quick ? 0.5 : 2),
-                number("perf.duration", smoke ? 1 : quick ? 2 : 10),
-                number("perf.serverWarmup", smoke ? 0.5 : quick ? 1 : 5),
-                number("perf.notifySeconds", smoke ? 1 : quick ? 3 : 20),
-                number("perf.notifySlowSeconds", smoke ? 1 : quick ? 5 : 60),
-                Integer.getInteger("perf.connections", smoke ? 4 : 50),
+                Smoke.integer("perf.rounds", quick ? 1 : 3, 1),
+                Smoke.number("perf.warmup", quick ? 0.5 : 2, 0.3),
+                Smoke.number("perf.duration", quick ? 2 : 10, 1),
+                Smoke.number("perf.serverWarmup", quick ? 1 : 5, 0.5),
+                Smoke.number("perf.notifySeconds", quick ? 3 : 20, 1),
+                Smoke.number("perf.notifySlowSeconds", quick ? 5 : 60, 1),
+                Smoke.integer("perf.connections", 50, 4),
                 Integer.getInteger("perf.pipeline", 16),
-                Integer.getInteger("perf.keys", smoke ? 100 : 1000),
+                Smoke.integer("perf.keys", 1000, 100),
                 Integer.getInteger("perf.valueSize", 32),
-                Arrays.stream(System.getProperty("perf.fanout", smoke ? "10,100" : "1000,10000")
-                                .split(","))
-                        .map(String::strip)
-                        .filter(s -> !s.isEmpty())
-                        .map(Integer::valueOf)
-                        .toList(),
-                Integer.getInteger("perf.fanoutWrites", smoke ? 5 : quick ? 20 : 200),
+                Smoke.integers("perf.fanout", "1000,10000", "10,100"),
+                Smoke.integer("perf.fanoutWrites", quick ? 20 : 200, 5),
                 Integer.getInteger("perf.fanoutPause", 20),
-                Integer.getInteger("perf.idle", smoke ? 100 : 10_000),
-                Integer.getInteger("perf.idleLarge", smoke ? 200 : 50_000),
-                number("perf.idleSettle", smoke ? 0.5 : quick ? 1 : 3),
+                Smoke.integer("perf.idle", 10_000, 100),
+                Smoke.integer("perf.idleLarge", 50_000, 200),
+                Smoke.number("perf.idleSettle", quick ? 1 : 3, 0.5),
                 System.getProperty("perf.redis", "redis-server"),
                 System.getProperty("perf.jar", ""),
                 System.getProperty("perf.dockerfile", "Dockerfile"),
                 // Up to seven server JVMs run at once (single node, two 3-node clusters): the image's
                 // MaxRAMPercentage=75 assumes a container of its own, so each gets an explicit heap.
-                words(System.getProperty("perf.serverJvm", smoke ? "-Xmx256m" : "-Xmx2g")),
-                words(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC")),
+                Smoke.jvm(words(System.getProperty("perf.serverJvm", smoke ? "-Xmx256m" : "-Xmx2g"))),
+                Smoke.jvm(words(System.getProperty("perf.loadgenJvm", "-Xms256m -Xmx1g -XX:+UseSerialGC"))),
                 Boolean.getBoolean("perf.keep"));
         if (o.rounds < 1 || o.duration <= 0 || o.connections < 1 || o.pipeline < 1 || o.keys < 1) {
             throw new IllegalArgumentException("perf.rounds, perf.duration, perf.connections, perf.pipeline and"
@@ -96,10 +93,5 @@ record PerfOptions(
 
     private static List<String> words(String text) {
         return Arrays.stream(text.strip().split(" +")).filter(w -> !w.isEmpty()).toList();
-    }
-
-    private static double number(String property, double fallback) {
-        String v = System.getProperty(property);
-        return v == null ? fallback : Double.parseDouble(v);
     }
 }

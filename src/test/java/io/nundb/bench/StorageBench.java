@@ -61,10 +61,10 @@ public final class StorageBench {
     private StorageBench() {}
 
     public static void main(String[] args) throws Exception {
+        int writers = Smoke.integer("bench.writers", 50, 4);
+        int seconds = Smoke.integer("bench.seconds", 5, 1);
+        int keys = Smoke.integer("bench.keys", 1_000_000, 10_000);
         Smoke.announce(System.out);
-        int writers = Integer.getInteger("bench.writers", Smoke.or(50, 4));
-        int seconds = Integer.getInteger("bench.seconds", Smoke.or(5, 1));
-        int keys = Integer.getInteger("bench.keys", Smoke.or(1_000_000, 10_000));
         Path root = System.getProperty("bench.dir") == null
                 ? Files.createTempDirectory("nundb-storage-bench")
                 : Files.createDirectories(Path.of(System.getProperty("bench.dir")));

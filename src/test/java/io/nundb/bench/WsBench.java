@@ -58,16 +58,13 @@ public final class WsBench {
     private static final PrintStream OUT = System.out;
 
     public static void main(String[] args) throws Exception {
-        Smoke.announce(System.out);
-        int samples = Integer.getInteger("bench.samples", Smoke.or(5_000, 200));
-        int warmup = Integer.getInteger("bench.warmup", Smoke.or(1_000, 50));
-        int rounds = Integer.getInteger("bench.fanoutRounds", Smoke.or(5, 1));
-        int[] fanouts = Arrays.stream(System.getProperty("bench.fanout", Smoke.or("1000,10000", "10,100"))
-                        .split(","))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .mapToInt(Integer::parseInt)
+        int samples = Smoke.integer("bench.samples", 5_000, 200);
+        int warmup = Smoke.integer("bench.warmup", 1_000, 50);
+        int rounds = Smoke.integer("bench.fanoutRounds", 5, 1);
+        int[] fanouts = Smoke.integers("bench.fanout", "1000,10000", "10,100").stream()
+                .mapToInt(Integer::intValue)
                 .toArray();
+        Smoke.announce(System.out);
         Path data = Files.createTempDirectory("nundb-wsbench-");
         ConfigurableApplicationContext app = new SpringApplication(NunDbApplication.class)
                 .run(

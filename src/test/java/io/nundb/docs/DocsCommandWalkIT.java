@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is added around a command (a foreground server is waited for and stopped, a status command
  * re-run until healthy). Containers and volumes a block leaves are removed after it, and nodes of
  * the local cluster stopped. The bench blocks run last, with {@value WalkedBlocks#SMOKE}=1 (each
- * bench shrinks its defaults to seconds), and must exit 0 and print their summary line.
+ * bench, and the fuzz harness, runs for seconds: small defaults, and explicit run lengths capped at
+ * them), and must exit 0 and print their summary line.
  *
  * <p>Minutes of builds: runs when {@value #SWITCH}=1 (.ci/run sets it). A block runs only when the
  * default ports it binds are free (so {@code verify} passes while a server runs on them) and, for
@@ -60,13 +61,14 @@ class DocsCommandWalkIT {
 
     /**
      * The walked blocks, or with {@code -Dwalk.only=bench} only the benches, with {@code -Dwalk.only=TEXT}
-     * those whose document and line contain TEXT (to iterate on a few).
+     * those whose document and line contain TEXT, with {@code TEXT|TEXT…} any of them (to iterate on a few).
      */
     static Stream<WalkedBlocks.Walk> walks() {
         String only = System.getProperty("walk.only", "");
+        List<String> any = List.of(only.split("\\|"));
         return WalkedBlocks.LIST.stream()
                 .filter(w -> only.isEmpty()
-                        || (only.equals("bench") ? w.bench() : w.toString().contains(only)));
+                        || (only.equals("bench") ? w.bench() : any.stream().anyMatch(w.toString()::contains)));
     }
 
     @ParameterizedTest(name = "{0}")

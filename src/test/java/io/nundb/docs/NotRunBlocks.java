@@ -20,10 +20,11 @@ final class NotRunBlocks {
         FIGURE,
         /** Code a test runs from its own copy (the test checks the copy is the block). */
         SOURCE,
-        /** Runs Maven for longer than a build can wait (the walked builds are {@link WalkedBlocks}). */
+        /**
+         * Builds what the walk cannot: for longer than a build can wait, or from the repository's history
+         * (the walked builds and benches are {@link WalkedBlocks}).
+         */
         BUILD,
-        /** A benchmark: minutes of load, figures that depend on the machine. */
-        BENCH,
         /** Needs a Kubernetes cluster; the chart is rendered and checked by the Helm tests. */
         KUBERNETES,
         /** Code for a browser page or a JVM application, not a command. */
@@ -59,37 +60,6 @@ final class NotRunBlocks {
                 "client text ──► transport (tcp | ws | http | rsocket | rest)      thin adapters",
                 Kind.FIGURE,
                 "the write pipeline as a diagram");
-        add(
-                "docs/benchmarks.md",
-                "./mvnw -q -B test-compile exec:exec@jmh -Djmh.args=\"OpLogAppendBench -f 1 -wi 3 -i 5 -prof gc\"",
-                Kind.BENCH,
-                "its -Djmh.args replaces the smoke defaults (" + SMOKE + ") with a fork and JMH's 10 s"
-                        + " iterations: 3 benchmarks × 8 iterations × 10 s, 4 minutes of measurement");
-        add(
-                "docs/security.md",
-                "./mvnw -B test -Dtest=FuzzHarnessTest                                   # CI: 60 s of fuzz, about 90 s in all",
-                Kind.BUILD,
-                "its second line asks for -Dfuzz.seconds=1800 explicitly, half an hour (an explicit -D wins over"
-                        + " any smoke default); CI runs FuzzHarnessTest itself (the first line)");
-        add(
-                "docs/benchmarks.md",
-                "./mvnw -q -B test-compile exec:java@perf -Dperf.quick=true -Dperf.rounds=2 -Dperf.duration=4 \\",
-                Kind.BENCH,
-                "its -Dperf.rounds=2 -Dperf.duration=4 and longer notify phases replace the smoke defaults (" + SMOKE
-                        + "): minutes of load against Redis, once per server runtime");
-        add(
-                "docs/benchmarks.md",
-                "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf -Dperf.rounds=3"
-                        + " -Dperf.duration=4 \\",
-                Kind.BENCH,
-                "its -Dperf.rounds=3 -Dperf.duration=4 and longer notify phases replace the smoke defaults (" + SMOKE
-                        + "): minutes of load on server processes against Redis");
-        add(
-                "docs/benchmarks.md",
-                "./mvnw -q -B package -DskipTests",
-                Kind.BENCH,
-                "its second line's -Dperf.rounds=3 replaces the smoke default (" + SMOKE + "): three rounds of"
-                        + " every phase on server processes, three-node clusters included, against Redis");
         add(
                 "README.md",
                 "helm install nundb helm/nundb --set image.repository=registry.example.com/nundb-jvm",
@@ -131,10 +101,13 @@ final class NotRunBlocks {
                         + " DocsJavaRSocketExampleTest; DocsExamplesTest checks the block is that file");
         add(
                 "docs/benchmarks.md",
-                "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf -Dperf.phases=cluster \\",
-                Kind.BENCH,
-                "ten minutes of load on three clusters, run twice (the second with -Dperf.jar= of an older build);"
-                        + " the walk runs the perf bench itself in its smoke form from the README's block");
+                "git worktree add ../nundb-3ac8619 3ac8619 && (cd ../nundb-3ac8619 && ./mvnw -q -B package -DskipTests)",
+                Kind.BUILD,
+                "builds an older commit in a git worktree: the walk's copy of the repository has its files, not"
+                        + " its history, and that build would take minutes more; the bench command it feeds is the"
+                        + " block before it with -Dperf.jar, walked in its smoke form ("
+                        + SMOKE
+                        + ")");
     }
 
     private NotRunBlocks() {}

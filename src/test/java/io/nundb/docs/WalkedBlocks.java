@@ -122,7 +122,34 @@ final class WalkedBlocks {
             bench(
                     "README.md",
                     "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf",
-                    "## Summary: issue 12's targets"));
+                    "## Summary: issue 12's targets"),
+            // bench commands with long explicit settings: the smoke switch caps them
+            bench(
+                    "docs/benchmarks.md",
+                    "./mvnw -q -B test-compile exec:exec@jmh -Djmh.args=\"OpLogAppendBench -f 1 -wi 3 -i 5 -prof gc\"",
+                    "# Run complete."),
+            bench(
+                    "docs/benchmarks.md",
+                    "./mvnw -q -B test-compile exec:java@perf -Dperf.quick=true -Dperf.rounds=2",
+                    "## Summary: issue 12's targets"),
+            bench(
+                    "docs/benchmarks.md",
+                    "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf -Dperf.rounds=3"
+                            + " -Dperf.duration=4",
+                    "## Summary: issue 12's targets"),
+            bench(
+                    "docs/benchmarks.md",
+                    "./mvnw -q -B test-compile exec:java@perf -Dperf.rounds=3$",
+                    "## Summary: issue 12's targets"),
+            bench(
+                    "docs/benchmarks.md",
+                    "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf"
+                            + " -Dperf.phases=cluster",
+                    "## Summary: issue 12's targets"),
+            bench(
+                    "docs/security.md",
+                    "./mvnw -B test -Dtest=FuzzHarnessTest -Dfuzz.seconds=1800",
+                    "Tests run: 1, Failures: 0, Errors: 0, Skipped: 0"));
 
     private WalkedBlocks() {}
 

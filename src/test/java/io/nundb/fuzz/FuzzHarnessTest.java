@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.nundb.bench.Smoke;
 import io.nundb.durability.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes every door of a real server process (TCP, WebSocket, HTTP {@code POST /}, REST/SSE,
- * RSocket) for {@code -Dfuzz.seconds} (default 60): first all doors at once with grammar commands
+ * RSocket) for {@code -Dfuzz.seconds} (default 60; 3 at most with {@value Smoke#VARIABLE}=1): first all doors at once with grammar commands
  * and noise while a {@link Bystander} checks its answers, then the {@link RefusalOracle} one input
  * at a time. Asserts: the process is alive and ready, the bystander got only correct answers
  * (during and after), no stack trace in the server's output, the heap after a full GC within
@@ -35,6 +36,9 @@ class FuzzHarnessTest {
     /** Small, so that values near and above it are cheap to send many times. */
     static final int MAX_VALUE = 65_536;
 
+    /** The fuzzing time with {@value Smoke#VARIABLE}=1, and the most it allows. */
+    static final int SMOKE_SECONDS = 3;
+
     /** Where the server's output of the last run is kept. */
     static final Path KEPT_LOG = Path.of("target", "fuzz", "server.log");
 
@@ -44,7 +48,9 @@ class FuzzHarnessTest {
     @Test
     void everyDoorSurvivesGrammarAndRandomInputs() {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        int seconds = Integer.getInteger("fuzz.seconds", 60);
+        // under the smoke switch (the docs walk runs docs/security.md's commands) a few seconds, at most
+        int seconds = Smoke.integer("fuzz.seconds", 60, SMOKE_SECONDS);
+        Smoke.announce(System.out);
         // the timeout follows fuzz.seconds: start, drains, GC and the phases' own waits on top
         assertTimeoutPreemptively(Duration.ofSeconds(2L * seconds + 600), () -> fuzz(seed, seconds));
     }
