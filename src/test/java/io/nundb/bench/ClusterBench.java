@@ -254,9 +254,10 @@ public final class ClusterBench {
 
     private void throughput() throws Exception {
         out.printf(
-                "%n== Replicated write throughput: set, %d connections, no pipelining, %d distinct keys, %d-byte"
+                "%n== Replicated write throughput: set, %d connections, %s, %d distinct keys, %d-byte"
                         + " values; %s s warm-up + %s s measured; %d rounds ==%n",
                 options.connections(),
+                options.pipeline() == 1 ? "no pipelining" : "pipeline " + options.pipeline(),
                 options.keys(),
                 options.valueSize(),
                 options.warmup().toMillis() / 1000.0,
@@ -293,7 +294,12 @@ public final class ClusterBench {
                 ProcessCluster sampled = setups[s];
                 LagSampler lag = s == 0 ? null : new LagSampler(() -> lags(sampled), 250);
                 ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
-                        .run(ThroughputRun.Op.SET, options.connections(), 1, options.warmup(), options.duration());
+                        .run(
+                                ThroughputRun.Op.SET,
+                                options.connections(),
+                                options.pipeline(),
+                                options.warmup(),
+                                options.duration());
                 if (lag != null) {
                     lag.close();
                 }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param warmup unmeasured time before each throughput and notify run ({@code cluster.warmup}, seconds)
  * @param duration measured time of each throughput run ({@code cluster.duration}, seconds)
  * @param connections throughput connections ({@code cluster.connections})
+ * @param pipeline writes each throughput connection keeps in flight ({@code cluster.pipeline}, default 1)
  * @param keys distinct keys the throughput connections cycle through ({@code cluster.keys})
  * @param valueSize bytes per throughput value ({@code cluster.valueSize})
  * @param notifyWrites measured writes of the paced notify run ({@code cluster.notifyWrites})
@@ -32,6 +33,7 @@ record ClusterBenchOptions(
         Duration warmup,
         Duration duration,
         int connections,
+        int pipeline,
         int keys,
         int valueSize,
         int notifyWrites,
@@ -49,6 +51,7 @@ record ClusterBenchOptions(
                 seconds(Smoke.number("cluster.warmup", 3, 1)),
                 seconds(Smoke.number("cluster.duration", 10, 1)),
                 Smoke.integer("cluster.connections", 50, 4),
+                Integer.getInteger("cluster.pipeline", 1),
                 Smoke.integer("cluster.keys", 50_000, 1_000),
                 Integer.getInteger("cluster.valueSize", 16),
                 Smoke.integer("cluster.notifyWrites", 5_000, 200),
@@ -73,6 +76,7 @@ record ClusterBenchOptions(
                 || writerThreads < 1
                 || rounds < 1
                 || connections < 1
+                || pipeline < 1
                 || keys < connections
                 || valueSize < 1
                 || notifyWrites < 1

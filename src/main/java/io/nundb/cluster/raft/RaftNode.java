@@ -647,12 +647,19 @@ public final class RaftNode {
             return;
         }
         while (p.state == ReplicationState.REPLICATE
-                && p.inflight.size() < options.maxInflight()
+                && p.inflight.size() < inflightLimit(p)
                 && p.next <= log.lastIndex()) {
             if (!sendAppend(p, false)) {
                 return;
             }
         }
+    }
+
+    /** {@link RaftOptions#maxInflight}, or {@link RaftOptions#maxInflightBehind} for a follower a full batch behind. */
+    private int inflightLimit(Progress p) {
+        return log.lastIndex() - p.next + 1 >= options.maxEntriesPerAppend()
+                ? options.maxInflightBehind()
+                : options.maxInflight();
     }
 
     /**

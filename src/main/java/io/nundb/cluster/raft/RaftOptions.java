@@ -23,6 +23,10 @@ package io.nundb.cluster.raft;
  * @param lingerAfterEntries the load that makes a batch wait: the follower's previous batch carried
  *     at least this many entries (a lone write after a small batch ships at once, so paced writes
  *     reach followers as fast as without the wait)
+ * @param maxInflightBehind batches in flight to a follower that a full batch or more waits for (at
+ *     least {@code maxInflight}): with one batch per round trip such a follower would fall further
+ *     behind for as long as the leader writes faster than that, which lazy mode, whose answers do
+ *     not wait for followers, does not stop
  */
 public record RaftOptions(
         long electionTimeoutMillis,
@@ -33,7 +37,8 @@ public record RaftOptions(
         long quorumCheckMillis,
         boolean commitNotices,
         long batchLingerMillis,
-        int lingerAfterEntries) {
+        int lingerAfterEntries,
+        int maxInflightBehind) {
 
     /** With the quorum checked every election timeout, as in the Raft thesis, and prompt commit notices. */
     public RaftOptions(
@@ -51,7 +56,8 @@ public record RaftOptions(
                 electionTimeoutMillis,
                 true,
                 0,
-                1);
+                1,
+                maxInflight);
     }
 
     public RaftOptions {
@@ -63,6 +69,9 @@ public record RaftOptions(
         }
         if (maxEntriesPerAppend < 1 || maxBytesPerAppend < 1 || maxInflight < 1) {
             throw new IllegalArgumentException("batch limits must be positive");
+        }
+        if (maxInflightBehind < maxInflight) {
+            throw new IllegalArgumentException("a follower behind gets at least maxInflight batches");
         }
         if (batchLingerMillis < 0
                 || batchLingerMillis >= heartbeatMillis && batchLingerMillis > 0
@@ -84,7 +93,8 @@ public record RaftOptions(
      */
     public static RaftOptions forNode(long timeout) {
         long half = Math.max(2, timeout / 2);
-        return new RaftOptions(half, Math.max(1, timeout / 20), 512, 1 << 20, 8, Math.max(half, timeout), true, 0, 1);
+        return new RaftOptions(
+                half, Math.max(1, timeout / 20), 512, 1 << 20, 8, Math.max(half, timeout), true, 0, 1, 8);
     }
 
     /** These options with or without prompt commit notices. */
@@ -98,7 +108,8 @@ public record RaftOptions(
                 quorumCheckMillis,
                 notices,
                 batchLingerMillis,
-                lingerAfterEntries);
+                lingerAfterEntries,
+                maxInflightBehind);
     }
 
     /** These options with at most {@code batches} AppendEntries batches in flight per follower. */
@@ -112,7 +123,8 @@ public record RaftOptions(
                 quorumCheckMillis,
                 commitNotices,
                 batchLingerMillis,
-                lingerAfterEntries);
+                lingerAfterEntries,
+                Math.max(batches, maxInflightBehind));
     }
 
     /**
@@ -129,6 +141,7 @@ public record RaftOptions(
                 quorumCheckMillis,
                 commitNotices,
                 millis,
-                afterEntries);
+                afterEntries,
+                maxInflightBehind);
     }
 }

@@ -241,6 +241,23 @@ class RaftLazyCommitTest {
         assertThat(n1.node.wantsLocalReports()).isTrue();
     }
 
+    @Test
+    void aFollowerAFullBatchBehindGetsSeveralBatchesAtOnce() {
+        threeNodesLingering();
+        int batch = RaftOptions.fromElectionTimeout(T).maxEntriesPerAppend();
+        long first = n1.log.lastIndex() + 1;
+        for (int i = 0; i < 3 * batch; i++) {
+            n1.log.appendLeader(put(n1.log.lastIndex() + 1, n1.node.term()));
+        }
+        n1.flushDisk();
+        List<AppendEntries> sent = n1.drain(AppendEntries.class);
+        assertThat(sent)
+                .as("three full batches to each follower, not one per round trip")
+                .hasSize(6)
+                .allSatisfy(a -> assertThat(a.entries()).hasSize(batch));
+        assertThat(sent.stream().filter(a -> a.prevLogIndex() == first - 1)).hasSize(2);
+    }
+
     /** Lazy mode's settings, with a 1 ms wait after batches of two or more. */
     private void threeNodesLingering() {
         threeNodes(RaftOptions.fromElectionTimeout(T)
