@@ -2,6 +2,7 @@ package io.nundb.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
@@ -34,7 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code target/}), so the build that runs this test is never touched. {@link WalkScript} says what
  * is added around a command (a foreground server is waited for and stopped, a status command
  * re-run until healthy). Containers and volumes a block leaves are removed after it, and nodes of
- * the local cluster stopped. The bench blocks run last, with {@value WalkedBlocks#SMOKE}=1 (each
+ * the local cluster stopped. A block that checks out an older commit ({@code git worktree add ../DIR
+ * COMMIT}) gets it in the copy, fetched from this repository's history ({@link WalkHistory}; a history
+ * without it, as a shallow clone's, skips the block with the reason), and its worktrees (next to the
+ * copy, in the test's directory) are removed after it. The bench blocks run last, with {@value WalkedBlocks#SMOKE}=1 (each
  * bench, and the fuzz harness, runs for seconds: small defaults, and explicit run lengths capped at
  * them), and must exit 0 and print their summary line.
  *
@@ -98,10 +102,22 @@ class DocsCommandWalkIT {
                     .as(".ci/run runs the README's test command, the build that runs this walk")
                     .contains(WalkScript.VERIFY);
         }
+        List<String> history = new ArrayList<>();
+        for (String commit : WalkHistory.commits(block.lines())) {
+            String full = WalkHistory.resolve(Path.of(""), commit);
+            if (full == null) {
+                abort(WalkHistory.whyMissing(Path.of(""), commit) + ": " + block.where()
+                        + " checks it out with `git worktree add`, skipped");
+            }
+            history.add(full);
+        }
         Path repo = repository();
         Set<String> containers = walk.needs() == WalkedBlocks.Needs.NOTHING ? Set.of() : containers();
         Set<String> volumes = walk.needs() == WalkedBlocks.Needs.NOTHING ? Set.of() : volumes();
         try {
+            if (!history.isEmpty()) {
+                WalkHistory.give(Path.of(""), repo, history);
+            }
             run(walk, block, repo);
         } finally {
             if (block.text().contains("ops/local-cluster.sh")) {
@@ -112,6 +128,9 @@ class DocsCommandWalkIT {
             }
             if (walk.needs() != WalkedBlocks.Needs.NOTHING) {
                 removeNew(containers, volumes);
+            }
+            if (!history.isEmpty()) {
+                WalkHistory.take(repo);
             }
         }
     }

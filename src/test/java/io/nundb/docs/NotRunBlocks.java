@@ -20,11 +20,6 @@ final class NotRunBlocks {
         FIGURE,
         /** Code a test runs from its own copy (the test checks the copy is the block). */
         SOURCE,
-        /**
-         * Builds what the walk cannot: for longer than a build can wait, or from the repository's history
-         * (the walked builds and benches are {@link WalkedBlocks}).
-         */
-        BUILD,
         /** Needs a Kubernetes cluster; the chart is rendered and checked by the Helm tests. */
         KUBERNETES,
         /** Code for a browser page or a JVM application, not a command. */
@@ -39,8 +34,6 @@ final class NotRunBlocks {
             return kind + ": " + why;
         }
     }
-
-    private static final String SMOKE = WalkedBlocks.SMOKE + "=1";
 
     static final Map<String, Reason> LIST = new LinkedHashMap<>();
 
@@ -99,15 +92,6 @@ final class NotRunBlocks {
                 Kind.SOURCE,
                 "src/test/java/io/nundb/docs/RSocketJavaExample.java, run against a server by"
                         + " DocsJavaRSocketExampleTest; DocsExamplesTest checks the block is that file");
-        add(
-                "docs/benchmarks.md",
-                "git worktree add ../nundb-3ac8619 3ac8619 && (cd ../nundb-3ac8619 && ./mvnw -q -B package -DskipTests)",
-                Kind.BUILD,
-                "builds an older commit in a git worktree: the walk's copy of the repository has its files, not"
-                        + " its history, and that build would take minutes more; the bench command it feeds is the"
-                        + " block before it with -Dperf.jar, walked in its smoke form ("
-                        + SMOKE
-                        + ")");
     }
 
     private NotRunBlocks() {}

@@ -146,6 +146,11 @@ final class WalkedBlocks {
                     "./mvnw -q -B package -DskipTests && ./mvnw -q -B test-compile exec:java@perf"
                             + " -Dperf.phases=cluster",
                     "## Summary: issue 12's targets"),
+            // the A/B's second run: an older commit's jar built in a git worktree next to the copy (WalkHistory)
+            bench(
+                    "docs/benchmarks.md",
+                    "git worktree add ../nundb-3ac8619 3ac8619 && (cd ../nundb-3ac8619",
+                    "## Summary: issue 12's targets"),
             bench(
                     "docs/security.md",
                     "./mvnw -B test -Dtest=FuzzHarnessTest -Dfuzz.seconds=1800",
