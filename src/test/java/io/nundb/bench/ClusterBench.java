@@ -288,24 +288,28 @@ public final class ClusterBench {
             for (int s = 0; s < 3; s++) {
                 // the primary can change between runs (an election on this starved machine): ask each time
                 String before = leadership(setups[s]);
-                long[] cpuBefore = cpuTicks(setups[s]);
-                ThreadCpu.Snapshot[] threadsBefore = threadCpu(setups[s]);
-                MachineCpu machineBefore = MachineCpu.now();
                 ProcessCluster sampled = setups[s];
-                LagSampler lag = s == 0 ? null : new LagSampler(() -> lags(sampled), 250);
+                // counters are read when the warm-up ends, so the figures are the measured window's alone
+                Counters[] start = new Counters[1];
+                LagSampler[] lagHolder = new LagSampler[1];
                 ThroughputRun.Result r = new ThroughputRun(target(setups[s], names[s]), keys, value)
+                        .atMeasureStart(() -> {
+                            start[0] = Counters.of(sampled);
+                            if (sampled != setups[0]) {
+                                lagHolder[0] = new LagSampler(() -> lags(sampled), 250);
+                            }
+                        })
                         .run(
                                 ThroughputRun.Op.SET,
                                 options.connections(),
                                 options.pipeline(),
                                 options.warmup(),
                                 options.duration());
+                LagSampler lag = lagHolder[0];
                 if (lag != null) {
                     lag.close();
                 }
-                MachineCpu machineAfter = MachineCpu.now();
-                long[] cpuAfter = cpuTicks(setups[s]);
-                ThreadCpu.Snapshot[] threadsAfter = threadCpu(setups[s]);
+                Counters end = Counters.of(sampled);
                 String after = leadership(setups[s]);
                 if (r.errors() > 0) {
                     throw new IOException(names[s] + ": " + r.errors() + " error replies, first: " + r.firstError());
@@ -319,16 +323,19 @@ public final class ClusterBench {
                         r.opsPerSecond(),
                         s == 0 ? "" : "; " + lagLine(setups[s]),
                         loadAverage());
-                out.println("    " + cpuLine(setups[s], cpuBefore, cpuAfter, r.opsPerSecond(), before));
+                double writes = r.operations();
+                out.println("    " + cpuLine(start[0].ticks(), end.ticks(), writes, r.seconds(), before));
                 if (lag != null) {
                     out.println("      " + lag.describe());
                 }
-                double writes = r.opsPerSecond()
-                        * (options.warmup().toMillis() + options.duration().toMillis())
-                        / 1000.0;
                 out.println("      "
-                        + machineAfter.since(
-                                machineBefore, writes, Runtime.getRuntime().availableProcessors()));
+                        + end.machine()
+                                .since(
+                                        start[0].machine(),
+                                        writes,
+                                        Runtime.getRuntime().availableProcessors()));
+                ThreadCpu.Snapshot[] threadsBefore = start[0].threads();
+                ThreadCpu.Snapshot[] threadsAfter = end.threads();
                 for (int i = 0; i < threadsBefore.length; i++) {
                     out.println("      node" + i + " by thread: "
                             + ThreadCpu.describe(threadsBefore[i], threadsAfter[i], writes));
@@ -386,13 +393,11 @@ public final class ClusterBench {
     }
 
     /**
-     * Where the CPU went during a run (warm-up included): seconds per node and microseconds per
-     * write, so the cost of replication shows apart from the machine's background load.
+     * Where the CPU went during a run's measured window: seconds per node and microseconds per write,
+     * so the cost of replication shows apart from the machine's background load.
      */
-    private String cpuLine(ProcessCluster cluster, long[] before, long[] after, double opsPerSecond, String leader) {
-        double runSeconds = (options.warmup().toMillis() + options.duration().toMillis()) / 1000.0;
-        double writes = opsPerSecond * runSeconds;
-        StringBuilder b = new StringBuilder("CPU during the run (" + leader + "):");
+    private static String cpuLine(long[] before, long[] after, double writes, double runSeconds, String leader) {
+        StringBuilder b = new StringBuilder("CPU in the measured window (" + leader + "):");
         double total = 0;
         for (int i = 0; i < before.length; i++) {
             if (before[i] < 0 || after[i] < 0) {
@@ -404,6 +409,13 @@ public final class ClusterBench {
         }
         return b.append(String.format("; all nodes %.0f µs/write over %.0f s", total * 1e6 / writes, runSeconds))
                 .toString();
+    }
+
+    /** The CPU counters read at each end of a measured window. */
+    private record Counters(long[] ticks, ThreadCpu.Snapshot[] threads, MachineCpu machine) {
+        static Counters of(ProcessCluster cluster) {
+            return new Counters(cpuTicks(cluster), threadCpu(cluster), MachineCpu.now());
+        }
     }
 
     /** A target on the current primary of {@code cluster}. */
