@@ -374,16 +374,23 @@ final class Simulation {
 
     // ---------------------------------------------------------------- invariants
 
-    /** The leader a healed cluster settled on: ready, and no node has seen a newer term. */
+    /**
+     * The leader a healed cluster settled on: ready, and no member of its configuration has seen a
+     * newer term. A server removed from the configuration is left out: it may have raised its term
+     * while cut off and, not knowing it was removed, keep asking for pre-votes that members refuse.
+     */
     Host stableLeader() {
-        long maxTerm = hosts.stream()
-                .filter(h -> h.up)
-                .mapToLong(h -> h.raft.term())
-                .max()
-                .orElse(0);
         for (Host h : hosts) {
-            if (h.up && h.raft.isReadyLeader() && h.raft.term() == maxTerm) {
-                return h;
+            if (h.up && h.raft.isReadyLeader()) {
+                Set<String> members = h.raft.members();
+                long maxTerm = hosts.stream()
+                        .filter(o -> o.up && members.contains(o.id))
+                        .mapToLong(o -> o.raft.term())
+                        .max()
+                        .orElse(0);
+                if (h.raft.term() == maxTerm) {
+                    return h;
+                }
             }
         }
         return null;
