@@ -150,9 +150,6 @@ public final class StateMachine {
             }
             default -> throw new IllegalStateException("unknown entry type " + entry.type());
         }
-        if (entry.index() > 0) {
-            advance(entry.index());
-        }
         for (AppliedListener l : listeners) {
             try {
                 l.onApplied(entry, key, value);
@@ -160,6 +157,13 @@ public final class StateMachine {
                 // memory already holds the entry: one failing consumer must not stop the others or the log
                 log.error("Listener {} failed on entry {} ({}/{})", l, entry.index(), entry.db(), key, e);
             }
+        }
+        // only now, with every watcher's notification queued: a waiter released here answers a
+        // client (a write forwarded from this secondary), and a watcher must hear of the change before
+        // anything that client does after that answer (released first, a watch made in between got
+        // the change it already read)
+        if (entry.index() > 0) {
+            advance(entry.index());
         }
     }
 

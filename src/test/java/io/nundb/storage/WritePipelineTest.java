@@ -152,6 +152,20 @@ class WritePipelineTest {
     }
 
     @Test
+    void aWaiterOnTheAppliedIndexRunsAfterTheListenersHeardOfTheEntry() {
+        // a secondary answers a forwarded write when whenApplied completes: by then a watcher must
+        // have been told, or a watch its client makes next would be told of a change it already read
+        WritePipeline pipeline = dbs.pipeline();
+        pipeline.applyPolicy(ApplyPolicy.EXTERNAL);
+        put("k", "a");
+        List<String> seenByWaiter = new ArrayList<>();
+        pipeline.whenApplied(2).thenRun(() -> seenByWaiter.addAll(events));
+        journal.durable(2);
+        pipeline.applyUpTo(2);
+        assertThat(seenByWaiter).containsExactly("k=a@0#2");
+    }
+
+    @Test
     void discardedEntriesFailTheirWritersAndLeaveTheOverlay() {
         WritePipeline pipeline = dbs.pipeline();
         pipeline.applyPolicy(ApplyPolicy.EXTERNAL);
