@@ -3,6 +3,7 @@ package io.nundb.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -281,5 +282,31 @@ class WritePipelineTest {
         assertThat(events).containsExactly("$connections=1@0#0");
         assertThat(journal.entries).hasSize(1);
         assertThat(dbs.stateMachine().appliedIndex()).isEqualTo(1);
+    }
+
+    /**
+     * An applied entry must not keep the ones after it alive: a collector that promoted it (it was
+     * in flight during a young collection) would otherwise keep every later write reachable from
+     * that dead object, and promote the whole stream of writes collection after collection.
+     */
+    @Test
+    void anAppliedEntryDoesNotKeepLaterEntriesReachable() {
+        WritePipeline pipeline = dbs.pipeline();
+        VersionedValue v = VersionedValue.live("x", 0, 1);
+        WritePipeline.InFlight first = pipeline.append(LogEntry.put("app", "a", 0, "x"), db, "a", v);
+        WeakReference<WritePipeline.InFlight> second =
+                new WeakReference<>(pipeline.append(LogEntry.put("app", "b", 0, "x"), db, "b", v));
+        WritePipeline.InFlight third = pipeline.append(LogEntry.put("app", "c", 0, "x"), db, "c", v);
+        journal.durable(2);
+        journal.durable(3);
+        journal.durable(4);
+        assertThat(third.applied()).isCompletedWithValue(4L);
+        assertThat(first.applied()).isCompletedWithValue(2L);
+        for (int i = 0; i < 50 && second.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(second.get())
+                .as("the second entry, applied, reachable only from the first")
+                .isNull();
     }
 }
