@@ -69,7 +69,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private volatile CommandExecutor executor;
     private volatile java.util.function.LongConsumer readyPrimaryHook = i -> {};
 
-    // written on the Raft thread, read anywhere
+    // written in the Raft thread's turn, read anywhere
     private volatile RaftNode.Role role = RaftNode.Role.FOLLOWER;
     private volatile long term;
     private volatile String leader;
@@ -80,7 +80,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     private volatile long lastLeaderContactNanos;
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
 
-    // Raft thread only: whether a member change is on its way into the log, and the answers of
+    // in the Raft thread's turn only: whether a member change is on its way into the log, and the answers of
     // those in it, by index
     private boolean memberChangeStoring;
     private volatile java.util.function.Consumer<Set<String>> membersObserver = m -> {};
@@ -105,8 +105,10 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     // when the op log last wrote (its writer thread), for the replication latency
     private volatile long lastWrittenNanos = System.nanoTime();
 
-    // Raft thread only: when entries became durable here, to time how long a majority takes
+    // in the Raft thread's turn only: when entries became durable here, to time how long a majority takes
     private final TreeMap<Long, Long> durableAt = new TreeMap<>();
+    // in the Raft thread's turn only: the index up to which the op log's entry cache was released
+    private long cacheReleasedThrough = -1;
     private final ReplicationLatency latency = new ReplicationLatency();
 
     /**
@@ -266,6 +268,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
                     newLeader == null ? ", no primary known" : ", primary " + newLeader);
         }
         durableAt.clear();
+        // a new leader caches from its next write; a follower caches nothing
+        cacheReleasedThrough = -1;
+        opLog.releaseCacheThrough(Long.MAX_VALUE);
         signal();
     }
 
@@ -396,6 +401,9 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         progress = raft.progress();
         members = raft.members();
         commitIndex = Math.max(commitIndex, raft.commitIndex());
+        if (role == RaftNode.Role.LEADER) {
+            releaseCache();
+        }
     }
 
     private long oldestNeeded() {
@@ -411,24 +419,62 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
 
     // ------------------------------------------------------------------ peer traffic (transport threads)
 
+    /**
+     * On a transport thread (an event loop). A follower's append that only extends its log is
+     * handled right here when the Raft thread is idle ({@link RaftThread#runHereIfIdle}): it queues
+     * the entries for the op log's writer and may answer, never waits, and a hand-off to the Raft
+     * thread would add a thread wake-up to every write's way to this node's watchers. Anything else
+     * (or an append while the Raft thread is busy) is posted.
+     */
     @Override
     public void onMessage(RaftMessage message) {
         lastHeard.put(message.from(), System.nanoTime());
-        raftThread.execute(() -> {
-            if (message instanceof RaftMessage.AppendReply && role == RaftNode.Role.LEADER) {
-                reportWritten(); // what onWritten did not report counts in the commit this ack may make
+        if (message instanceof RaftMessage.AppendEntries && raftThread.runHereIfIdle(() -> appendHere(message))) {
+            return;
+        }
+        raftThread.execute(() -> handle(message));
+    }
+
+    /** In the Raft thread's turn: handles an append that cannot block, or returns false. */
+    private boolean appendHere(RaftMessage message) {
+        // the op log already in the message's term as a follower: no term record to write
+        if (!raft.onlyAppends(message) || opLog.isLeader() || opLog.currentTerm() < message.term()) {
+            return false;
+        }
+        handle(message);
+        return true;
+    }
+
+    /** In the Raft thread's turn. */
+    private void handle(RaftMessage message) {
+        if (message instanceof RaftMessage.AppendReply && role == RaftNode.Role.LEADER) {
+            reportWritten(); // what onWritten did not report counts in the commit this ack may make
+        }
+        raft.handle(message);
+        if (message instanceof RaftMessage.AppendEntries || message instanceof RaftMessage.AppendReply) {
+            if (role != RaftNode.Role.LEADER) {
+                lastLeaderContactNanos = System.nanoTime();
+                commitIndex = Math.max(commitIndex, raft.commitIndex());
+            } else {
+                progress = raft.progress();
+                commitIndex = raft.commitIndex();
+                releaseCache();
             }
-            raft.handle(message);
-            if (message instanceof RaftMessage.AppendEntries || message instanceof RaftMessage.AppendReply) {
-                if (role != RaftNode.Role.LEADER) {
-                    lastLeaderContactNanos = System.nanoTime();
-                    commitIndex = Math.max(commitIndex, raft.commitIndex());
-                } else {
-                    progress = raft.progress();
-                    commitIndex = raft.commitIndex();
-                }
-            }
-        });
+        }
+    }
+
+    /**
+     * The op log's cache of recent entries serves the followers' next batches: what every follower
+     * has is dropped, so that it holds only the entries on their way (see {@link
+     * OpLog#releaseCacheThrough}). In the Raft thread's turn.
+     */
+    private void releaseCache() {
+        long oldest = oldestNeeded();
+        long through = oldest == Long.MAX_VALUE ? Long.MAX_VALUE : oldest - 1;
+        if (through > cacheReleasedThrough) {
+            cacheReleasedThrough = through;
+            opLog.releaseCacheThrough(through);
+        }
     }
 
     @Override

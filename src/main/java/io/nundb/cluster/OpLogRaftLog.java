@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's op log and snapshot files as Raft sees them. Called on the Raft thread only, except
+ * The node's op log and snapshot files as Raft sees them. Called in the Raft thread's turn only (on
+ * it, or on an event loop for a follower's append that cannot block: {@link RaftThread}), except
  * for the durability callbacks, which arrive on the op log's writer or ack thread and are posted back.
  *
  * <p>Replicated entries reach the write pipeline once they are durable here, in index order, so

@@ -8,14 +8,20 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that runs a node's Raft state machine ({@code nundb-raft}): every input to the
  * {@link io.nundb.cluster.raft.RaftNode} — peer messages, timers, durability callbacks, admin
- * commands — is posted here, so the node needs no locks. A task that throws is logged and the
- * thread goes on.
+ * commands — is posted here. A task that throws is logged and the thread goes on.
+ *
+ * <p>Tasks run one at a time under {@link #turn}, which {@link #runHereIfIdle} also takes: a caller
+ * may run a task that cannot block on its own thread when nothing is posted and nothing runs, which
+ * spares the hand-off (a thread wake-up) without reordering anything posted before it.
  */
 final class RaftThread implements RaftEnvironment, Executor, AutoCloseable {
 
@@ -23,6 +29,10 @@ final class RaftThread implements RaftEnvironment, Executor, AutoCloseable {
 
     private final ScheduledThreadPoolExecutor executor;
     private final PeerTransport transport;
+    // held while a task runs, here or on a caller's thread
+    private final ReentrantLock turn = new ReentrantLock();
+    // tasks posted by execute() and not finished yet
+    private final AtomicInteger posted = new AtomicInteger();
 
     RaftThread(String nodeId, PeerTransport transport) {
         this.transport = transport;
@@ -41,7 +51,7 @@ final class RaftThread implements RaftEnvironment, Executor, AutoCloseable {
 
     @Override
     public Cancellable schedule(long delayMillis, Runnable task) {
-        ScheduledFuture<?> f = executor.schedule(guarded(task), delayMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f = executor.schedule(inTurn(task), delayMillis, TimeUnit.MILLISECONDS);
         return () -> f.cancel(false);
     }
 
@@ -57,21 +67,58 @@ final class RaftThread implements RaftEnvironment, Executor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
-        if (!executor.isShutdown()) {
-            executor.execute(guarded(task));
+        if (executor.isShutdown()) {
+            return;
+        }
+        posted.incrementAndGet();
+        Runnable run = inTurn(task);
+        try {
+            executor.execute(() -> {
+                try {
+                    run.run();
+                } finally {
+                    posted.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            posted.decrementAndGet();
         }
     }
 
-    boolean onThread() {
-        return Thread.currentThread().getName().startsWith("nundb-raft-");
+    /**
+     * Runs {@code task} on the calling thread if this thread has nothing posted and nothing running;
+     * the task answers whether it did its work (false: it found it could not without blocking, did
+     * nothing, and the caller posts it). Returns whether the work was done here. Never waits.
+     */
+    boolean runHereIfIdle(BooleanSupplier task) {
+        if (posted.get() != 0 || executor.isShutdown() || !turn.tryLock()) {
+            return false;
+        }
+        try {
+            // posted since the first look: it came first and runs first
+            if (posted.get() != 0) {
+                return false;
+            }
+            try {
+                return task.getAsBoolean();
+            } catch (RuntimeException e) {
+                log.error("Cluster task failed; the node goes on", e);
+                return true;
+            }
+        } finally {
+            turn.unlock();
+        }
     }
 
-    private static Runnable guarded(Runnable task) {
+    private Runnable inTurn(Runnable task) {
         return () -> {
+            turn.lock();
             try {
                 task.run();
             } catch (RuntimeException e) {
                 log.error("Cluster task failed; the node goes on", e);
+            } finally {
+                turn.unlock();
             }
         };
     }

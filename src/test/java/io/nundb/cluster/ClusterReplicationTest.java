@@ -58,6 +58,39 @@ class ClusterReplicationTest {
     }
 
     @Test
+    void thePrimaryCachesEntriesOnlyUntilEveryFollowerHasThem() {
+        try (MiniCluster c = new MiniCluster(dir, 3, AckMode.LAZY, 3)) {
+            int p = c.awaitPrimary();
+            ClusterClient admin = new ClusterClient(c.node(p));
+            admin.send("auth nun mini-pwd");
+            assertThat(admin.send("create-db app app-token")).isEqualTo("create-db success\nok \n");
+            admin.send("use-db app app-token");
+            int down = (p + 1) % 3;
+            c.crash(down);
+            for (int i = 0; i < 50; i++) {
+                assertThat(admin.send("set k" + i + " v" + i)).isEqualTo("ok \n");
+            }
+            // the node that is down needs all 50: they stay cached for its catch-up
+            assertThat(c.node(p).opLog().cachedEntries()).isGreaterThanOrEqualTo(50);
+
+            c.start(down);
+            c.awaitConverged(Duration.ofSeconds(20));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(c.node(p).opLog().cachedEntries())
+                            .as("every follower has every entry")
+                            .isZero());
+            for (int i = 0; i < 3; i++) {
+                if (i != p) {
+                    assertThat(c.node(i).opLog().cachedEntries())
+                            .as("a follower caches nothing")
+                            .isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void aNewPrimaryTakesOverAndTheOldOneCatchesUp() {
         try (MiniCluster c = new MiniCluster(dir, 3, AckMode.MAJORITY, 2)) {
             int p = c.awaitPrimary();

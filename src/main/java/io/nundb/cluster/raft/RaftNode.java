@@ -153,6 +153,29 @@ public final class RaftNode {
         refreshReportsWanted();
     }
 
+    /**
+     * Whether {@link #handle} of {@code m} would only extend this follower's log at its end (or find
+     * it does not match) and answer: an append from its leader in its own term that continues the
+     * log and changes no member set. Handling one persists no term or vote, truncates nothing and
+     * changes no role, so a thread that must not block may do it.
+     */
+    public boolean onlyAppends(RaftMessage m) {
+        if (!(m instanceof AppendEntries a)
+                || !started
+                || role != Role.FOLLOWER
+                || a.term() != term
+                || !a.from().equals(leaderId)
+                || a.prevLogIndex() != log.lastIndex()) {
+            return false;
+        }
+        for (LogEntry e : a.entries()) {
+            if (e.type() == OpType.CONFIG) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void handleMessage(RaftMessage m) {
         if (!started || m.from().equals(self)) {
             return;

@@ -79,6 +79,20 @@ final class EntryCache {
         }
     }
 
+    /** Forgets every entry up to {@code index} (every follower has them). */
+    void dropThrough(long index) {
+        while (size > 0 && ring[head].index() <= index) {
+            bytes -= estimate(ring[head]);
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
     /** Forgets every entry after {@code index}. */
     void truncateAfter(long index) {
         while (size > 0 && lastIndex() > index) {

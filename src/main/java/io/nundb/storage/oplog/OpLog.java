@@ -506,6 +506,25 @@ public final class OpLog implements Journal, AutoCloseable {
         return next;
     }
 
+    /**
+     * Forgets the cached entries up to {@code index}: every follower has them. A cached entry lives
+     * until then, so a cache kept full to its bounds would carry every write through the young
+     * collections into the old generation; released as followers acknowledge, it holds only the
+     * entries on their way, which die young.
+     */
+    public void releaseCacheThrough(long index) {
+        synchronized (lock) {
+            cache.dropThrough(index);
+        }
+    }
+
+    /** How many entries the cache of recent entries holds. */
+    public int cachedEntries() {
+        synchronized (lock) {
+            return cache.size();
+        }
+    }
+
     /** Sets the bounds of the cache of recent entries (0 turns it off); it starts empty. */
     public void cacheLimits(int maxEntries, long maxBytes) {
         synchronized (lock) {
@@ -948,7 +967,9 @@ public final class OpLog implements Journal, AutoCloseable {
                     cut.add(p);
                 } else {
                     lastWritten = Math.max(lastWritten, e.index());
-                    cache.add(e);
+                    if (!asFollower) {
+                        cache.add(e);
+                    }
                 }
             }
             writtenUpTo = lastWritten;

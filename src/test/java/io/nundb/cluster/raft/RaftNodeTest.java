@@ -8,6 +8,7 @@ import io.nundb.cluster.raft.RaftMessage.AppendEntries;
 import io.nundb.cluster.raft.RaftMessage.AppendReply;
 import io.nundb.cluster.raft.RaftMessage.VoteReply;
 import io.nundb.cluster.raft.RaftMessage.VoteRequest;
+import io.nundb.storage.LogEntry;
 import io.nundb.storage.OpType;
 import java.util.List;
 import java.util.Set;
@@ -124,6 +125,42 @@ class RaftNodeTest {
             assertThat(r.matchIndex()).isEqualTo(2);
         });
         assertThat(c.node.commitIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyAnAppendThatContinuesTheLogFromTheKnownLeaderCountsAsOnlyAppending() {
+        ManualCluster c = new ManualCluster("n1", 1, put(1, 1), put(2, 1));
+        AppendEntries next = new AppendEntries(1, "n2", 2, 1, List.of(put(3, 1)), 2);
+        assertThat(c.node.onlyAppends(next)).as("not started").isFalse();
+        c.node.start();
+        assertThat(c.node.onlyAppends(next))
+                .as("no leader known yet: handling it changes the role")
+                .isFalse();
+        c.node.handle(new AppendEntries(1, "n2", 2, 1, List.of(), 2));
+        c.drain();
+
+        assertThat(c.node.onlyAppends(next)).isTrue();
+        assertThat(c.node.onlyAppends(new AppendEntries(1, "n2", 2, 1, List.of(), 2)))
+                .as("a heartbeat")
+                .isTrue();
+        assertThat(c.node.onlyAppends(new AppendEntries(2, "n2", 2, 1, List.of(put(3, 2)), 2)))
+                .as("a new term is persisted first")
+                .isFalse();
+        assertThat(c.node.onlyAppends(new AppendEntries(1, "n3", 2, 1, List.of(put(3, 1)), 2)))
+                .as("another sender")
+                .isFalse();
+        assertThat(c.node.onlyAppends(new AppendEntries(1, "n2", 1, 1, List.of(put(2, 1), put(3, 1)), 2)))
+                .as("overlapping what the log holds (may truncate)")
+                .isFalse();
+        assertThat(c.node.onlyAppends(new AppendEntries(
+                        1, "n2", 2, 1, List.of(new LogEntry(3, 1, OpType.CONFIG, "", "", 0, "n1,n2")), 2)))
+                .as("a member change")
+                .isFalse();
+        assertThat(c.node.onlyAppends(new VoteRequest(1, "n3", 2, 1, false))).isFalse();
+
+        c.node.handle(next);
+        assertThat(c.log.lastIndex()).isEqualTo(3);
+        assertThat(c.node.onlyAppends(next)).as("now behind the log's end").isFalse();
     }
 
     @Test

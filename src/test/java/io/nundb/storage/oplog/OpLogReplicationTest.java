@@ -94,6 +94,34 @@ class OpLogReplicationTest {
     }
 
     @Test
+    void theCacheHoldsTheLeadersEntriesUntilReleasedAndNoneOfAFollowers() throws Exception {
+        OpLog log = new OpLog(dir, SMALL_SEGMENTS);
+        log.cacheLimits(100, 1 << 20);
+        log.start(0, List.of());
+        appendAll(log, 1, 30);
+        assertThat(log.cachedEntries()).isEqualTo(30);
+
+        // every follower has up to 25: the rest stays cached, and reads of either part still work
+        log.releaseCacheThrough(25);
+        assertThat(log.cachedEntries()).isEqualTo(5);
+        assertThat(indexes(log.readFrom(26, 100))).isEqualTo(range(26, 30));
+        assertThat(indexes(log.readFrom(20, 100))).isEqualTo(range(20, 30));
+        appendAll(log, 31, 32);
+        assertThat(log.cachedEntries()).isEqualTo(7);
+        log.releaseCacheThrough(Long.MAX_VALUE);
+        assertThat(log.cachedEntries()).isZero();
+
+        // a follower's entries are not cached (it reads its segments if it ever leads)
+        log.beginTerm(2, false);
+        List<LogEntry> fromLeader =
+                List.of(entry(33).withIndex(33, 2), entry(34).withIndex(34, 2));
+        assertThat(log.appendReplicated(fromLeader).get(5, TimeUnit.SECONDS)).isEqualTo(34);
+        assertThat(log.cachedEntries()).isZero();
+        assertThat(indexes(log.readFrom(30, 100))).isEqualTo(range(30, 34));
+        log.close();
+    }
+
+    @Test
     void termsAreKeptInRunsAndRebuiltAtRestart() throws Exception {
         OpLog log = new OpLog(dir, SMALL_SEGMENTS);
         log.start(0, List.of());
