@@ -371,7 +371,15 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         }
     }
 
+    /**
+     * Reported right here (the op log's writer or ack thread) when the Raft thread is idle: the
+     * report ships the new entries and commits, neither of which waits, and a hand-off would add a
+     * thread wake-up to every paced write's way to the secondaries. Else posted, coalesced.
+     */
     private void postWritten() {
+        if (raftThread.runHereIfIdle(this::reportHere)) {
+            return;
+        }
         if (writtenPosted.compareAndSet(false, true)) {
             raftThread.execute(() -> {
                 writtenPosted.set(false);
@@ -381,8 +389,14 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
         }
     }
 
+    private boolean reportHere() {
+        reportWritten();
+        refreshProgress();
+        return true;
+    }
+
     /**
-     * On the Raft thread: what the op log holds written now is durable here. Reads the op log's
+     * In the Raft thread's turn: what the op log holds written now is durable here. Reads the op log's
      * written index itself rather than trusting a report, which may predate a truncation (and name
      * entries appended again since, not yet written).
      */

@@ -512,13 +512,17 @@ public final class ClusterBench {
         Target writer = new Target("primary", "127.0.0.1", cluster.node(p).tcpPort(), protocol);
         Target watcher =
                 new Target("secondary", "127.0.0.1", cluster.node(secondary).tcpPort(), protocol);
+        // The first run meets code the servers (and this JVM) have not compiled yet at this pace: it
+        // is reported, and the target is judged on the same run once the path is warm.
         String[] labels = {
-            "watcher on a secondary, paced " + options.rate() + "/s",
+            "watcher on a secondary, paced " + options.rate() + "/s, first run (warm-up, not judged)",
             "watcher on a secondary, back-to-back",
+            "watcher on a secondary, paced " + options.rate() + "/s",
             "reference: watcher on the primary itself, paced " + options.rate() + "/s"
         };
-        Target[] watchers = {watcher, watcher, writer};
-        int[] rates = {options.rate(), 0, options.rate()};
+        Target[] watchers = {watcher, watcher, watcher, writer};
+        int[] rates = {options.rate(), 0, options.rate(), options.rate()};
+        boolean[] judged = {false, true, true, false};
         for (int i = 0; i < labels.length; i++) {
             LatencyRun.Result r = new LatencyRun(writer, watchers[i], WATCHED_KEY)
                     .run(rates[i], options.warmup(), options.notifyDuration());
@@ -536,7 +540,7 @@ public final class ClusterBench {
                     Report.format(l.max() / 1e3),
                     r.writesPerSecond(),
                     r.missing());
-            if (i < 2) {
+            if (judged[i]) {
                 line += " — target p99 ≤ 2,000 µs: " + (l.percentile(99) <= 2_000_000 ? "met" : "MISSED");
             }
             out.println("  " + line + "; load " + loadAverage());
