@@ -145,11 +145,14 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     static final int LAZY_LINGER_AFTER = 8;
 
     /**
-     * Majority mode: eight batches in flight per follower and a commit notice at once, since every
-     * write waits for both. Lazy mode, where nothing waits for them: one batch in flight, so that
-     * what the primary writes while a batch travels goes out as the next batch (fewer, larger
-     * batches: each costs a follower a frame, several thread hand-offs, an op-log write and an
-     * ack), and no notices (lazy followers apply what is durable; the commit index travels with the
+     * Both modes keep one batch in flight per follower, so that what the primary writes while a
+     * batch travels goes out as the next batch: fewer, larger batches, and a follower's CPU goes
+     * mostly per batch (a frame, several thread hand-offs, an op-log write, an ack). On two cores
+     * shared by three nodes that CPU is what majority mode's throughput is made of: eight batches in
+     * flight cost the followers 6–8 µs per write against 4–5 with one, and 0.46–0.57× a single node
+     * against 0.58× (docs/benchmarks.md). Majority mode also sends a commit notice at once, since
+     * every write (and a secondary's watchers) waits for it. Lazy mode, where nothing waits for
+     * acks or commits, sends no notices (lazy followers apply what is durable; the commit index travels with the
      * next append or heartbeat; a notice and its ack would double the messages per batch). Under
      * load (a batch of {@value #LAZY_LINGER_AFTER} or more) the next batch also waits up to {@value
      * #LAZY_LINGER_MILLIS} ms for more: paced writes, whose batches are small, never wait.
@@ -157,7 +160,7 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
     static RaftOptions raftOptions(ClusterOptions options) {
         RaftOptions base = RaftOptions.forNode(options.electionTimeout().toMillis());
         return options.ack() == AckMode.MAJORITY
-                ? base
+                ? base.withMaxInflight(1)
                 : base.withCommitNotices(false)
                         .withMaxInflight(1)
                         .withBatchLinger(

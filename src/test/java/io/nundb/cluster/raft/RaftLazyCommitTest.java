@@ -131,9 +131,11 @@ class RaftLazyCommitTest {
         assertThat(n1.node.commitIndex()).isEqualTo(n1.log.lastIndex());
     }
 
-    @Test
-    void withOneBatchInFlightWritesThatCameMeanwhileGoOutAsOneBatch() {
-        threeNodes(RaftOptions.fromElectionTimeout(T).withCommitNotices(false).withMaxInflight(1));
+    /** Both ack modes run with one batch in flight (majority mode with commit notices as well). */
+    @ParameterizedTest(name = "commit notices {0}")
+    @ValueSource(booleans = {true, false})
+    void withOneBatchInFlightWritesThatCameMeanwhileGoOutAsOneBatch(boolean notices) {
+        threeNodes(RaftOptions.fromElectionTimeout(T).withCommitNotices(notices).withMaxInflight(1));
 
         long first = write();
         List<ManualCluster.Sent> shipped = n1.drain();
@@ -153,11 +155,16 @@ class RaftLazyCommitTest {
             follower.flushDisk();
             deliver(follower); // its ack frees the slot: what came meanwhile goes out together
         }
+        n1.advance(0); // where a commit notice would go out
         List<AppendEntries> next = n1.drain(AppendEntries.class);
-        assertThat(next).hasSize(2).allSatisfy(a -> {
-            assertThat(a.prevLogIndex()).isEqualTo(first);
-            assertThat(a.entries()).extracting(e -> e.index()).containsExactly(second, third);
-        });
+        assertThat(next)
+                .as("one batch per follower, and no notice besides: the batch carries the commit")
+                .hasSize(2)
+                .allSatisfy(a -> {
+                    assertThat(a.prevLogIndex()).isEqualTo(first);
+                    assertThat(a.entries()).extracting(e -> e.index()).containsExactly(second, third);
+                    assertThat(a.leaderCommit()).isEqualTo(first);
+                });
     }
 
     @Test
