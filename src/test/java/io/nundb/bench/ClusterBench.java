@@ -252,15 +252,20 @@ public final class ClusterBench {
 
     // ---------------------------------------------------------------- throughput
 
+    private Duration firstWarmup() {
+        return options.firstWarmup().compareTo(options.warmup()) > 0 ? options.firstWarmup() : options.warmup();
+    }
+
     private void throughput() throws Exception {
         out.printf(
                 "%n== Replicated write throughput: set, %d connections, %s, %d distinct keys, %d-byte"
-                        + " values; %s s warm-up + %s s measured; %d rounds ==%n",
+                        + " values; %s s warm-up (%s s before each setup's first run) + %s s measured; %d rounds ==%n",
                 options.connections(),
                 options.pipeline() == 1 ? "no pipelining" : "pipeline " + options.pipeline(),
                 options.keys(),
                 options.valueSize(),
                 options.warmup().toMillis() / 1000.0,
+                firstWarmup().toMillis() / 1000.0,
                 options.duration().toMillis() / 1000.0,
                 options.rounds());
         String[] names = {"single node", "3-node lazy", "3-node majority"};
@@ -303,7 +308,7 @@ public final class ClusterBench {
                                 ThroughputRun.Op.SET,
                                 options.connections(),
                                 options.pipeline(),
-                                options.warmup(),
+                                round == 0 ? firstWarmup() : options.warmup(),
                                 options.duration());
                 LagSampler lag = lagHolder[0];
                 if (lag != null) {

@@ -14,6 +14,9 @@ import java.util.List;
  * @param writerThreads connections per surviving node taking turns at those writes ({@code cluster.writerThreads})
  * @param rounds throughput rounds; each round runs single, lazy, majority in turn ({@code cluster.rounds})
  * @param warmup unmeasured time before each throughput and notify run ({@code cluster.warmup}, seconds)
+ * @param firstWarmup unmeasured time before each setup's first throughput run, at least {@code warmup}
+ *     ({@code cluster.firstWarmup}, seconds, default 15): fresh servers spend their first seconds
+ *     compiling, three cluster JVMs on two cores far longer than one
  * @param duration measured time of each throughput run ({@code cluster.duration}, seconds)
  * @param connections throughput connections ({@code cluster.connections})
  * @param pipeline writes each throughput connection keeps in flight ({@code cluster.pipeline}, default 1)
@@ -31,6 +34,7 @@ record ClusterBenchOptions(
         int writerThreads,
         int rounds,
         Duration warmup,
+        Duration firstWarmup,
         Duration duration,
         int connections,
         int pipeline,
@@ -49,6 +53,7 @@ record ClusterBenchOptions(
                 Integer.getInteger("cluster.writerThreads", 4),
                 Smoke.integer("cluster.rounds", 3, 1),
                 seconds(Smoke.number("cluster.warmup", 3, 1)),
+                seconds(Smoke.number("cluster.firstWarmup", 15, 1)),
                 seconds(Smoke.number("cluster.duration", 10, 1)),
                 Smoke.integer("cluster.connections", 50, 4),
                 Integer.getInteger("cluster.pipeline", 1),
