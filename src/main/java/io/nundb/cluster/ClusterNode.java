@@ -149,11 +149,12 @@ public final class ClusterNode implements RaftListener, PeerTransport.Inbound, W
      * batch travels goes out as the next batch: fewer, larger batches, and a follower's CPU goes
      * mostly per batch (a frame, several thread hand-offs, an op-log write, an ack). On two cores
      * shared by three nodes that CPU is what majority mode's throughput is made of: eight batches in
-     * flight cost the followers 6–8 µs per write against 4–5 with one, and 0.46–0.57× a single node
-     * against 0.58× (docs/benchmarks.md). Majority mode also sends a commit notice at once, since
-     * every write (and a secondary's watchers) waits for it. Lazy mode, where nothing waits for
-     * acks or commits, sends no notices (lazy followers apply what is durable; the commit index travels with the
-     * next append or heartbeat; a notice and its ack would double the messages per batch). Under
+     * flight cost the followers 6–8 µs per write against 4–5 with one, and majority's throughput
+     * was 0.46–0.57× a single node's against 0.58–0.64× with one (docs/benchmarks.md). Majority
+     * mode also sends a commit notice at once, since every write (and a secondary's watchers) waits
+     * for it. Lazy mode, where nothing waits for acks or commits, sends no notices (lazy followers
+     * apply what is durable; the commit index travels with the next append or heartbeat; a notice
+     * and its ack would double the messages per batch). Under
      * load (a batch of {@value #LAZY_LINGER_AFTER} or more) the next batch also waits up to {@value
      * #LAZY_LINGER_MILLIS} ms for more: paced writes, whose batches are small, never wait.
      */

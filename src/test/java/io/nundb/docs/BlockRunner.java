@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs the runnable blocks of one document, in order, against one {@link DocServer}. The conventions
@@ -334,32 +335,76 @@ final class BlockRunner implements AutoCloseable {
 
     /**
      * A {@code script} block: one bash script with {@code set -e}, so it must end with exit code 0
-     * (traced with {@code -x}: a failure's report shows the command that failed);
+     * (traced with {@code -x}: a failure's report shows the command that failed, and the logs the
+     * script wrote under {@code /tmp/});
      * background jobs it leaves are stopped, and waited for, when it ends. A script that starts a server of its own
-     * ({@code nun-db … start}) gets free ports of its own for the documented ones.
+     * ({@code nun-db … start}) gets free ports of its own for the documented ones. A free port can be
+     * taken by another test between the probe and the server's bind: when the server reports that
+     * (its log says a port "is already in use"), the script runs again on other ports, up to three times.
      */
     private void runScript(MarkdownBlocks.Block block) throws Exception {
         String text = String.join("\n", block.lines());
-        Map<String, Integer> ports = server.ports();
-        if (text.matches("(?s).*nun-db\\b[^\\n]* start\\b.*")) {
-            ports = new java.util.HashMap<>();
-            // 9013: the management port docs/operations.md gives Actuator.
-            for (String documented : List.of("3012", "3013", "3014", "3015", "9013")) {
-                ports.put(documented, freePort());
+        boolean ownServer = text.matches("(?s).*nun-db\\b[^\\n]* start\\b.*");
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Integer> ports = server.ports();
+            if (ownServer) {
+                ports = new java.util.HashMap<>();
+                // 9013: the management port docs/operations.md gives Actuator.
+                for (String documented : List.of("3012", "3013", "3014", "3015", "9013")) {
+                    ports.put(documented, freePort());
+                }
+            }
+            Path out = Files.createTempFile(scratch, "out-", ".txt");
+            Path err = Files.createTempFile(scratch, "err-", ".txt");
+            Process p = shell("set -ex\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            boolean portTaken = false;
+            while (!p.waitFor(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+                if (ownServer && scriptLogs().contains("is already in use")) {
+                    portTaken = true;
+                    break;
+                }
+            }
+            boolean done = !p.isAlive();
+            if (!done) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String logs = scriptLogs();
+            if (portTaken && attempt < 3) {
+                System.out.println(block.where() + ": a port was taken before the server bound it; again on others");
+                clearScriptLogs();
+                continue;
+            }
+            String context = block.where() + " (a script, attempt " + attempt + ")\nstdout:\n"
+                    + Files.readString(out, StandardCharsets.UTF_8)
+                    + "\nstderr:\n" + Files.readString(err, StandardCharsets.UTF_8)
+                    + "\nlogs under /tmp/:\n" + logs;
+            assertThat(done).as("finished within 4 minutes: " + context).isTrue();
+            assertThat(p.exitValue()).as("exit code of " + context).isZero();
+            return;
+        }
+    }
+
+    /** The {@code *.log} files a script wrote under {@code /tmp/}, each under its name. */
+    private String scriptLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(tmp())) {
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                all.append("== ").append(f.getFileName()).append('\n');
+                all.append(Files.readString(f, StandardCharsets.ISO_8859_1)).append('\n');
             }
         }
-        Path out = Files.createTempFile(scratch, "out-", ".txt");
-        Path err = Files.createTempFile(scratch, "err-", ".txt");
-        Process p = shell("set -ex\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
-        boolean done = p.waitFor(4, TimeUnit.MINUTES);
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return all.toString();
+    }
+
+    private void clearScriptLogs() throws IOException {
+        try (Stream<Path> files = Files.list(tmp())) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Files.deleteIfExists(f);
+            }
         }
-        String context = block.where() + " (a script)\nstdout:\n" + Files.readString(out, StandardCharsets.UTF_8)
-                + "\nstderr:\n" + Files.readString(err, StandardCharsets.UTF_8);
-        assertThat(done).as("finished within 4 minutes: " + context).isTrue();
-        assertThat(p.exitValue()).as("exit code of " + context).isZero();
     }
 
     private static int freePort() throws IOException {
