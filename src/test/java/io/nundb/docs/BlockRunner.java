@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -356,11 +357,13 @@ final class BlockRunner implements AutoCloseable {
             }
             Path out = Files.createTempFile(scratch, "out-", ".txt");
             Path err = Files.createTempFile(scratch, "err-", ".txt");
+            // only this attempt's logs count (a second back: file times are coarse on some file systems)
+            FileTime started = FileTime.fromMillis(System.currentTimeMillis() - 1000);
             Process p = shell("set -ex\ntrap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + text, ports, out, err);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
             boolean portTaken = false;
             while (!p.waitFor(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-                if (ownServer && scriptLogs().contains("is already in use")) {
+                if (ownServer && scriptLogs(started).contains("is already in use")) {
                     portTaken = true;
                     break;
                 }
@@ -370,10 +373,12 @@ final class BlockRunner implements AutoCloseable {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            String logs = scriptLogs();
+            String logs = scriptLogs(started);
             if (portTaken && attempt < 3) {
                 System.out.println(block.where() + ": a port was taken before the server bound it; again on others");
-                clearScriptLogs();
+                for (Path log : logsSince(started)) {
+                    Files.deleteIfExists(log);
+                }
                 continue;
             }
             String context = block.where() + " (a script, attempt " + attempt + ")\nstdout:\n"
@@ -386,25 +391,27 @@ final class BlockRunner implements AutoCloseable {
         }
     }
 
-    /** The {@code *.log} files a script wrote under {@code /tmp/}, each under its name. */
-    private String scriptLogs() throws IOException {
+    /** The {@code *.log} files under {@code /tmp/} written since {@code since}, each under its name. */
+    private String scriptLogs(FileTime since) throws IOException {
         StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.list(tmp())) {
-            for (Path f :
-                    files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
-                all.append("== ").append(f.getFileName()).append('\n');
-                all.append(Files.readString(f, StandardCharsets.ISO_8859_1)).append('\n');
-            }
+        for (Path f : logsSince(since)) {
+            all.append("== ").append(f.getFileName()).append('\n');
+            all.append(Files.readString(f, StandardCharsets.ISO_8859_1)).append('\n');
         }
         return all.toString();
     }
 
-    private void clearScriptLogs() throws IOException {
+    private List<Path> logsSince(FileTime since) throws IOException {
+        List<Path> logs = new ArrayList<>();
         try (Stream<Path> files = Files.list(tmp())) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
-                Files.deleteIfExists(f);
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                if (Files.getLastModifiedTime(f).compareTo(since) >= 0) {
+                    logs.add(f);
+                }
             }
         }
+        return logs;
     }
 
     private static int freePort() throws IOException {
