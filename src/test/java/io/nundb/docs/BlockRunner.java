@@ -374,6 +374,8 @@ final class BlockRunner implements AutoCloseable {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             String logs = scriptLogs(started);
+            // also when the script gave up by itself (a check after the server's start failed)
+            portTaken |= ownServer && done && p.exitValue() != 0 && logs.contains("is already in use");
             if (portTaken && attempt < 3) {
                 System.out.println(block.where() + ": a port was taken before the server bound it; again on others");
                 for (Path log : logsSince(started)) {
